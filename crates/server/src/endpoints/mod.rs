@@ -1,0 +1,3 @@
+//! WebSocket endpoints, one module each.
+
+pub mod sample;
