@@ -1,0 +1,76 @@
+//! Typed errors for every case where the browser would throw, and for sends it would drop.
+
+use std::fmt;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::ReadyState;
+
+/// What went wrong. Variants that mirror a `DOMException` carry its name in their docs and in
+/// [`Error::dom_exception_name`].
+///
+/// ```
+/// use wasm_ws::{Error, ReadyState};
+/// let error = Error::InvalidState("send() while CONNECTING".into());
+/// assert_eq!(error.dom_exception_name(), Some("InvalidStateError"));
+/// assert_eq!(Error::Closed(ReadyState::Closed).dom_exception_name(), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// `SyntaxError`: an invalid URL (unparsable, wrong scheme, with a fragment) or a close
+    /// reason longer than 123 bytes of UTF-8.
+    Syntax(String),
+    /// `InvalidAccessError`: a close code that is neither 1000 nor in 3000..=4999.
+    InvalidAccess(String),
+    /// `InvalidStateError`: sending while the socket is still CONNECTING.
+    InvalidState(String),
+    /// A send while the socket is CLOSING or CLOSED. The browser drops such data without a
+    /// word (though `bufferedAmount` still grows); we tell the caller.
+    Closed(ReadyState),
+    /// Anything else the browser threw, with its message. Not expected in practice.
+    Js(String),
+}
+
+impl Error {
+    /// The name of the `DOMException` the browser would have thrown, if any.
+    pub fn dom_exception_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Syntax(_) => Some("SyntaxError"),
+            Self::InvalidAccess(_) => Some("InvalidAccessError"),
+            Self::InvalidState(_) => Some("InvalidStateError"),
+            Self::Closed(_) | Self::Js(_) => None,
+        }
+    }
+
+    /// Converts an exception thrown by a web-sys call, keeping the `DOMException` kind.
+    pub(crate) fn from_js(exception: JsValue) -> Self {
+        if let Some(dom) = exception.dyn_ref::<web_sys::DomException>() {
+            let message = dom.message();
+            return match dom.name().as_str() {
+                "SyntaxError" => Self::Syntax(message),
+                "InvalidAccessError" => Self::InvalidAccess(message),
+                "InvalidStateError" => Self::InvalidState(message),
+                _ => Self::Js(format!("{}: {message}", dom.name())),
+            };
+        }
+        match exception.dyn_ref::<js_sys::Error>() {
+            Some(error) => Self::Js(String::from(error.message())),
+            None => Self::Js(format!("{exception:?}")),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Syntax(message) => write!(f, "SyntaxError: {message}"),
+            Self::InvalidAccess(message) => write!(f, "InvalidAccessError: {message}"),
+            Self::InvalidState(message) => write!(f, "InvalidStateError: {message}"),
+            Self::Closed(state) => write!(f, "the socket is {state}: the message was not sent"),
+            Self::Js(message) => write!(f, "the browser threw: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
