@@ -1,1 +1,25 @@
-fn main() {}
+//! The seed's sample page: a [`WebSocketConsole`] pointed at `/websocket/test` on the host that
+//! served the page (`ws:` on http, `wss:` on https, resolved by `wasm-ws`).
+
+use wasm_ws_yew::WebSocketConsole;
+use yew::prelude::*;
+
+/// The endpoint the seed's backend serves, relative to the page.
+const SAMPLE_PATH: &str = "/websocket/test";
+
+#[function_component]
+fn App() -> Html {
+    html! {
+        <main class="page">
+            <header class="page-header">
+                <h1>{ "wasm-ws" }</h1>
+                <p>{ "The browser WebSocket API in Rust: the server greets you, pushes a number every second and echoes what you send." }</p>
+            </header>
+            <WebSocketConsole url={SAMPLE_PATH} />
+        </main>
+    }
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,1 +1,24 @@
-//! placeholder
+//! Yew bindings for [`wasm_ws`]: hooks and a reusable console component.
+//!
+//! - [`use_websocket`]: a socket whose lifetime follows the component's, with its `readyState`
+//!   as state and every event delivered to callbacks.
+//! - [`WebSocketConsole`]: the seed's sample page as a component: received messages in a box
+//!   that scrolls smoothly to the newest, a textarea, a send button, a close button and the
+//!   current `readyState`.
+//!
+//! ```no_run
+//! use wasm_ws_yew::WebSocketConsole;
+//! use yew::prelude::*;
+//!
+//! #[function_component]
+//! fn App() -> Html {
+//!     html! { <WebSocketConsole url="/websocket/test" /> }
+//! }
+//! ```
+
+mod components;
+mod hooks;
+
+pub use components::console::{WebSocketConsole, WebSocketConsoleProps};
+pub use hooks::use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions};
+pub use wasm_ws::{CloseEvent, Error, Message, ReadyState};
