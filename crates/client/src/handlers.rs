@@ -2,10 +2,13 @@
 
 use std::cell::{Cell, RefCell};
 
+/// A user's handler for events carrying an `A`.
+pub(crate) type Handler<A> = Box<dyn FnMut(A)>;
+
 /// One event's handler. The browser-facing listener calls [`HandlerSlot::call`]; users replace
 /// the handler through [`HandlerSlot::set`], which drops (releases) the previous one.
 pub(crate) struct HandlerSlot<A> {
-    handler: RefCell<Option<Box<dyn FnMut(A)>>>,
+    handler: RefCell<Option<Handler<A>>>,
     /// Bumped by every `set`, so `call` knows whether the running handler was replaced.
     generation: Cell<u64>,
 }
@@ -20,7 +23,7 @@ impl<A> Default for HandlerSlot<A> {
 }
 
 impl<A> HandlerSlot<A> {
-    pub(crate) fn set(&self, handler: Option<Box<dyn FnMut(A)>>) {
+    pub(crate) fn set(&self, handler: Option<Handler<A>>) {
         self.generation.set(self.generation.get() + 1);
         // Drop the old handler after the borrow ends, in case its drop touches this slot.
         let previous = self.handler.replace(handler);

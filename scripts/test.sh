@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test, installing whatever is missing first (scripts/setup.sh):
+#  1. wasm-ws-server's unit and integration tests (a real native WebSocket client);
+#  2. the browser tests of wasm-ws and wasm-ws-yew, in headless Chromium, against a real
+#     wasm-ws-server this script starts on a free loopback port;
+#  3. the end-to-end test of the demo page, built by trunk and served by that same server.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+setup_tests
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
+
+step "wasm-ws-server tests"
+cargo test -p wasm-ws-server
+
+step "building the demo page"
+trunk build --release
+
+step "starting wasm-ws-server on a free port"
+cargo build -q -p wasm-ws-server
+server_log=$(mktemp -d)
+target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist >"$server_log/out" 2>"$server_log/err" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  grep -q "listening on" "$server_log/out" 2>/dev/null && break
+  kill -0 $server_pid 2>/dev/null || { cat "$server_log/err" >&2; exit 1; }
+  sleep 0.1
+done
+address=$(sed -n 's|.*listening on http://||p' "$server_log/out")
+[ -n "$address" ] || { echo "the server did not start" >&2; exit 1; }
+log "server at $address"
+
+step "browser tests (wasm-ws, wasm-ws-yew) in headless Chromium"
+# wasm-bindgen-test-runner prefers a GECKODRIVER variable, then CHROMEDRIVER: name Chromium's.
+env -u GECKODRIVER \
+  CHROMEDRIVER="$(command -v chromedriver)" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  WASM_WS_TEST_SERVER="ws://$address" \
+  cargo test --target wasm32-unknown-unknown -p wasm-ws -p wasm-ws-yew
+
+step "end-to-end test of the demo page"
+(cd tests/e2e && WASM_WS_DEMO_URL="http://$address/" node --test)
