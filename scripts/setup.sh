@@ -107,6 +107,7 @@ setup_demo() {
 setup_tests() {
   setup_demo
   setup_chromium
+  setup_firefox
   setup_e2e
 }
 

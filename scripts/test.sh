@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test, installing whatever is missing first (scripts/setup.sh):
 #  1. wasm-ws-server's unit and integration tests (a real native WebSocket client);
-#  2. the browser tests of wasm-ws and wasm-ws-yew, in headless Chromium, against a real
-#     wasm-ws-server this script starts on a free loopback port;
+#  2. the browser tests of wasm-ws (its WHATWG conformance suite) and wasm-ws-yew, in headless
+#     Chromium and then in headless Firefox, against a real wasm-ws-server this script starts on
+#     a free loopback port;
 #  3. the end-to-end test of the demo page, built by trunk and served by that same server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,13 +33,20 @@ address=$(sed -n 's|.*listening on http://||p' "$server_log/out")
 [ -n "$address" ] || { echo "the server did not start" >&2; exit 1; }
 log "server at $address"
 
+# wasm-bindgen-test-runner picks the first driver variable it finds, GECKODRIVER before
+# CHROMEDRIVER: name exactly one per run.
+browser_tests() { # browser_tests DRIVER_VARIABLE DRIVER_PATH
+  env -u GECKODRIVER -u CHROMEDRIVER "$1=$2" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    WASM_WS_TEST_SERVER="ws://$address" \
+    cargo test --target wasm32-unknown-unknown -p wasm-ws -p wasm-ws-yew
+}
+
 step "browser tests (wasm-ws, wasm-ws-yew) in headless Chromium"
-# wasm-bindgen-test-runner prefers a GECKODRIVER variable, then CHROMEDRIVER: name Chromium's.
-env -u GECKODRIVER \
-  CHROMEDRIVER="$(command -v chromedriver)" \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  WASM_WS_TEST_SERVER="ws://$address" \
-  cargo test --target wasm32-unknown-unknown -p wasm-ws -p wasm-ws-yew
+browser_tests CHROMEDRIVER "$(command -v chromedriver)"
+
+step "browser tests (wasm-ws, wasm-ws-yew) in headless Firefox"
+browser_tests GECKODRIVER "$(command -v geckodriver)"
 
 step "end-to-end test of the demo page"
 (cd tests/e2e && WASM_WS_DEMO_URL="http://$address/" node --test)

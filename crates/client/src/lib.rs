@@ -2,8 +2,9 @@
 //!
 //! `wasm-ws` wraps `web_sys::WebSocket` thinly and faithfully to the
 //! [WHATWG WebSocket spec](https://websockets.spec.whatwg.org/): what the browser would throw is
-//! a typed [`Error`] checked in Rust first, nothing panics on user input, and the event handlers
-//! are Rust closures owned by the [`WebSocket`] handle and released with it.
+//! a typed [`Error`] checked in Rust first, nothing panics on user input, nothing is dropped
+//! silently, and the event handlers are Rust closures owned by the [`WebSocket`] handle and
+//! released with it. For `async` code, [`WebSocket::stream`] is a `futures` `Stream` and `Sink`.
 //!
 //! ```no_run
 //! use wasm_ws::{Message, ReadyState, WebSocket};
@@ -23,26 +24,43 @@
 //! | JS | Rust |
 //! |---|---|
 //! | `new WebSocket(url)` | [`WebSocket::open`] (URL checks: [`resolve_url`]) |
-//! | `readyState`, `CONNECTING` `OPEN` `CLOSING` `CLOSED` | [`WebSocket::ready_state`], [`ReadyState`] |
-//! | `url` | [`WebSocket::url`] |
-//! | `onopen`, `onmessage`, `onclose`, `onerror` | [`WebSocket::on_open`], [`WebSocket::on_message`] ([`Message`]), [`WebSocket::on_close`] ([`CloseEvent`]), [`WebSocket::on_error`] |
-//! | `send(string)`, `send(bytes)` | [`WebSocket::send_text`], [`WebSocket::send_bytes`], [`WebSocket::send`] |
-//! | `close()`, `close(code, reason)` | [`WebSocket::close`], [`WebSocket::close_with`] (checks: [`validate_close`]) |
-//! | a thrown `DOMException` | [`Error`] |
+//! | `new WebSocket(url, protocols)` | [`WebSocket::open_with_protocols`] (checks: [`validate_protocols`]) |
+//! | `CONNECTING` `OPEN` `CLOSING` `CLOSED`, `readyState` | [`ReadyState`], [`WebSocket::ready_state`] |
+//! | `url`, `protocol`, `extensions` | [`WebSocket::url`], [`WebSocket::protocol`], [`WebSocket::extensions`] |
+//! | `bufferedAmount` | [`WebSocket::buffered_amount`] |
+//! | `binaryType` (`"blob"`, `"arraybuffer"`) | [`WebSocket::binary_type`], [`WebSocket::set_binary_type`], [`BinaryType`] |
+//! | `onopen` | [`WebSocket::on_open`], [`WebSocket::opened`] |
+//! | `onmessage`, `MessageEvent.data` | [`WebSocket::on_message`], [`WebSocket::stream`]; [`Message`] (`Text`, `Binary`, `Blob`) |
+//! | `onclose`, `CloseEvent` (`code`, `reason`, `wasClean`) | [`WebSocket::on_close`], [`WebSocket::closed`]; [`CloseEvent`] |
+//! | `onerror` | [`WebSocket::on_error`] |
+//! | `send(string)` | [`WebSocket::send_text`] |
+//! | `send(ArrayBufferView)` | [`WebSocket::send_bytes`] |
+//! | `send(Blob)`, `send(ArrayBuffer)` | [`WebSocket::send_blob`], [`WebSocket::send_array_buffer`] |
+//! | `close()`, `close(code)`, `close(code, reason)` | [`WebSocket::close`], [`WebSocket::close_with_code`], [`WebSocket::close_with`] (checks: [`validate_close`]); [`WebSocket::close_and_wait`] |
+//! | `SyntaxError`, `InvalidAccessError`, `InvalidStateError` | [`Error::Syntax`], [`Error::InvalidAccess`], [`Error::InvalidState`] |
+//! | (silently dropped send after close) | [`Error::Closed`] |
 //!
-//! Binary messages are received as bytes (`binaryType = "arraybuffer"`).
+//! # Ownership
+//!
+//! [`WebSocket`] is a reference-counted handle: clones are cheap and control the same
+//! connection. Each `on_*` handler lives until it is replaced or the last handle is dropped;
+//! dropping the last handle (a [`WebSocketStream`] is one) releases all handlers and closes the
+//! socket if it is still CONNECTING or OPEN. Capture a [`WeakWebSocket`] in a handler that needs
+//! the socket.
 
 mod close;
 mod error;
-mod handlers;
+mod events;
 mod message;
 mod ready_state;
 mod socket;
+mod stream;
 mod url;
 
 pub use close::{validate_close, CloseEvent, MAX_CLOSE_REASON_BYTES};
 pub use error::Error;
-pub use message::Message;
+pub use message::{BinaryType, Message};
 pub use ready_state::ReadyState;
-pub use socket::WebSocket;
-pub use url::resolve_url;
+pub use socket::{WeakWebSocket, WebSocket};
+pub use stream::{ReadBlobs, WebSocketStream};
+pub use url::{resolve_url, validate_protocols};

@@ -1,32 +1,45 @@
 //! The WebSocket handle: a thin, owning wrapper over `web_sys::WebSocket`.
 
-use std::rc::Rc;
+use std::{
+    future::poll_fn,
+    rc::{Rc, Weak},
+    task::Poll,
+};
 
-use js_sys::{ArrayBuffer, JsString, Uint8Array};
-use wasm_bindgen::{closure::Closure, JsCast};
+use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::{
-    close::validate_close, handlers::HandlerSlot, url::resolve_url, CloseEvent, Error, Message,
-    ReadyState,
+    close::validate_close,
+    events::Events,
+    url::{resolve_url, validate_protocols},
+    BinaryType, CloseEvent, Error, Message, ReadyState, WebSocketStream,
 };
 
 /// A WebSocket connection, mirroring the browser's `WebSocket` object.
 ///
 /// Cloning is cheap (a reference count) and every clone controls the same connection. The
 /// handlers set with `on_*` live as long as the handle; setting a new one releases the old one.
-/// When the last clone is dropped, the handlers are released and the socket is closed if it was
-/// still CONNECTING or OPEN.
+/// When the last clone (streams from [`WebSocket::stream`] count as clones) is dropped, the
+/// handlers are released and the socket is closed if it was still CONNECTING or OPEN.
 ///
-/// A handler that needs the socket (to send from `on_open`, say) should not capture a clone of
-/// it: the socket owns its handlers, so that would be a cycle that is never released.
+/// A handler that needs the socket (to send from `on_open`, say) should capture a
+/// [`WeakWebSocket`] from [`WebSocket::downgrade`]: a clone would keep the socket alive forever,
+/// since the socket owns its handlers.
 ///
 /// ```no_run
 /// use wasm_ws::{Message, WebSocket};
 ///
 /// let socket = WebSocket::open("/websocket/test")?; // resolved against the page: ws://host/...
+/// let weak = socket.downgrade();
+/// socket.on_open(move || {
+///     if let Some(socket) = weak.upgrade() {
+///         let _ = socket.send_text("subscribe");
+///     }
+/// });
 /// socket.on_message(|message| match message {
 ///     Message::Text(text) => web_sys::console::log_1(&text.into()),
-///     Message::Binary(bytes) => web_sys::console::log_1(&bytes.len().into()),
+///     other => web_sys::console::log_1(&format!("{other:?}").into()),
 /// });
 /// socket.on_close(|event| web_sys::console::log_1(&event.code.into()));
 /// # Ok::<(), wasm_ws::Error>(())
@@ -36,56 +49,80 @@ pub struct WebSocket {
     shared: Rc<Shared>,
 }
 
-/// The user's handlers, shared between the handle and the browser-facing listeners.
-#[derive(Default)]
-struct Handlers {
-    open: HandlerSlot<()>,
-    message: HandlerSlot<Message>,
-    close: HandlerSlot<CloseEvent>,
-    error: HandlerSlot<()>,
+/// A handle that does not keep the socket alive; see [`WebSocket::downgrade`].
+#[derive(Clone)]
+pub struct WeakWebSocket {
+    shared: Weak<Shared>,
+}
+
+impl WeakWebSocket {
+    /// The socket, if a strong handle still exists.
+    pub fn upgrade(&self) -> Option<WebSocket> {
+        self.shared.upgrade().map(|shared| WebSocket { shared })
+    }
 }
 
 struct Shared {
     socket: web_sys::WebSocket,
-    handlers: Rc<Handlers>,
+    events: Rc<Events>,
     /// The four listeners installed on the browser's socket, one per event, for the handle's
     /// whole life: replacing a user handler never touches the JS side.
     _listeners: [Closure<dyn FnMut(web_sys::Event)>; 4],
 }
 
 impl WebSocket {
-    /// Opens a connection, like `new WebSocket(url)`.
+    /// `new WebSocket(url)`: opens a connection.
     ///
     /// The URL may be relative to the page, and `http:`/`https:` become `ws:`/`wss:`
     /// ([`resolve_url`](crate::resolve_url)). An invalid URL is [`Error::Syntax`].
     pub fn open(url: &str) -> Result<Self, Error> {
-        let url = resolve_url(url)?;
-        let socket = web_sys::WebSocket::new(&url).map_err(Error::from_js)?;
-        // Binary messages arrive as ArrayBuffer so that they can be delivered synchronously, in
-        // order; a Blob would need an asynchronous read.
-        socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
+        Self::open_with_protocols(url, &[] as &[&str])
+    }
 
-        let handlers = Rc::new(Handlers::default());
-        let listener = |dispatch: fn(&Handlers, web_sys::Event)| {
-            let handlers = Rc::clone(&handlers);
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |event| dispatch(&handlers, event))
+    /// `new WebSocket(url, protocols)`: opens a connection offering one or more subprotocols,
+    /// in order of preference. Invalid or repeated protocols are [`Error::Syntax`]
+    /// ([`validate_protocols`](crate::validate_protocols)).
+    ///
+    /// ```no_run
+    /// let socket = wasm_ws::WebSocket::open_with_protocols("wss://example.com/chat", &["chat.v2", "chat"])?;
+    /// // Once open, `socket.protocol()` tells which one the server chose.
+    /// # Ok::<(), wasm_ws::Error>(())
+    /// ```
+    pub fn open_with_protocols<S: AsRef<str>>(url: &str, protocols: &[S]) -> Result<Self, Error> {
+        let url = resolve_url(url)?;
+        validate_protocols(protocols)?;
+        let socket = if protocols.is_empty() {
+            web_sys::WebSocket::new(&url)
+        } else {
+            let list: Array = protocols
+                .iter()
+                .map(|p| JsValue::from_str(p.as_ref()))
+                .collect();
+            web_sys::WebSocket::new_with_str_sequence(&url, &list)
+        }
+        .map_err(Error::from_js)?;
+
+        let events = Rc::new(Events::default());
+        let listener = |dispatch: fn(&Events, web_sys::Event)| {
+            let events = Rc::clone(&events);
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event| dispatch(&events, event))
         };
         let listeners = [
-            listener(|handlers, _| handlers.open.call(())),
-            listener(|handlers, event| {
+            listener(|events, _| events.opened()),
+            listener(|events, event| {
                 if let Some(message) = event
                     .dyn_ref::<web_sys::MessageEvent>()
                     .and_then(message_from_event)
                 {
-                    handlers.message.call(message);
+                    events.received(message);
                 }
             }),
-            listener(|handlers, event| {
+            listener(|events, event| {
                 if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
-                    handlers.close.call(CloseEvent::from(event));
+                    events.closed(CloseEvent::from(event));
                 }
             }),
-            listener(|handlers, _| handlers.error.call(())),
+            listener(|events, _| events.failed()),
         ];
         let [open, message, close, error] = &listeners;
         socket.set_onopen(Some(open.as_ref().unchecked_ref()));
@@ -96,7 +133,7 @@ impl WebSocket {
         Ok(Self {
             shared: Rc::new(Shared {
                 socket,
-                handlers,
+                events,
                 _listeners: listeners,
             }),
         })
@@ -113,37 +150,78 @@ impl WebSocket {
         self.shared.socket.url()
     }
 
+    /// `protocol`: the subprotocol the server selected; empty before open or if none.
+    pub fn protocol(&self) -> String {
+        self.shared.socket.protocol()
+    }
+
+    /// `extensions`: the extensions the server selected (such as `permessage-deflate`); empty
+    /// before open.
+    pub fn extensions(&self) -> String {
+        self.shared.socket.extensions()
+    }
+
+    /// `bufferedAmount`: bytes passed to a send but not yet transmitted (UTF-8 bytes of text,
+    /// bytes of binary, framing excluded). Use it for backpressure. It also counts sends made
+    /// after the socket started closing, which are never transmitted.
+    pub fn buffered_amount(&self) -> u32 {
+        self.shared.socket.buffered_amount()
+    }
+
+    /// `binaryType`: how received binary messages are represented.
+    pub fn binary_type(&self) -> BinaryType {
+        match self.shared.socket.binary_type() {
+            web_sys::BinaryType::Arraybuffer => BinaryType::ArrayBuffer,
+            _ => BinaryType::Blob,
+        }
+    }
+
+    /// Sets `binaryType`; it applies to messages delivered from then on.
+    pub fn set_binary_type(&self, binary_type: BinaryType) {
+        self.shared.socket.set_binary_type(binary_type.into());
+    }
+
     /// `onopen`: called once the connection is open. Replaces (and releases) any previous one.
     pub fn on_open(&self, mut handler: impl FnMut() + 'static) {
         self.shared
-            .handlers
+            .events
             .open
             .set(Some(Box::new(move |()| handler())));
     }
 
     /// `onmessage`: called with each message, in the order received.
     pub fn on_message(&self, handler: impl FnMut(Message) + 'static) {
-        self.shared.handlers.message.set(Some(Box::new(handler)));
+        self.shared.events.message.set(Some(Box::new(handler)));
     }
 
     /// `onclose`: called once when the connection closes or fails to open.
     pub fn on_close(&self, handler: impl FnMut(CloseEvent) + 'static) {
-        self.shared.handlers.close.set(Some(Box::new(handler)));
+        self.shared.events.close.set(Some(Box::new(handler)));
     }
 
     /// `onerror`: called when the connection fails; the browser gives no detail, and a close
     /// event with code 1006 follows.
     pub fn on_error(&self, mut handler: impl FnMut() + 'static) {
         self.shared
-            .handlers
+            .events
             .error
             .set(Some(Box::new(move |()| handler())));
+    }
+
+    /// Removes all four handlers, releasing them.
+    pub fn clear_handlers(&self) {
+        let events = &self.shared.events;
+        events.open.set(None);
+        events.message.set(None);
+        events.close.set(None);
+        events.error.set(None);
     }
 
     /// `send(string)`: sends a text message.
     ///
     /// Fails with [`Error::InvalidState`] while CONNECTING, and with [`Error::Closed`] once the
-    /// socket is CLOSING or CLOSED (the browser would drop the message silently).
+    /// socket is CLOSING or CLOSED: the browser would drop the message silently (and still
+    /// count it in [`buffered_amount`](Self::buffered_amount), as this does too).
     pub fn send_text(&self, text: &str) -> Result<(), Error> {
         self.send_with(|socket| socket.send_with_str(text))
     }
@@ -153,17 +231,29 @@ impl WebSocket {
         self.send_with(|socket| socket.send_with_u8_array(bytes))
     }
 
-    /// Sends a [`Message`] of either kind.
+    /// `send(blob)`: sends a `Blob` as a binary message. Errors as for [`WebSocket::send_text`].
+    pub fn send_blob(&self, blob: &web_sys::Blob) -> Result<(), Error> {
+        self.send_with(|socket| socket.send_with_blob(blob))
+    }
+
+    /// `send(arrayBuffer)`: sends an `ArrayBuffer` as a binary message, without copying it into
+    /// wasm memory. Errors as for [`WebSocket::send_text`].
+    pub fn send_array_buffer(&self, buffer: &ArrayBuffer) -> Result<(), Error> {
+        self.send_with(|socket| socket.send_with_array_buffer(buffer))
+    }
+
+    /// Sends a [`Message`] of any kind.
     pub fn send(&self, message: &Message) -> Result<(), Error> {
         match message {
             Message::Text(text) => self.send_text(text),
             Message::Binary(bytes) => self.send_bytes(bytes),
+            Message::Blob(blob) => self.send_blob(blob),
         }
     }
 
     fn send_with(
         &self,
-        send: impl FnOnce(&web_sys::WebSocket) -> Result<(), wasm_bindgen::JsValue>,
+        send: impl FnOnce(&web_sys::WebSocket) -> Result<(), JsValue>,
     ) -> Result<(), Error> {
         match self.ready_state() {
             ReadyState::Connecting => Err(Error::InvalidState(
@@ -178,16 +268,25 @@ impl WebSocket {
         }
     }
 
-    /// `close()`: starts the closing handshake with no code (the close event reports 1005).
-    /// Does nothing if the socket is already CLOSING or CLOSED.
+    /// `close()`: starts the closing handshake with no code (the close event reports 1005), or
+    /// fails the connection if it is still CONNECTING. Does nothing if already CLOSING or CLOSED.
     pub fn close(&self) {
         // `close()` without arguments cannot throw.
         let _ = self.shared.socket.close();
     }
 
-    /// `close(code, reason)`: starts the closing handshake with a code and a reason (may be
-    /// empty). The code must be 1000 or in 3000..=4999 and the reason at most 123 bytes of
-    /// UTF-8 ([`validate_close`](crate::validate_close)); both are checked before anything else.
+    /// `close(code)`: as [`WebSocket::close`], with a code that must be 1000 or in 3000..=4999
+    /// ([`Error::InvalidAccess`]), checked before anything else.
+    pub fn close_with_code(&self, code: u16) -> Result<(), Error> {
+        validate_close(code, "")?;
+        self.shared
+            .socket
+            .close_with_code(code)
+            .map_err(Error::from_js)
+    }
+
+    /// `close(code, reason)`: as [`WebSocket::close_with_code`], with a reason of at most 123
+    /// bytes of UTF-8 ([`Error::Syntax`]; see [`validate_close`](crate::validate_close)).
     pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
         validate_close(code, reason)?;
         self.shared
@@ -196,10 +295,80 @@ impl WebSocket {
             .map_err(Error::from_js)
     }
 
+    /// Waits until the socket leaves CONNECTING: `Ok` once open, or the close event if it
+    /// failed to open. Resolves at once if the socket is already open or closed.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), wasm_ws::Error> {
+    /// let socket = wasm_ws::WebSocket::open("/websocket/test")?;
+    /// if let Err(event) = socket.opened().await {
+    ///     web_sys::console::log_1(&format!("could not connect: {}", event.code).into());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn opened(&self) -> Result<(), CloseEvent> {
+        poll_fn(|cx| {
+            let events = &self.shared.events;
+            if events.has_opened() {
+                return Poll::Ready(Ok(()));
+            }
+            if let Some(event) = events.close_event() {
+                return Poll::Ready(Err(event));
+            }
+            // Still connecting (or failed, with the close event not dispatched yet).
+            events.wait_for_open(cx);
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Waits for the close event, and returns it. Resolves at once if it already fired.
+    pub async fn closed(&self) -> CloseEvent {
+        poll_fn(|cx| match self.shared.events.close_event() {
+            Some(event) => Poll::Ready(event),
+            None => {
+                self.shared.events.wait_for_close(cx);
+                Poll::Pending
+            }
+        })
+        .await
+    }
+
+    /// Closes like [`WebSocket::close_with`] and waits for the close event.
+    ///
+    /// ```no_run
+    /// # async fn demo(socket: wasm_ws::WebSocket) -> Result<(), wasm_ws::Error> {
+    /// let event = socket.close_and_wait(1000, "done").await?;
+    /// assert!(event.was_clean);
+    /// # Ok(()) }
+    /// ```
+    pub async fn close_and_wait(&self, code: u16, reason: &str) -> Result<CloseEvent, Error> {
+        self.close_with(code, reason)?;
+        Ok(self.closed().await)
+    }
+
+    /// A `futures` [`Stream`](futures_core::Stream) of the messages received from now on, that
+    /// is also a [`Sink`](futures_sink::Sink) of messages; see [`WebSocketStream`].
+    pub fn stream(&self) -> WebSocketStream {
+        let queue = self.shared.events.subscribe();
+        WebSocketStream::new(self.clone(), queue)
+    }
+
+    /// A handle that does not keep the socket alive, for use inside its own handlers.
+    pub fn downgrade(&self) -> WeakWebSocket {
+        WeakWebSocket {
+            shared: Rc::downgrade(&self.shared),
+        }
+    }
+
     /// The underlying `web_sys::WebSocket`, for what this crate does not wrap. Setting its `on*`
     /// properties detaches this handle's handlers.
     pub fn as_raw(&self) -> &web_sys::WebSocket {
         &self.shared.socket
+    }
+
+    pub(crate) fn events(&self) -> &Events {
+        &self.shared.events
     }
 }
 
@@ -219,12 +388,15 @@ impl Drop for Shared {
     }
 }
 
-/// The message a `message` event carries: a string is text, an `ArrayBuffer` is binary.
+/// The message a `message` event carries: a string is text, an `ArrayBuffer` bytes, a `Blob`
+/// stays a `Blob`.
 fn message_from_event(event: &web_sys::MessageEvent) -> Option<Message> {
     let data = event.data();
     if let Some(text) = data.dyn_ref::<JsString>() {
         return Some(Message::Text(String::from(text)));
     }
-    let buffer = data.dyn_ref::<ArrayBuffer>()?;
-    Some(Message::Binary(Uint8Array::new(buffer).to_vec()))
+    if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
+        return Some(Message::Binary(Uint8Array::new(buffer).to_vec()));
+    }
+    data.dyn_into::<web_sys::Blob>().ok().map(Message::Blob)
 }

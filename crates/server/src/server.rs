@@ -4,7 +4,10 @@ use std::{fmt, io, net::SocketAddr, path::PathBuf};
 
 use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
-use crate::{config::Config, endpoints::sample};
+use crate::{
+    config::Config,
+    endpoints::{burst, delay, echo, protocol, sample, server_close},
+};
 
 /// Seconds actix waits for connections to finish after Ctrl-C or SIGTERM. WebSocket connections
 /// never finish on their own, so waiting actix's default 30 s only delays the exit.
@@ -87,7 +90,12 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         let app = App::new()
             .wrap(middleware::Logger::new("%a \"%r\" %s %T"))
             .app_data(sample_settings.clone())
-            .route("/websocket/test", web::get().to(sample::handler));
+            .route("/websocket/test", web::get().to(sample::handler))
+            .route("/websocket/echo", web::get().to(echo::handler))
+            .route("/websocket/protocol", web::get().to(protocol::handler))
+            .route("/websocket/delay", web::get().to(delay::handler))
+            .route("/websocket/close", web::get().to(server_close::handler))
+            .route("/websocket/burst", web::get().to(burst::handler));
         match &static_dir {
             Some(dir) => app.service(actix_files::Files::new("/", dir).index_file("index.html")),
             None => app,

@@ -59,6 +59,7 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
         on_error: Some(logger(&append, LineKind::Error, |()| {
             "connection failed".into()
         })),
+        ..UseWebSocketOptions::default()
     };
     let socket = use_websocket(&props.url, options);
 
@@ -129,6 +130,7 @@ fn describe_message(message: &Message) -> String {
     match message {
         Message::Text(text) => text.clone(),
         Message::Binary(bytes) => format!("[{} bytes of binary]", bytes.len()),
+        Message::Blob(blob) => format!("[{} bytes of binary]", blob.size()),
     }
 }
 

@@ -2,17 +2,21 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use wasm_ws::{CloseEvent, Error, Message, ReadyState, WebSocket};
+use wasm_ws::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
 use yew::prelude::*;
 
-/// Callbacks for [`use_websocket`]. Every field defaults to `None` (no callback).
+/// Options for [`use_websocket`]: the callbacks default to `None` (no callback), and
+/// `binary_type` to [`BinaryType::ArrayBuffer`] (binary messages arrive as bytes).
 ///
 /// The hook keeps no messages itself: a component re-renders for a message only if its
 /// `on_message` changes state, and no message is skipped because only "the latest" is kept.
 /// The callbacks may change between renders; the newest ones are always called, and changing
 /// them never reopens the socket.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UseWebSocketOptions {
+    /// How binary messages arrive: as bytes (`ArrayBuffer`, the default here) or as `Blob`s.
+    /// Read when the socket opens.
+    pub binary_type: BinaryType,
     /// Called when the connection opens.
     pub on_open: Option<Callback<()>>,
     /// Called with every message, in the order received.
@@ -21,6 +25,18 @@ pub struct UseWebSocketOptions {
     pub on_close: Option<Callback<CloseEvent>>,
     /// Called when the connection fails (a close event with code 1006 follows).
     pub on_error: Option<Callback<()>>,
+}
+
+impl Default for UseWebSocketOptions {
+    fn default() -> Self {
+        Self {
+            binary_type: BinaryType::ArrayBuffer,
+            on_open: None,
+            on_message: None,
+            on_close: None,
+            on_error: None,
+        }
+    }
 }
 
 /// What [`use_websocket`] returns: the connection's state and the means to send and close.
@@ -104,6 +120,7 @@ pub fn use_websocket(url: &str, options: UseWebSocketOptions) -> UseWebSocketHan
         use_effect_with(url.to_owned(), move |url| {
             match WebSocket::open(url) {
                 Ok(opened) => {
+                    opened.set_binary_type(latest_options.borrow().binary_type);
                     install_handlers(&opened, &latest_options, &ready_state);
                     ready_state.set(opened.ready_state());
                     open_error.set(None);

@@ -1,0 +1,159 @@
+//! Rules 1 to 4: the constructor's URL and subprotocol checks, and the initial state
+//! (WPT: Create-invalid-urls, Create-non-absolute-url, Create-protocols-repeated*,
+//! Create-blocked-port, Create-valid-url-protocol*, constructor).
+
+use wasm_bindgen_test::*;
+use wasm_ws::{BinaryType, Error, ReadyState, WebSocket};
+
+use crate::support::{endpoint, expect_failure, open_echo, record, SERVER};
+
+fn assert_syntax_error(result: Result<WebSocket, Error>, what: &str) {
+    match result {
+        Err(Error::Syntax(_)) => {}
+        Err(other) => panic!("{what}: expected SyntaxError, got {other:?}"),
+        Ok(socket) => panic!("{what}: expected SyntaxError, opened {}", socket.url()),
+    }
+}
+
+#[wasm_bindgen_test]
+fn rule1_unparsable_urls_are_syntax_errors() {
+    // Chromium's own parser accepts `foo bar.com` (as `foo%20bar.com`); the spec and Firefox do not.
+    for url in [
+        "http://[::1",
+        "ws://",
+        "wss://",
+        "ws://:80/",
+        "ws://[zz]/",
+        "ws://foo bar.com/",
+        "ws://exa%mple.com/",
+        "ws://a%2Fb/",
+    ] {
+        assert_syntax_error(WebSocket::open(url), url);
+    }
+}
+
+#[wasm_bindgen_test]
+fn rule1_schemes_other_than_ws_wss_http_https_are_syntax_errors() {
+    for url in [
+        "ftp://127.0.0.1/",
+        "mailto:a@b.c",
+        "about:blank",
+        "data:text/plain,x",
+        "file:///tmp/x",
+        "javascript:1",
+    ] {
+        assert_syntax_error(WebSocket::open(url), url);
+    }
+}
+
+#[wasm_bindgen_test]
+fn rule1_relative_urls_resolve_against_the_page() {
+    let page = web_sys::window().unwrap().location();
+    let host = page.host().unwrap();
+    assert_eq!(
+        WebSocket::open("/websocket/echo").unwrap().url(),
+        format!("ws://{host}/websocket/echo")
+    );
+    assert_eq!(
+        WebSocket::open("?q=1").unwrap().url(),
+        format!("ws://{host}/?q=1")
+    );
+    // An empty URL is relative too: the page itself, less the page's fragment.
+    let page_url = page.href().unwrap();
+    let page_url = page_url.split('#').next().unwrap();
+    assert_eq!(
+        WebSocket::open("").unwrap().url(),
+        page_url.replacen("http:", "ws:", 1)
+    );
+}
+
+#[wasm_bindgen_test]
+fn rule1_http_and_https_map_to_ws_and_wss() {
+    let http = endpoint("echo").replacen("ws:", "http:", 1);
+    assert_eq!(WebSocket::open(&http).unwrap().url(), endpoint("echo"));
+    assert_eq!(
+        WebSocket::open("https://127.0.0.1:9/x").unwrap().url(),
+        "wss://127.0.0.1:9/x"
+    );
+    assert_eq!(
+        WebSocket::open("HTTP://127.0.0.1:9/").unwrap().url(),
+        "ws://127.0.0.1:9/"
+    );
+}
+
+#[wasm_bindgen_test]
+fn rule2_a_fragment_even_empty_is_a_syntax_error() {
+    for url in [
+        "ws://127.0.0.1/#",
+        "ws://127.0.0.1/#frag",
+        "http://127.0.0.1/path#x",
+        "#test",
+    ] {
+        assert_syntax_error(WebSocket::open(url), url);
+    }
+}
+
+#[wasm_bindgen_test]
+fn rule3_invalid_subprotocols_are_syntax_errors() {
+    let url = endpoint("echo");
+    for protocols in [
+        &["echo", "echo"][..],
+        &["echo", "ECHO"],
+        &[""],
+        &["a b"],
+        &["a/b"],
+        &["a,b"],
+        &["é"],
+        &["tab\t"],
+        &["\u{7f}"],
+        &["{json}"],
+    ] {
+        assert_syntax_error(
+            WebSocket::open_with_protocols(&url, protocols),
+            &format!("{protocols:?}"),
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn rule3_one_protocol_is_selected_by_the_server() {
+    let (socket, _events) = open_echo(&["echo"]).await;
+    assert_eq!(socket.protocol(), "echo");
+    socket.close();
+}
+
+#[wasm_bindgen_test]
+async fn rule3_the_server_picks_one_of_several() {
+    let url = endpoint("protocol?name=second");
+    let socket = WebSocket::open_with_protocols(&url, &["first", "second"]).unwrap();
+    socket.opened().await.unwrap();
+    assert_eq!(socket.protocol(), "second");
+    socket.close();
+}
+
+#[wasm_bindgen_test]
+async fn rule3_a_protocol_the_client_did_not_offer_fails_the_connection() {
+    let socket =
+        WebSocket::open_with_protocols(&endpoint("protocol?name=other"), &["mine"]).unwrap();
+    let mut events = record(&socket);
+    expect_failure(&mut events).await;
+    assert_eq!(socket.protocol(), "");
+}
+
+#[wasm_bindgen_test]
+async fn rule3_without_an_offer_protocol_stays_empty() {
+    let (socket, _events) = open_echo(&[]).await;
+    assert_eq!(socket.protocol(), "");
+    socket.close();
+}
+
+#[wasm_bindgen_test]
+fn rule4_the_initial_state() {
+    let socket = WebSocket::open(&endpoint("delay?ms=500")).unwrap();
+    assert_eq!(socket.ready_state(), ReadyState::Connecting);
+    assert_eq!(socket.binary_type(), BinaryType::Blob);
+    assert_eq!(socket.protocol(), "");
+    assert_eq!(socket.extensions(), "");
+    assert_eq!(socket.buffered_amount(), 0);
+    assert!(socket.url().starts_with(SERVER));
+}

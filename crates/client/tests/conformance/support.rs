@@ -1,0 +1,82 @@
+//! What every conformance module uses: the server's endpoints and an event recorder.
+
+use std::time::Duration;
+
+use futures_channel::mpsc::{self, UnboundedReceiver};
+use futures_util::StreamExt;
+use wasm_ws::{CloseEvent, Message, ReadyState, WebSocket};
+
+pub const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
+    Some(server) => server,
+    None => "ws://127.0.0.1:3000",
+};
+
+/// The URL of one of the server's endpoints, e.g. `endpoint("echo")`.
+pub fn endpoint(path_and_query: &str) -> String {
+    format!("{SERVER}/websocket/{path_and_query}")
+}
+
+/// Every event a socket fires, with the readyState seen when it fired.
+#[derive(Debug, PartialEq)]
+pub enum Event {
+    Open(ReadyState),
+    Message(Message),
+    Error(ReadyState),
+    Close(CloseEvent, ReadyState),
+}
+
+/// Records a socket's events into a channel. The handlers hold the raw socket, not a handle
+/// clone (which would keep the socket alive through its own handlers).
+pub fn record(socket: &WebSocket) -> UnboundedReceiver<Event> {
+    let (sender, receiver) = mpsc::unbounded();
+    let raw = socket.as_raw().clone();
+    let state = move || ReadyState::from_u16(raw.ready_state()).unwrap();
+    let (open, message, error, close) = (sender.clone(), sender.clone(), sender.clone(), sender);
+    let (state_open, state_error, state_close) = (state.clone(), state.clone(), state);
+    socket.on_open(move || open.unbounded_send(Event::Open(state_open())).unwrap());
+    socket.on_message(move |m| message.unbounded_send(Event::Message(m)).unwrap());
+    socket.on_error(move || error.unbounded_send(Event::Error(state_error())).unwrap());
+    socket.on_close(move |e| {
+        close
+            .unbounded_send(Event::Close(e, state_close()))
+            .unwrap()
+    });
+    receiver
+}
+
+pub async fn next_event(events: &mut UnboundedReceiver<Event>) -> Event {
+    events
+        .next()
+        .await
+        .expect("the socket's handlers are alive")
+}
+
+/// Opens `/websocket/echo` (with the given subprotocols) and waits for the open event.
+pub async fn open_echo(protocols: &[&str]) -> (WebSocket, UnboundedReceiver<Event>) {
+    let socket = WebSocket::open_with_protocols(&endpoint("echo"), protocols).unwrap();
+    let mut events = record(&socket);
+    assert_eq!(next_event(&mut events).await, Event::Open(ReadyState::Open));
+    (socket, events)
+}
+
+/// A connection failure: error (with readyState already CLOSED), then close 1006, not clean.
+pub async fn expect_failure(events: &mut UnboundedReceiver<Event>) {
+    assert_eq!(next_event(events).await, Event::Error(ReadyState::Closed));
+    let expected = CloseEvent {
+        code: 1006,
+        reason: String::new(),
+        was_clean: false,
+    };
+    assert_eq!(
+        next_event(events).await,
+        Event::Close(expected, ReadyState::Closed)
+    );
+}
+
+/// Nothing more arrives within `ms` milliseconds.
+pub async fn expect_quiet(events: &mut UnboundedReceiver<Event>, ms: u64) {
+    gloo_timers::future::sleep(Duration::from_millis(ms)).await;
+    if let Ok(event) = events.try_recv() {
+        panic!("unexpected {event:?}");
+    }
+}

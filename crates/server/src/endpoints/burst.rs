@@ -1,0 +1,47 @@
+//! `GET /websocket/burst?count=N&size=S`: sends N pairs of messages as fast as it can, each pair
+//! a binary message of S bytes followed by a short text message, then closes with 1000.
+//!
+//! Message `i` (counting both kinds from 0) is numbered: a text message is the decimal `i`, a
+//! binary message starts with `i` as a big-endian `u32`. Clients check that they are delivered
+//! in order even when reading a large binary message takes longer than the text after it.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_ws::CloseCode;
+use serde::Deserialize;
+
+use super::{finish, spawn_logged, upgrade, Next, MAX_MESSAGE_SIZE};
+
+/// The most pairs one request may ask for.
+pub const MAX_COUNT: u32 = 1000;
+
+/// The query string.
+#[derive(Debug, Deserialize)]
+pub struct Query {
+    /// How many binary-then-text pairs to send (at most [`MAX_COUNT`]).
+    pub count: u32,
+    /// The size of each binary message, from 4 bytes to [`MAX_MESSAGE_SIZE`].
+    pub size: usize,
+}
+
+/// Upgrades the request and sends the burst.
+pub async fn handler(
+    request: HttpRequest,
+    body: web::Payload,
+    query: web::Query<Query>,
+) -> actix_web::Result<HttpResponse> {
+    let (response, mut session, _messages) = upgrade(&request, body)?;
+    let (count, size) = (
+        query.count.min(MAX_COUNT),
+        query.size.clamp(4, MAX_MESSAGE_SIZE),
+    );
+    spawn_logged("burst", &request, async move {
+        for pair in 0..count {
+            let mut binary = vec![0xB5; size];
+            binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
+            session.binary(binary).await.ok()?;
+            session.text((2 * pair + 1).to_string()).await.ok()?;
+        }
+        finish(session, Next::Close(Some(CloseCode::Normal.into()))).await
+    });
+    Ok(response)
+}

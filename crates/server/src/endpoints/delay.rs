@@ -1,0 +1,31 @@
+//! `GET /websocket/delay?ms=N`: waits N milliseconds before answering the handshake, then
+//! echoes. Lets tests act while the socket is reliably still CONNECTING.
+
+use std::time::Duration;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::{echo_until_closed, spawn_logged, upgrade};
+
+/// The longest delay accepted, so that a request cannot hold a worker's task for long.
+pub const MAX_DELAY: Duration = Duration::from_secs(10);
+
+/// The query string.
+#[derive(Debug, Deserialize)]
+pub struct Query {
+    /// The delay in milliseconds (at most [`MAX_DELAY`]).
+    pub ms: u64,
+}
+
+/// Sleeps, then upgrades the request.
+pub async fn handler(
+    request: HttpRequest,
+    body: web::Payload,
+    query: web::Query<Query>,
+) -> actix_web::Result<HttpResponse> {
+    tokio::time::sleep(Duration::from_millis(query.ms).min(MAX_DELAY)).await;
+    let (response, session, messages) = upgrade(&request, body)?;
+    spawn_logged("delay", &request, echo_until_closed(session, messages));
+    Ok(response)
+}
