@@ -48,6 +48,8 @@
 //! socket if it is still CONNECTING or OPEN. Capture a [`WeakWebSocket`] in a handler that needs
 //! the socket.
 
+#![warn(missing_docs)]
+
 mod close;
 mod error;
 mod events;

@@ -6,7 +6,7 @@ use actix_web::{dev::Server, middleware, web, App, HttpServer};
 
 use crate::{
     config::Config,
-    endpoints::{burst, delay, echo, protocol, sample, server_close},
+    endpoints::{burst, delay, echo, ping, protocol, sample, server_close},
 };
 
 /// Seconds actix waits for connections to finish after Ctrl-C or SIGTERM. WebSocket connections
@@ -19,7 +19,12 @@ pub enum StartError {
     /// The static directory to serve at `/` does not exist.
     StaticDirMissing(PathBuf),
     /// The listening socket could not be bound (address in use, not permitted, ...).
-    Bind { addr: SocketAddr, source: io::Error },
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the operating system said.
+        source: io::Error,
+    },
 }
 
 impl fmt::Display for StartError {
@@ -95,7 +100,8 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
             .route("/websocket/protocol", web::get().to(protocol::handler))
             .route("/websocket/delay", web::get().to(delay::handler))
             .route("/websocket/close", web::get().to(server_close::handler))
-            .route("/websocket/burst", web::get().to(burst::handler));
+            .route("/websocket/burst", web::get().to(burst::handler))
+            .route("/websocket/ping", web::get().to(ping::handler));
         match &static_dir {
             Some(dir) => app.service(actix_files::Files::new("/", dir).index_file("index.html")),
             None => app,

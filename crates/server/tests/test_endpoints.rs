@@ -125,3 +125,18 @@ async fn burst_sends_numbered_pairs_in_order_then_closes() {
     }
     assert_eq!(next(&mut client).await, close_frame(1000, ""));
 }
+
+#[actix_web::test]
+async fn ping_pings_on_open_and_reports_the_pong() {
+    let (mut client, _) = connect_async(format!("{}/ping", start())).await.unwrap();
+    // tungstenite answers the ping by itself, as a browser does, after showing it to us.
+    assert_eq!(
+        next(&mut client).await,
+        Message::Ping("are you there?".into())
+    );
+    client.flush().await.unwrap();
+    assert_eq!(
+        next(&mut client).await,
+        Message::text("pong: are you there?")
+    );
+}

@@ -1,12 +1,13 @@
 //! WebSocket endpoints, one module each, and the behaviour they share.
 //!
 //! - [`sample`]: `/websocket/test`, the seed's endpoint (greeting, pushes, echo).
-//! - [`echo`], [`protocol`], [`delay`], [`server_close`], [`burst`]: the endpoints wasm-ws's
+//! - [`echo`], [`protocol`], [`delay`], [`server_close`], [`burst`], [`ping`]: the endpoints wasm-ws's
 //!   conformance tests talk to, modelled on the Web Platform Tests' WebSocket handlers.
 
 pub mod burst;
 pub mod delay;
 pub mod echo;
+pub mod ping;
 pub mod protocol;
 pub mod sample;
 pub mod server_close;
