@@ -21,7 +21,8 @@ trunk build --release
 step "starting wasm-ws-server on a free port"
 cargo build -q -p wasm-ws-server
 server_log=$(mktemp -d)
-target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist >"$server_log/out" 2>"$server_log/err" &
+# The browser tests' pages come from the test runner's own random port: allow any Origin.
+target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin >"$server_log/out" 2>"$server_log/err" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

@@ -22,16 +22,75 @@ pub struct Config {
     /// Directory holding the built page (`trunk build --release` writes `dist/`), served at `/`.
     #[arg(long, env = "WASM_WS_STATIC_DIR", default_value = "dist")]
     pub static_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub limits: Limits,
+}
+
+/// Who may connect, how much they may send, and how long the server waits for them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// An Origin allowed to open WebSockets, like `https://example.com` (repeat the flag, or
+    /// separate with commas). Without any, the server's own origin (the request's Host) and its
+    /// localhost forms are allowed. Other origins get HTTP 403.
+    #[arg(
+        long = "allowed-origin",
+        env = "WASM_WS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// Allow WebSockets from any Origin (turns the Origin check off).
+    #[arg(long, env = "WASM_WS_ALLOW_ANY_ORIGIN")]
+    pub allow_any_origin: bool,
+
+    /// Refuse handshakes without an Origin header (non-browser clients send none).
+    #[arg(long, env = "WASM_WS_REQUIRE_ORIGIN")]
+    pub require_origin: bool,
+
+    /// Largest frame, and largest message after reassembling fragments, in bytes; a larger one
+    /// closes the connection with 1009.
+    #[arg(long, env = "WASM_WS_MAX_MESSAGE_SIZE", default_value_t = 64 * 1024)]
+    pub max_message_size: usize,
+
+    /// Most WebSocket connections open at once; beyond it the handshake gets HTTP 503.
+    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+
+    /// Most WebSocket connections from one IP address; beyond it the handshake gets HTTP 429.
+    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+
+    /// A client silent for this long is pinged.
+    #[arg(long, env = "WASM_WS_PING_INTERVAL", default_value = "20s", value_parser = parse_interval)]
+    pub ping_interval: Duration,
+
+    /// A client silent for this long (pongs count as a sign of life) is dropped.
+    #[arg(long, env = "WASM_WS_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_interval)]
+    pub idle_timeout: Duration,
+
+    /// Longest wait for a client to take a message; a client that stops reading is dropped
+    /// (with 1008 when a Close frame still fits).
+    #[arg(long, env = "WASM_WS_SEND_TIMEOUT", default_value = "10s", value_parser = parse_interval)]
+    pub send_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Config::parse_from(["wasm-ws-server"]).limits
+    }
 }
 
 impl Config {
     /// A configuration for embedding the server in tests: a free loopback port, the given push
-    /// interval and no static page.
+    /// interval, no static page, and the default limits.
     pub fn for_tests(push_interval: Duration) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             push_interval,
             static_dir: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -50,11 +109,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_match_the_seed() {
+    fn defaults_match_the_seed_and_are_safe() {
         let config = Config::parse_from(["wasm-ws-server"]);
         assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.push_interval, Duration::from_secs(1));
         assert_eq!(config.static_dir, Some(PathBuf::from("dist")));
+        let limits = config.limits;
+        assert!(
+            limits.allowed_origins.is_empty() && !limits.allow_any_origin && !limits.require_origin
+        );
+        assert_eq!(limits.max_message_size, 65_536);
+        assert!(limits.ping_interval < limits.idle_timeout);
+    }
+
+    #[test]
+    fn origins_accept_a_list() {
+        let config = Config::parse_from([
+            "wasm-ws-server",
+            "--allowed-origin",
+            "https://a.example,https://b.example",
+        ]);
+        assert_eq!(
+            config.limits.allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
     }
 
     #[test]

@@ -4,9 +4,13 @@
 //! demo page so that one process shows everything:
 //!
 //! - [`config`]: command-line flags with environment fallbacks.
+//! - [`admission`]: who may connect: the Origin check and the connection caps.
+//! - [`connection`]: one WebSocket connection: bounded sends, liveness, protocol errors closed
+//!   with the right code, and 1001 on shutdown, the same for every endpoint.
 //! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the seed's
 //!   `/websocket/test` (greeting, timed pushes, echo).
-//! - [`server`]: binds the listener, mounts the endpoints and the static page, and starts serving.
+//! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page, and
+//!   shuts down gracefully.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), wasm_ws_server::server::StartError> {
@@ -20,6 +24,8 @@
 
 #![warn(missing_docs)]
 
+pub mod admission;
 pub mod config;
+pub mod connection;
 pub mod endpoints;
 pub mod server;

@@ -1,17 +1,26 @@
-//! Binding the listener and assembling the application.
+//! Binding the listener, assembling the application, and shutting down.
 
-use std::{fmt, io, net::SocketAddr, path::PathBuf};
+use std::{
+    fmt, io,
+    net::SocketAddr,
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
-use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use actix_web::{dev::Server, middleware, web, App, HttpResponse, HttpServer};
+use tokio::sync::watch;
 
 use crate::{
+    admission::Admission,
     config::Config,
+    connection::Shared,
     endpoints::{burst, delay, echo, ping, protocol, sample, server_close},
 };
 
-/// Seconds actix waits for connections to finish after Ctrl-C or SIGTERM. WebSocket connections
-/// never finish on their own, so waiting actix's default 30 s only delays the exit.
-const SHUTDOWN_TIMEOUT_SECS: u64 = 1;
+/// How long shutdown waits for every client to receive its 1001 Close before the server
+/// stops. Clients that read get theirs within milliseconds; this only bounds slow ones.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Why the server could not start. Each variant displays as one line for the terminal.
 #[derive(Debug)]
@@ -49,10 +58,11 @@ impl std::error::Error for StartError {
     }
 }
 
-/// A started server: await it to run until shutdown, or stop it through [`Running::handle`].
+/// A started server: await it to run until it stops; stop it with [`Running::shutdown_handle`].
 pub struct Running {
     server: Server,
     local_addr: SocketAddr,
+    shutdown: ShutdownHandle,
 }
 
 impl Running {
@@ -61,9 +71,9 @@ impl Running {
         self.local_addr
     }
 
-    /// A handle to stop the server.
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    /// A handle that shuts the server down gracefully.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
     }
 }
 
@@ -78,8 +88,70 @@ impl std::future::Future for Running {
     }
 }
 
+/// Shuts the server down: every WebSocket client receives a Close with 1001 ("going away"),
+/// then the server stops accepting and exits.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    signal: Arc<watch::Sender<bool>>,
+    admission: Arc<Admission>,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl ShutdownHandle {
+    /// Closes every connection with 1001, waits up to [`SHUTDOWN_GRACE`] for them to go, then
+    /// stops the server.
+    pub async fn shutdown(&self) {
+        let open = self.admission.open_connections();
+        tracing::info!(open, "shutting down: closing every connection with 1001");
+        self.signal.send_replace(true);
+        let started = Instant::now();
+        while self.admission.open_connections() > 0 && started.elapsed() < SHUTDOWN_GRACE {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.server.stop(false).await;
+    }
+
+    /// Shuts down on the first Ctrl-C or SIGTERM.
+    pub async fn on_signal(self) {
+        wait_for_signal().await;
+        self.shutdown().await;
+    }
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = actix_web::rt::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = actix_web::rt::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = actix_web::rt::signal::ctrl_c().await;
+}
+
+/// `GET /healthz`: liveness for load balancers, with the number of open WebSockets.
+async fn healthz(shared: web::Data<Shared>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(format!(
+            "{{\"status\":\"ok\",\"connections\":{}}}\n",
+            shared.admission.open_connections()
+        ))
+}
+
 /// Binds the configured address and starts serving. Must be called inside an actix system
-/// (`#[actix_web::main]`, `#[actix_web::test]`).
+/// (`#[actix_web::main]`, `#[actix_web::test]`). Signals are not handled unless the caller
+/// spawns [`ShutdownHandle::on_signal`].
 pub fn start(config: &Config) -> Result<Running, StartError> {
     if let Some(dir) = &config.static_dir {
         if !dir.is_dir() {
@@ -87,6 +159,13 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         }
     }
     let static_dir = config.static_dir.clone();
+    let (signal, shutdown) = watch::channel(false);
+    let admission = Admission::new(&config.limits);
+    let shared = web::Data::new(Shared {
+        limits: Arc::new(config.limits.clone()),
+        admission: Arc::clone(&admission),
+        shutdown,
+    });
     let sample_settings = web::Data::new(sample::Settings {
         push_interval: config.push_interval,
     });
@@ -94,7 +173,9 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     let server = HttpServer::new(move || {
         let app = App::new()
             .wrap(middleware::Logger::new("%a \"%r\" %s %T"))
+            .app_data(shared.clone())
             .app_data(sample_settings.clone())
+            .route("/healthz", web::get().to(healthz))
             .route("/websocket/test", web::get().to(sample::handler))
             .route("/websocket/echo", web::get().to(echo::handler))
             .route("/websocket/protocol", web::get().to(protocol::handler))
@@ -107,7 +188,9 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
             None => app,
         }
     })
-    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+    // Shutdown is ours (1001 to every client first), not actix's default signal handling.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
 
     let bind_error = |source| StartError::Bind {
         addr: config.bind,
@@ -118,8 +201,15 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         .addrs()
         .first()
         .expect("a successful bind yields an address");
+    let server = server.run();
+    let shutdown = ShutdownHandle {
+        signal: Arc::new(signal),
+        admission,
+        server: server.handle(),
+    };
     Ok(Running {
-        server: server.run(),
+        server,
         local_addr,
+        shutdown,
     })
 }

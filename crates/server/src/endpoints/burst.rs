@@ -1,5 +1,6 @@
-//! `GET /websocket/burst?count=N&size=S`: sends N pairs of messages as fast as it can, each pair
-//! a binary message of S bytes followed by a short text message, then closes with 1000.
+//! `GET /websocket/burst?count=N&size=S`: sends N pairs of messages as fast as the client takes
+//! them, each pair a binary message of S bytes followed by a short text message, then closes
+//! with 1000.
 //!
 //! Message `i` (counting both kinds from 0) is numbered: a text message is the decimal `i`, a
 //! binary message starts with `i` as a big-endian `u32`. Clients check that they are delivered
@@ -9,7 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::CloseCode;
 use serde::Deserialize;
 
-use super::{finish, spawn_logged, upgrade, Next, MAX_MESSAGE_SIZE};
+use crate::connection::{Connection, End, Shared};
 
 /// The most pairs one request may ask for.
 pub const MAX_COUNT: u32 = 1000;
@@ -19,29 +20,38 @@ pub const MAX_COUNT: u32 = 1000;
 pub struct Query {
     /// How many binary-then-text pairs to send (at most [`MAX_COUNT`]).
     pub count: u32,
-    /// The size of each binary message, from 4 bytes to [`MAX_MESSAGE_SIZE`].
+    /// The size of each binary message, from 4 bytes to the server's maximum message size.
     pub size: usize,
 }
 
-/// Upgrades the request and sends the burst.
+/// Accepts the connection and sends the burst.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
+    shared: web::Data<Shared>,
     query: web::Query<Query>,
-) -> actix_web::Result<HttpResponse> {
-    let (response, mut session, _messages) = upgrade(&request, body)?;
+) -> HttpResponse {
     let (count, size) = (
         query.count.min(MAX_COUNT),
-        query.size.clamp(4, MAX_MESSAGE_SIZE),
+        query.size.clamp(4, shared.limits.max_message_size),
     );
-    spawn_logged("burst", &request, async move {
-        for pair in 0..count {
-            let mut binary = vec![0xB5; size];
-            binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
-            session.binary(binary).await.ok()?;
-            session.text((2 * pair + 1).to_string()).await.ok()?;
+    match Connection::accept("burst", &request, body, &shared, &[]) {
+        Ok((response, connection)) => {
+            connection.spawn(async move |connection| {
+                for pair in 0..count {
+                    let mut binary = vec![0xB5; size];
+                    binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
+                    if let Err(end) = connection.send_binary(binary).await {
+                        return end;
+                    }
+                    if let Err(end) = connection.send_text((2 * pair + 1).to_string()).await {
+                        return end;
+                    }
+                }
+                End::Close(Some(CloseCode::Normal.into()))
+            });
+            response
         }
-        finish(session, Next::Close(Some(CloseCode::Normal.into()))).await
-    });
-    Ok(response)
+        Err(refused) => refused,
+    }
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{echo_until_closed, spawn_logged, upgrade};
+use super::echo_until_closed;
+use crate::connection::{Connection, Shared};
 
 /// The longest delay accepted, so that a request cannot hold a worker's task for long.
 pub const MAX_DELAY: Duration = Duration::from_secs(10);
@@ -18,14 +19,19 @@ pub struct Query {
     pub ms: u64,
 }
 
-/// Sleeps, then upgrades the request.
+/// Sleeps, then accepts the connection.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
+    shared: web::Data<Shared>,
     query: web::Query<Query>,
-) -> actix_web::Result<HttpResponse> {
+) -> HttpResponse {
     tokio::time::sleep(Duration::from_millis(query.ms).min(MAX_DELAY)).await;
-    let (response, session, messages) = upgrade(&request, body)?;
-    spawn_logged("delay", &request, echo_until_closed(session, messages));
-    Ok(response)
+    match Connection::accept("delay", &request, body, &shared, &[]) {
+        Ok((response, connection)) => {
+            connection.spawn(echo_until_closed);
+            response
+        }
+        Err(refused) => refused,
+    }
 }

@@ -3,34 +3,42 @@
 //! itself and never shows them to script.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::AggregatedMessage;
 
-use super::{echo, finish, spawn_logged, upgrade, Next};
+use crate::connection::{Connection, End, Incoming, Shared};
 
 /// The payload of the ping sent on open.
 pub const PAYLOAD: &[u8] = b"are you there?";
 
-/// Upgrades the request, pings, and spawns the connection's task.
-pub async fn handler(request: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
-    let (response, mut session, mut messages) = upgrade(&request, body)?;
-    spawn_logged("ping", &request, async move {
-        session.ping(PAYLOAD).await.ok()?;
-        let next = loop {
-            let next = match messages.recv().await {
-                Some(Ok(AggregatedMessage::Pong(payload))) => {
-                    let report = format!("pong: {}", String::from_utf8_lossy(&payload));
-                    match session.text(report).await {
-                        Ok(()) => Next::Continue,
-                        Err(_) => Next::Gone,
-                    }
-                }
-                message => echo(&mut session, message).await,
-            };
-            if !matches!(next, Next::Continue) {
-                break next;
+/// Accepts the connection, pings, and spawns its task.
+pub async fn handler(
+    request: HttpRequest,
+    body: web::Payload,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
+    match Connection::accept("ping", &request, body, &shared, &[]) {
+        Ok((response, connection)) => {
+            connection.spawn(serve);
+            response
+        }
+        Err(refused) => refused,
+    }
+}
+
+async fn serve(connection: &mut Connection) -> End {
+    if let Err(end) = connection.send_ping(PAYLOAD).await {
+        return end;
+    }
+    loop {
+        let step = match connection.next().await {
+            Ok(Incoming::Pong(payload)) => {
+                let report = format!("pong: {}", String::from_utf8_lossy(&payload));
+                connection.send_text(report).await
             }
+            Ok(incoming) => connection.echo(incoming).await,
+            Err(end) => return end,
         };
-        finish(session, next).await
-    });
-    Ok(response)
+        if let Err(end) = step {
+            return end;
+        }
+    }
 }

@@ -7,7 +7,8 @@ use actix_web::{
 };
 use serde::Deserialize;
 
-use super::{echo_until_closed, spawn_logged, upgrade};
+use super::echo_until_closed;
+use crate::connection::{Connection, Shared};
 
 /// The query string.
 #[derive(Debug, Deserialize)]
@@ -16,17 +17,24 @@ pub struct Query {
     pub name: String,
 }
 
-/// Upgrades the request with the `Sec-WebSocket-Protocol` the query names.
+/// Accepts the connection with the `Sec-WebSocket-Protocol` the query names.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
+    shared: web::Data<Shared>,
     query: web::Query<Query>,
-) -> actix_web::Result<HttpResponse> {
-    let protocol = HeaderValue::from_str(&query.name).map_err(actix_web::error::ErrorBadRequest)?;
-    let (mut response, session, messages) = upgrade(&request, body)?;
-    response
-        .headers_mut()
-        .insert(SEC_WEBSOCKET_PROTOCOL, protocol);
-    spawn_logged("protocol", &request, echo_until_closed(session, messages));
-    Ok(response)
+) -> HttpResponse {
+    let Ok(protocol) = HeaderValue::from_str(&query.name) else {
+        return HttpResponse::BadRequest().body("invalid protocol name\n");
+    };
+    match Connection::accept("protocol", &request, body, &shared, &[]) {
+        Ok((mut response, connection)) => {
+            response
+                .headers_mut()
+                .insert(SEC_WEBSOCKET_PROTOCOL, protocol);
+            connection.spawn(echo_until_closed);
+            response
+        }
+        Err(refused) => refused,
+    }
 }

@@ -1,17 +1,16 @@
 //! `GET /websocket/test`: the seed's sample endpoint.
 //!
 //! On open it greets with [`GREETING`]; then, while the socket is open, it pushes a random number
-//! in [0, 1) with two decimals every push interval; it echoes every message ([`super::echo`]).
-//! One task per connection runs a `select!` loop over the pushes and the incoming messages, as
-//! in actix's `echo-actorless` example.
+//! in [0, 1) with two decimals every push interval, and echoes every message. One task per
+//! connection runs a `select!` loop over the pushes and the incoming messages, as in actix's
+//! `echo-actorless` example.
 
 use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessageStream, CloseReason, Session};
 use tokio::time::{self, Instant, MissedTickBehavior};
 
-use super::{echo, finish, spawn_logged, upgrade, Next};
+use crate::connection::{Connection, End, Shared};
 
 /// The seed's greeting ("connected successfully"), sent first on every connection.
 pub const GREETING: &str = "连接成功";
@@ -23,46 +22,41 @@ pub struct Settings {
     pub push_interval: Duration,
 }
 
-/// Upgrades the request and spawns the connection's task.
+/// Accepts the connection and spawns its task.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
+    shared: web::Data<Shared>,
     settings: web::Data<Settings>,
-) -> actix_web::Result<HttpResponse> {
-    let (response, session, messages) = upgrade(&request, body)?;
-    spawn_logged(
-        "sample",
-        &request,
-        run(session, messages, settings.push_interval),
-    );
-    Ok(response)
+) -> HttpResponse {
+    let (response, connection) = match Connection::accept("sample", &request, body, &shared, &[]) {
+        Ok(accepted) => accepted,
+        Err(refused) => return refused,
+    };
+    let push_interval = settings.push_interval;
+    connection.spawn(async move |connection| serve(connection, push_interval).await);
+    response
 }
 
-/// Serves one connection until it closes; returns the close reason sent to the client, if any.
-async fn run(
-    mut session: Session,
-    mut messages: AggregatedMessageStream,
-    push_interval: Duration,
-) -> Option<CloseReason> {
-    session.text(GREETING).await.ok()?;
-
+async fn serve(connection: &mut Connection, push_interval: Duration) -> End {
+    if let Err(end) = connection.send_text(GREETING).await {
+        return end;
+    }
     let mut pushes = time::interval_at(Instant::now() + push_interval, push_interval);
     // A push that could not go out on time is sent late, not in a burst of catch-up pushes.
     pushes.set_missed_tick_behavior(MissedTickBehavior::Delay);
-
-    let next = loop {
-        let next = tokio::select! {
-            _ = pushes.tick() => match session.text(random_push()).await {
-                Ok(()) => Next::Continue,
-                Err(_) => Next::Gone,
+    loop {
+        let step = tokio::select! {
+            _ = pushes.tick() => connection.send_text(random_push()).await,
+            incoming = connection.next() => match incoming {
+                Ok(incoming) => connection.echo(incoming).await,
+                Err(end) => Err(end),
             },
-            message = messages.recv() => echo(&mut session, message).await,
         };
-        if !matches!(next, Next::Continue) {
-            break next;
+        if let Err(end) = step {
+            return end;
         }
-    };
-    finish(session, next).await
+    }
 }
 
 /// A random number in [0, 1) with exactly two decimals, like the seed's

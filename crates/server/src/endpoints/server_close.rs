@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::{CloseCode, CloseReason};
 use serde::Deserialize;
 
-use super::{finish, spawn_logged, upgrade, Next};
+use crate::connection::{Connection, End, Shared};
 
 /// The query string.
 #[derive(Debug, Deserialize)]
@@ -22,18 +22,23 @@ fn normal() -> u16 {
     1000
 }
 
-/// Upgrades the request and closes at once.
+/// Accepts the connection and closes it at once.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
+    shared: web::Data<Shared>,
     query: web::Query<Query>,
-) -> actix_web::Result<HttpResponse> {
-    let (response, session, _messages) = upgrade(&request, body)?;
+) -> HttpResponse {
     let Query { code, reason } = query.into_inner();
     let close = CloseReason {
         code: CloseCode::from(code),
         description: (!reason.is_empty()).then_some(reason),
     };
-    spawn_logged("close", &request, finish(session, Next::Close(Some(close))));
-    Ok(response)
+    match Connection::accept("close", &request, body, &shared, &[]) {
+        Ok((response, connection)) => {
+            connection.spawn(async move |_| End::Close(Some(close)));
+            response
+        }
+        Err(refused) => refused,
+    }
 }

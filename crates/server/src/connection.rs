@@ -1,0 +1,264 @@
+//! One WebSocket connection, with everything every endpoint needs and none may forget:
+//! bounded sends (a client that stops reading is dropped), pings answered, idle clients pinged
+//! and dropped, protocol errors closed with the right code, and shutdown closing with 1001.
+//!
+//! An endpoint loops over [`Connection::next`] and answers with the `send_*` methods; each
+//! returns [`End`] once the connection is over, for [`Connection::finish`].
+
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use actix_web::{
+    web::{self, Bytes},
+    HttpRequest, HttpResponse,
+};
+use actix_ws::{
+    AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Closed, ProtocolError,
+    Session,
+};
+use bytestring::ByteString;
+use tokio::{
+    sync::watch,
+    time::{self, MissedTickBehavior},
+};
+
+use crate::{
+    admission::{Admission, Ticket},
+    config::Limits,
+};
+
+/// A data message from the client (pings are answered inside [`Connection::next`]).
+#[derive(Debug)]
+pub enum Incoming {
+    /// A text message.
+    Text(ByteString),
+    /// A binary message.
+    Binary(Bytes),
+    /// A pong, answering a ping of ours.
+    Pong(Bytes),
+}
+
+/// Why a connection is over.
+#[derive(Debug)]
+pub enum End {
+    /// Send this Close (if it can still be delivered), then drop the connection.
+    Close(Option<CloseReason>),
+    /// The connection is gone: nothing to send.
+    Gone,
+}
+
+/// What every connection shares: the limits, the admission counters and the shutdown signal.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// The configured limits.
+    pub limits: Arc<Limits>,
+    /// Open connections and the Origin policy.
+    pub admission: Arc<Admission>,
+    /// Becomes `true` when the server shuts down.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// One open WebSocket connection.
+pub struct Connection {
+    endpoint: &'static str,
+    peer: Option<SocketAddr>,
+    session: Session,
+    messages: AggregatedMessageStream,
+    limits: Arc<Limits>,
+    shutdown: watch::Receiver<bool>,
+    heartbeat: time::Interval,
+    last_heard: Instant,
+    _ticket: Ticket,
+}
+
+impl Connection {
+    /// Admits the request (Origin, caps) and performs the handshake, selecting the first of
+    /// `protocols` the client offers. A refusal is logged and answered with its HTTP status.
+    pub fn accept(
+        endpoint: &'static str,
+        request: &HttpRequest,
+        body: web::Payload,
+        shared: &Shared,
+        protocols: &[&str],
+    ) -> Result<(HttpResponse, Self), HttpResponse> {
+        let peer = request.peer_addr();
+        let ticket = shared.admission.admit(request).map_err(|refusal| {
+            tracing::warn!(endpoint, ?peer, ?refusal, "handshake refused");
+            refusal.response()
+        })?;
+        let (response, session, messages) =
+            actix_ws::handle_with_protocols(request, body, protocols)
+                .map_err(|error| HttpResponse::from_error(error))?;
+        let limits = Arc::clone(&shared.limits);
+        let messages = messages
+            .max_frame_size(limits.max_message_size)
+            .aggregate_continuations()
+            .max_continuation_size(limits.max_message_size);
+        let mut heartbeat = time::interval_at(
+            time::Instant::now() + limits.ping_interval,
+            limits.ping_interval,
+        );
+        heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        tracing::info!(endpoint, ?peer, "connection opened");
+        Ok((
+            response,
+            Self {
+                endpoint,
+                peer,
+                session,
+                messages,
+                limits,
+                shutdown: shared.shutdown.clone(),
+                heartbeat,
+                last_heard: Instant::now(),
+                _ticket: ticket,
+            },
+        ))
+    }
+
+    /// Runs `serve` on this connection in its own task, then finishes the connection with the
+    /// [`End`] it returns.
+    pub fn spawn(mut self, serve: impl AsyncFnOnce(&mut Self) -> End + 'static) {
+        actix_web::rt::spawn(async move {
+            // `serve` borrows the connection; the borrow ends before `finish` consumes it.
+            let end = {
+                let connection = &mut self;
+                serve(connection).await
+            };
+            self.finish(end).await;
+        });
+    }
+
+    /// The next data message. Pings are answered, idle clients pinged and, past the idle
+    /// timeout, dropped; a Close, a protocol error or the server's shutdown ends the connection.
+    ///
+    /// Cancel-safe as far as incoming messages go: no message is lost if the future is dropped.
+    pub async fn next(&mut self) -> Result<Incoming, End> {
+        loop {
+            tokio::select! {
+                message = self.messages.recv() => {
+                    self.last_heard = Instant::now();
+                    match message {
+                        Some(Ok(AggregatedMessage::Text(text))) => return Ok(Incoming::Text(text)),
+                        Some(Ok(AggregatedMessage::Binary(bytes))) => return Ok(Incoming::Binary(bytes)),
+                        Some(Ok(AggregatedMessage::Pong(payload))) => return Ok(Incoming::Pong(payload)),
+                        Some(Ok(AggregatedMessage::Ping(payload))) => {
+                            let session = &mut self.session;
+                            bounded(self.limits.send_timeout, session.pong(&payload)).await?;
+                        }
+                        // RFC 6455 section 5.5.1: answer a Close with the code received.
+                        Some(Ok(AggregatedMessage::Close(reason))) => return Err(End::Close(reason)),
+                        Some(Err(error)) => {
+                            let reason = close_reason_for(&error);
+                            tracing::warn!(endpoint = self.endpoint, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
+                            return Err(End::Close(Some(reason)));
+                        }
+                        // The client went away without a closing handshake.
+                        None => return Err(End::Gone),
+                    }
+                }
+                _ = self.heartbeat.tick() => {
+                    if self.last_heard.elapsed() >= self.limits.idle_timeout {
+                        tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
+                        return Err(End::Close(Some(CloseReason { code: CloseCode::Away, description: Some("idle timeout".into()) })));
+                    }
+                    if self.last_heard.elapsed() >= self.limits.ping_interval {
+                        let session = &mut self.session;
+                        bounded(self.limits.send_timeout, session.ping(b"")).await?;
+                    }
+                }
+                _ = self.shutdown.wait_for(|down| *down) => {
+                    return Err(End::Close(Some(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) })));
+                }
+            }
+        }
+    }
+
+    /// Sends a text message, waiting at most the send timeout for the client to take it.
+    pub async fn send_text(&mut self, text: impl Into<ByteString>) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.text(text)).await
+    }
+
+    /// Sends a binary message, waiting at most the send timeout for the client to take it.
+    pub async fn send_binary(&mut self, bytes: impl Into<Bytes>) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.binary(bytes)).await
+    }
+
+    /// Sends a ping.
+    pub async fn send_ping(&mut self, payload: &[u8]) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.ping(payload)).await
+    }
+
+    /// Echoes a data message with its own type; pongs need no answer.
+    pub async fn echo(&mut self, incoming: Incoming) -> Result<(), End> {
+        match incoming {
+            Incoming::Text(text) => self.send_text(text).await,
+            Incoming::Binary(bytes) => self.send_binary(bytes).await,
+            Incoming::Pong(_) => Ok(()),
+        }
+    }
+
+    /// Sends the Close the [`End`] calls for (bounded by the send timeout), logs the close, and
+    /// drops the connection.
+    pub async fn finish(self, end: End) {
+        let code = match end {
+            End::Close(reason) => {
+                let code = reason.as_ref().map(|reason| reason.code);
+                let sent =
+                    time::timeout(self.limits.send_timeout, self.session.close(reason)).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "close frame not delivered");
+                }
+                code
+            }
+            End::Gone => None,
+        };
+        tracing::info!(endpoint = self.endpoint, peer = ?self.peer, ?code, "connection closed");
+    }
+}
+
+/// Waits at most `limit` for a send. A client that does not take it in time is too slow: it
+/// gets 1008 (if a Close frame still fits) and is dropped, so it can neither stall its task nor
+/// make the server buffer without bound.
+async fn bounded(
+    limit: Duration,
+    send: impl Future<Output = Result<(), Closed>>,
+) -> Result<(), End> {
+    match time::timeout(limit, send).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(Closed)) => Err(End::Gone),
+        Err(_elapsed) => {
+            tracing::warn!("slow reader: a send did not complete within {limit:?}");
+            Err(End::Close(Some(CloseReason {
+                code: CloseCode::Policy,
+                description: Some("too slow to read".into()),
+            })))
+        }
+    }
+}
+
+/// The close code a protocol error deserves (RFC 6455 section 7.4.1).
+pub fn close_reason_for(error: &ProtocolError) -> CloseReason {
+    let code = match error {
+        ProtocolError::Overflow => CloseCode::Size,
+        // actix-ws reports text that is not UTF-8 as `InvalidData` wrapping a `Utf8Error` (single
+        // frames) or its message (reassembled fragments); both say "utf-8". Reassembled
+        // messages over the limit are an `Other` error naming the continuation size.
+        ProtocolError::Io(io) => {
+            let message = io.to_string();
+            if io.kind() == std::io::ErrorKind::InvalidData && message.contains("utf-8") {
+                CloseCode::Invalid
+            } else if message.contains("maximum continuation size") {
+                CloseCode::Size
+            } else {
+                CloseCode::Protocol
+            }
+        }
+        _ => CloseCode::Protocol,
+    };
+    code.into()
+}
