@@ -2,8 +2,8 @@
 //! bounded sends (a client that stops reading is dropped), pings answered, idle clients pinged
 //! and dropped, protocol errors closed with the right code, and shutdown closing with 1001.
 //!
-//! An endpoint loops over [`Connection::next`] and answers with the `send_*` methods; each
-//! returns [`End`] once the connection is over, for [`Connection::finish`].
+//! An endpoint hands [`Connection::serve`] a function that loops over [`Connection::next`] and
+//! answers with the `send_*` methods, and returns the [`End`] they report.
 
 use std::{
     future::Future,
@@ -76,23 +76,31 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Admits the request (Origin, caps) and performs the handshake, selecting the first of
-    /// `protocols` the client offers. A refusal is logged and answered with its HTTP status.
-    pub fn accept(
+    /// Admits the request (Origin, caps), performs the handshake selecting the first of
+    /// `protocols` the client offers, and serves the connection with `serve` in its own task,
+    /// finishing it with the [`End`] that `serve` returns. Returns the handshake response: 101,
+    /// or the refusal (logged) with its HTTP status.
+    pub fn serve(
         endpoint: &'static str,
         request: &HttpRequest,
         body: web::Payload,
         shared: &Shared,
         protocols: &[&str],
-    ) -> Result<(HttpResponse, Self), HttpResponse> {
+        serve: impl AsyncFnOnce(&mut Self) -> End + 'static,
+    ) -> HttpResponse {
         let peer = request.peer_addr();
-        let ticket = shared.admission.admit(request).map_err(|refusal| {
-            tracing::warn!(endpoint, ?peer, ?refusal, "handshake refused");
-            refusal.response()
-        })?;
+        let ticket = match shared.admission.admit(request) {
+            Ok(ticket) => ticket,
+            Err(refusal) => {
+                tracing::warn!(endpoint, ?peer, ?refusal, "handshake refused");
+                return refusal.response();
+            }
+        };
         let (response, session, messages) =
-            actix_ws::handle_with_protocols(request, body, protocols)
-                .map_err(|error| HttpResponse::from_error(error))?;
+            match actix_ws::handle_with_protocols(request, body, protocols) {
+                Ok(handshake) => handshake,
+                Err(error) => return HttpResponse::from_error(error),
+            };
         let limits = Arc::clone(&shared.limits);
         let messages = messages
             .max_frame_size(limits.max_message_size)
@@ -104,33 +112,22 @@ impl Connection {
         );
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
         tracing::info!(endpoint, ?peer, "connection opened");
-        Ok((
-            response,
-            Self {
-                endpoint,
-                peer,
-                session,
-                messages,
-                limits,
-                shutdown: shared.shutdown.clone(),
-                heartbeat,
-                last_heard: Instant::now(),
-                _ticket: ticket,
-            },
-        ))
-    }
-
-    /// Runs `serve` on this connection in its own task, then finishes the connection with the
-    /// [`End`] it returns.
-    pub fn spawn(mut self, serve: impl AsyncFnOnce(&mut Self) -> End + 'static) {
+        let mut connection = Self {
+            endpoint,
+            peer,
+            session,
+            messages,
+            limits,
+            shutdown: shared.shutdown.clone(),
+            heartbeat,
+            last_heard: Instant::now(),
+            _ticket: ticket,
+        };
         actix_web::rt::spawn(async move {
-            // `serve` borrows the connection; the borrow ends before `finish` consumes it.
-            let end = {
-                let connection = &mut self;
-                serve(connection).await
-            };
-            self.finish(end).await;
+            let end = serve(&mut connection).await;
+            connection.finish(end).await;
         });
+        response
     }
 
     /// The next data message. Pings are answered, idle clients pinged and, past the idle
@@ -204,7 +201,7 @@ impl Connection {
 
     /// Sends the Close the [`End`] calls for (bounded by the send timeout), logs the close, and
     /// drops the connection.
-    pub async fn finish(self, end: End) {
+    async fn finish(self, end: End) {
         let code = match end {
             End::Close(reason) => {
                 let code = reason.as_ref().map(|reason| reason.code);

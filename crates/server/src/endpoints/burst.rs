@@ -35,23 +35,24 @@ pub async fn handler(
         query.count.min(MAX_COUNT),
         query.size.clamp(4, shared.limits.max_message_size),
     );
-    match Connection::accept("burst", &request, body, &shared, &[]) {
-        Ok((response, connection)) => {
-            connection.spawn(async move |connection| {
-                for pair in 0..count {
-                    let mut binary = vec![0xB5; size];
-                    binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
-                    if let Err(end) = connection.send_binary(binary).await {
-                        return end;
-                    }
-                    if let Err(end) = connection.send_text((2 * pair + 1).to_string()).await {
-                        return end;
-                    }
+    Connection::serve(
+        "burst",
+        &request,
+        body,
+        &shared,
+        &[],
+        async move |connection| {
+            for pair in 0..count {
+                let mut binary = vec![0xB5; size];
+                binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
+                if let Err(end) = connection.send_binary(binary).await {
+                    return end;
                 }
-                End::Close(Some(CloseCode::Normal.into()))
-            });
-            response
-        }
-        Err(refused) => refused,
-    }
+                if let Err(end) = connection.send_text((2 * pair + 1).to_string()).await {
+                    return end;
+                }
+            }
+            End::Close(Some(CloseCode::Normal.into()))
+        },
+    )
 }

@@ -27,11 +27,5 @@ pub async fn handler(
     query: web::Query<Query>,
 ) -> HttpResponse {
     tokio::time::sleep(Duration::from_millis(query.ms).min(MAX_DELAY)).await;
-    match Connection::accept("delay", &request, body, &shared, &[]) {
-        Ok((response, connection)) => {
-            connection.spawn(echo_until_closed);
-            response
-        }
-        Err(refused) => refused,
-    }
+    Connection::serve("delay", &request, body, &shared, &[], echo_until_closed)
 }

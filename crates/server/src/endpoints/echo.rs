@@ -20,13 +20,7 @@ pub async fn handler(
     body: web::Payload,
     shared: web::Data<Shared>,
 ) -> HttpResponse {
-    match Connection::accept("echo", &request, body, &shared, &[PROTOCOL]) {
-        Ok((response, connection)) => {
-            connection.spawn(serve);
-            response
-        }
-        Err(refused) => refused,
-    }
+    Connection::serve("echo", &request, body, &shared, &[PROTOCOL], serve)
 }
 
 async fn serve(connection: &mut Connection) -> End {

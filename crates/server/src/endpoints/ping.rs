@@ -15,13 +15,7 @@ pub async fn handler(
     body: web::Payload,
     shared: web::Data<Shared>,
 ) -> HttpResponse {
-    match Connection::accept("ping", &request, body, &shared, &[]) {
-        Ok((response, connection)) => {
-            connection.spawn(serve);
-            response
-        }
-        Err(refused) => refused,
-    }
+    Connection::serve("ping", &request, body, &shared, &[], serve)
 }
 
 async fn serve(connection: &mut Connection) -> End {

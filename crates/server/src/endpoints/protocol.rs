@@ -2,7 +2,10 @@
 //! the client offered it (a client must fail the connection when it did not), then echoes.
 
 use actix_web::{
-    http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
+    http::{
+        header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
+        StatusCode,
+    },
     web, HttpRequest, HttpResponse,
 };
 use serde::Deserialize;
@@ -27,14 +30,12 @@ pub async fn handler(
     let Ok(protocol) = HeaderValue::from_str(&query.name) else {
         return HttpResponse::BadRequest().body("invalid protocol name\n");
     };
-    match Connection::accept("protocol", &request, body, &shared, &[]) {
-        Ok((mut response, connection)) => {
-            response
-                .headers_mut()
-                .insert(SEC_WEBSOCKET_PROTOCOL, protocol);
-            connection.spawn(echo_until_closed);
-            response
-        }
-        Err(refused) => refused,
+    let mut response =
+        Connection::serve("protocol", &request, body, &shared, &[], echo_until_closed);
+    if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+        response
+            .headers_mut()
+            .insert(SEC_WEBSOCKET_PROTOCOL, protocol);
     }
+    response
 }

@@ -29,13 +29,15 @@ pub async fn handler(
     shared: web::Data<Shared>,
     settings: web::Data<Settings>,
 ) -> HttpResponse {
-    let (response, connection) = match Connection::accept("sample", &request, body, &shared, &[]) {
-        Ok(accepted) => accepted,
-        Err(refused) => return refused,
-    };
     let push_interval = settings.push_interval;
-    connection.spawn(async move |connection| serve(connection, push_interval).await);
-    response
+    Connection::serve(
+        "sample",
+        &request,
+        body,
+        &shared,
+        &[],
+        async move |connection| serve(connection, push_interval).await,
+    )
 }
 
 async fn serve(connection: &mut Connection, push_interval: Duration) -> End {

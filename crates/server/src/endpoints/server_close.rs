@@ -34,11 +34,7 @@ pub async fn handler(
         code: CloseCode::from(code),
         description: (!reason.is_empty()).then_some(reason),
     };
-    match Connection::accept("close", &request, body, &shared, &[]) {
-        Ok((response, connection)) => {
-            connection.spawn(async move |_| End::Close(Some(close)));
-            response
-        }
-        Err(refused) => refused,
-    }
+    Connection::serve("close", &request, body, &shared, &[], async move |_| {
+        End::Close(Some(close))
+    })
 }
