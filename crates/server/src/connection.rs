@@ -9,18 +9,22 @@ use std::{
     future::Future,
     net::SocketAddr,
     sync::Arc,
+    task::Poll,
     time::{Duration, Instant},
 };
 
+use actix_http::BoxedPayloadStream;
 use actix_web::{
+    dev,
     web::{self, Bytes},
-    HttpRequest, HttpResponse,
+    FromRequest, HttpRequest, HttpResponse,
 };
 use actix_ws::{
     AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Closed, ProtocolError,
     Session,
 };
 use bytestring::ByteString;
+use futures_core::Stream;
 use tokio::{
     sync::watch,
     time::{self, MissedTickBehavior},
@@ -29,6 +33,7 @@ use tokio::{
 use crate::{
     admission::{Admission, Ticket},
     config::Limits,
+    frame_guard::{FrameGuard, FRAME_TOO_LARGE},
 };
 
 /// A data message from the client (pings are answered inside [`Connection::next`]).
@@ -72,6 +77,8 @@ pub struct Connection {
     shutdown: watch::Receiver<bool>,
     heartbeat: time::Interval,
     last_heard: Instant,
+    /// A protocol violation seen, to close with once the messages before it are delivered.
+    violation: Option<CloseReason>,
     _ticket: Ticket,
 }
 
@@ -95,6 +102,12 @@ impl Connection {
                 tracing::warn!(endpoint, ?peer, ?refusal, "handshake refused");
                 return refusal.response();
             }
+        };
+        // Between the socket and actix-ws: fail a frame whose header declares too much at once.
+        let body = FrameGuard::new(body.into_inner(), shared.limits.max_message_size);
+        let mut body = dev::Payload::from(Box::pin(body) as BoxedPayloadStream);
+        let Ok(body) = web::Payload::from_request(request, &mut body).into_inner() else {
+            unreachable!("taking a payload cannot fail");
         };
         let (response, session, messages) =
             match actix_ws::handle_with_protocols(request, body, protocols) {
@@ -121,6 +134,7 @@ impl Connection {
             shutdown: shared.shutdown.clone(),
             heartbeat,
             last_heard: Instant::now(),
+            violation: None,
             _ticket: ticket,
         };
         actix_web::rt::spawn(async move {
@@ -136,41 +150,55 @@ impl Connection {
     /// Cancel-safe as far as incoming messages go: no message is lost if the future is dropped.
     pub async fn next(&mut self) -> Result<Incoming, End> {
         loop {
-            tokio::select! {
-                message = self.messages.recv() => {
-                    self.last_heard = Instant::now();
-                    match message {
-                        Some(Ok(AggregatedMessage::Text(text))) => return Ok(Incoming::Text(text)),
-                        Some(Ok(AggregatedMessage::Binary(bytes))) => return Ok(Incoming::Binary(bytes)),
-                        Some(Ok(AggregatedMessage::Pong(payload))) => return Ok(Incoming::Pong(payload)),
-                        Some(Ok(AggregatedMessage::Ping(payload))) => {
+            let message = match self.violation.take() {
+                // Messages decoded before the bad frame are still queued: they come first
+                // (Autobahn 4.1.3: a valid message, then a bad frame, is echoed, then closed).
+                Some(reason) => match poll_once(&mut self.messages).await {
+                    Some(Ok(message)) => {
+                        self.violation = Some(reason);
+                        message
+                    }
+                    _ => return Err(End::Close(Some(reason))),
+                },
+                None => tokio::select! {
+                    message = self.messages.recv() => {
+                        self.last_heard = Instant::now();
+                        match message {
+                            Some(Ok(message)) => message,
+                            Some(Err(error)) => {
+                                let reason = close_reason_for(&error);
+                                tracing::warn!(endpoint = self.endpoint, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
+                                self.violation = Some(reason);
+                                continue;
+                            }
+                            // The client went away without a closing handshake.
+                            None => return Err(End::Gone),
+                        }
+                    }
+                    _ = self.heartbeat.tick() => {
+                        if self.last_heard.elapsed() >= self.limits.idle_timeout {
+                            tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
+                            return Err(going_away("idle timeout"));
+                        }
+                        if self.last_heard.elapsed() >= self.limits.ping_interval {
                             let session = &mut self.session;
-                            bounded(self.limits.send_timeout, session.pong(&payload)).await?;
+                            bounded(self.limits.send_timeout, session.ping(b"")).await?;
                         }
-                        // RFC 6455 section 5.5.1: answer a Close with the code received.
-                        Some(Ok(AggregatedMessage::Close(reason))) => return Err(End::Close(reason)),
-                        Some(Err(error)) => {
-                            let reason = close_reason_for(&error);
-                            tracing::warn!(endpoint = self.endpoint, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
-                            return Err(End::Close(Some(reason)));
-                        }
-                        // The client went away without a closing handshake.
-                        None => return Err(End::Gone),
+                        continue;
                     }
+                    _ = self.shutdown.wait_for(|down| *down) => return Err(going_away("server shutting down")),
+                },
+            };
+            match message {
+                AggregatedMessage::Text(text) => return Ok(Incoming::Text(text)),
+                AggregatedMessage::Binary(bytes) => return Ok(Incoming::Binary(bytes)),
+                AggregatedMessage::Pong(payload) => return Ok(Incoming::Pong(payload)),
+                AggregatedMessage::Ping(payload) => {
+                    let session = &mut self.session;
+                    bounded(self.limits.send_timeout, session.pong(&payload)).await?;
                 }
-                _ = self.heartbeat.tick() => {
-                    if self.last_heard.elapsed() >= self.limits.idle_timeout {
-                        tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
-                        return Err(End::Close(Some(CloseReason { code: CloseCode::Away, description: Some("idle timeout".into()) })));
-                    }
-                    if self.last_heard.elapsed() >= self.limits.ping_interval {
-                        let session = &mut self.session;
-                        bounded(self.limits.send_timeout, session.ping(b"")).await?;
-                    }
-                }
-                _ = self.shutdown.wait_for(|down| *down) => {
-                    return Err(End::Close(Some(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) })));
-                }
+                // RFC 6455 section 5.5.1: answer a Close with the code received.
+                AggregatedMessage::Close(reason) => return Err(End::Close(reason)),
             }
         }
     }
@@ -218,6 +246,27 @@ impl Connection {
     }
 }
 
+/// A 1001 ("going away") Close with a reason.
+fn going_away(reason: &str) -> End {
+    End::Close(Some(CloseReason {
+        code: CloseCode::Away,
+        description: Some(reason.into()),
+    }))
+}
+
+/// The stream's next item if it is ready now, without waiting.
+async fn poll_once(
+    messages: &mut AggregatedMessageStream,
+) -> Option<Result<AggregatedMessage, ProtocolError>> {
+    std::future::poll_fn(
+        |cx| match std::pin::Pin::new(&mut *messages).poll_next(cx) {
+            Poll::Ready(item) => Poll::Ready(item),
+            Poll::Pending => Poll::Ready(None),
+        },
+    )
+    .await
+}
+
 /// Waits at most `limit` for a send. A client that does not take it in time is too slow: it
 /// gets 1008 (if a Close frame still fits) and is dropped, so it can neither stall its task nor
 /// make the server buffer without bound.
@@ -249,7 +298,9 @@ pub fn close_reason_for(error: &ProtocolError) -> CloseReason {
             let message = io.to_string();
             if io.kind() == std::io::ErrorKind::InvalidData && message.contains("utf-8") {
                 CloseCode::Invalid
-            } else if message.contains("maximum continuation size") {
+            } else if message.contains("maximum continuation size")
+                || message.contains(FRAME_TOO_LARGE)
+            {
                 CloseCode::Size
             } else {
                 CloseCode::Protocol

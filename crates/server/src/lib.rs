@@ -7,6 +7,7 @@
 //! - [`admission`]: who may connect: the Origin check and the connection caps.
 //! - [`connection`]: one WebSocket connection: bounded sends, liveness, protocol errors closed
 //!   with the right code, and 1001 on shutdown, the same for every endpoint.
+//! - [`frame_guard`]: rejects an oversized frame as soon as its header arrives.
 //! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the seed's
 //!   `/websocket/test` (greeting, timed pushes, echo).
 //! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page, and
@@ -28,4 +29,5 @@ pub mod admission;
 pub mod config;
 pub mod connection;
 pub mod endpoints;
+pub mod frame_guard;
 pub mod server;
