@@ -28,6 +28,8 @@ async fn main() -> ExitCode {
         "wasm-ws-server listening on http://{}",
         running.local_addr()
     );
+    // Ctrl-C or SIGTERM: every client gets a 1001 Close, then the process exits.
+    actix_web::rt::spawn(running.shutdown_handle().on_signal());
     match running.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

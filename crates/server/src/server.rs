@@ -108,7 +108,9 @@ impl ShutdownHandle {
         while self.admission.open_connections() > 0 && started.elapsed() < SHUTDOWN_GRACE {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        self.server.stop(false).await;
+        // Graceful: connections whose Close is queued but not yet written get to flush it
+        // (actix bounds this by the shutdown timeout).
+        self.server.stop(true).await;
     }
 
     /// Shuts down on the first Ctrl-C or SIGTERM.

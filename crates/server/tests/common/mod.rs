@@ -265,3 +265,91 @@ pub fn assert_serves(addr: SocketAddr) {
     raw.text(b"still there?");
     raw.expect_text(b"still there?");
 }
+
+/// The server binary, running as a child process; killed when dropped.
+pub struct Binary {
+    pub child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl Binary {
+    /// Starts `wasm-ws-server --bind 127.0.0.1:0 --static-dir <none> ARGS` and waits until it
+    /// listens.
+    pub fn start(args: &[&str]) -> Self {
+        Self::start_logging_to(args, std::process::Stdio::null())
+    }
+
+    /// As [`Binary::start`], with the server's log (stderr) sent to `log`.
+    pub fn start_logging_to(args: &[&str], log: impl Into<std::process::Stdio>) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wasm-ws-server"))
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--static-dir",
+                env!("CARGO_MANIFEST_DIR"),
+            ])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .rsplit("http://")
+            .next()
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Self { child, addr }
+    }
+
+    /// The server's resident memory, in KiB, from `/proc`.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP GET; returns the status code and the body.
+pub fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The status of a WebSocket handshake to `/websocket/echo` with the given extra headers.
+pub fn handshake_status(addr: SocketAddr, extra_headers: &str) -> (u16, Raw) {
+    let mut raw = Raw::connect_with_headers(addr, "/websocket/echo", extra_headers);
+    let response = raw.read_handshake_response();
+    (response[9..12].parse().unwrap_or(0), raw)
+}

@@ -1,0 +1,116 @@
+//! Random and mutated frames thrown at the server for a bounded time: no crash, no hang, and a
+//! live server afterwards. `WASM_WS_FUZZ_SECONDS` (default 10) bounds the run;
+//! `WASM_WS_FUZZ_SEED` replays one.
+
+mod common;
+
+use std::{
+    io::{Read, Write},
+    net::{Shutdown, SocketAddr, TcpStream},
+    time::{Duration, Instant},
+};
+
+use common::*;
+use fastrand::Rng;
+use wasm_ws_server::config::Config;
+
+const OPCODES: [u8; 16] = [
+    0x0, 0x1, 0x2, 0x3, 0x7, 0x8, 0x9, 0xA, 0xB, 0xF, 0x1, 0x2, 0x1, 0x8, 0x9, 0x0,
+];
+
+/// A frame that is often valid and often not: any opcode, RSV bits now and then, masked or
+/// not, lengths around every encoding boundary and past the limit, text that may not be UTF-8.
+fn random_frame(rng: &mut Rng) -> Vec<u8> {
+    let opcode = OPCODES[rng.usize(..OPCODES.len())];
+    let rsv = if rng.u8(..10) == 0 { rng.u8(1..8) } else { 0 };
+    let fin = rng.u8(..5) != 0;
+    let len = match rng.u8(..10) {
+        0 => rng.usize(0..=2),
+        1 => rng.usize(124..=127),
+        2 => rng.usize(65_534..=65_537),
+        3 => rng.usize(65_537..200_000),
+        _ => rng.usize(0..300),
+    };
+    let payload: Vec<u8> = match rng.u8(..3) {
+        0 => "wasm-ws ✓ 你好 ".bytes().cycle().take(len).collect(),
+        _ => std::iter::repeat_with(|| rng.u8(..)).take(len).collect(),
+    };
+    let mask = (rng.u8(..20) != 0).then(|| [rng.u8(..), rng.u8(..), rng.u8(..), rng.u8(..)]);
+    encode(fin, rsv, opcode, &payload, mask)
+}
+
+/// A valid frame damaged: bits flipped, bytes cut or inserted, or a header lying about length.
+fn mutated_frame(rng: &mut Rng) -> Vec<u8> {
+    let mut frame = encode(
+        true,
+        0,
+        [TEXT, BINARY, PING, CLOSE][rng.usize(..4)],
+        b"a valid payload \xE2\x82\xAC",
+        Some([1, 2, 3, 4]),
+    );
+    for _ in 0..rng.usize(1..4) {
+        let at = rng.usize(..frame.len());
+        match rng.u8(..4) {
+            0 => frame[at] ^= 1 << rng.u8(..8),
+            1 => frame.truncate(at.max(1)),
+            2 => frame.insert(at, rng.u8(..)),
+            _ if frame.len() > 1 => frame[1] = (frame[1] & 0x80) | rng.u8(..128),
+            _ => frame.push(rng.u8(..)),
+        }
+    }
+    frame
+}
+
+/// One connection: handshake, a few frames, then read whatever comes until the server closes
+/// or goes quiet. Any outcome is fine except the server misbehaving afterwards.
+fn one_connection(addr: SocketAddr, rng: &mut Rng) {
+    let mut raw = Raw::connect(addr, "/websocket/echo");
+    let mut bytes = Vec::new();
+    for _ in 0..rng.usize(1..6) {
+        bytes.extend(if rng.bool() {
+            random_frame(rng)
+        } else {
+            mutated_frame(rng)
+        });
+    }
+    raw.send_bytes(&bytes);
+    let socket: &TcpStream = raw.socket();
+    let mut socket = socket.try_clone().unwrap();
+    let _ = socket.flush();
+    let _ = socket.shutdown(Shutdown::Write);
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut sink = [0u8; 64 * 1024];
+    while let Ok(read) = socket.read(&mut sink) {
+        if read == 0 {
+            break;
+        }
+    }
+}
+
+#[test]
+fn random_and_mutated_frames_never_take_the_server_down() {
+    let seconds = std::env::var("WASM_WS_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let seed = std::env::var("WASM_WS_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    let (addr, _) = spawn_server(Config::for_tests(Duration::from_secs(3600)));
+    let mut rng = Rng::with_seed(seed);
+    let started = Instant::now();
+    let mut iterations = 0u64;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        one_connection(addr, &mut rng);
+        iterations += 1;
+        if iterations % 100 == 0 {
+            assert_serves(addr);
+        }
+    }
+    assert_serves(addr);
+    println!("fuzz: {iterations} connections of random and mutated frames in {seconds} s (seed {seed}); server alive");
+    assert!(iterations > 0);
+}

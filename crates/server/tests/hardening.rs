@@ -1,0 +1,365 @@
+//! The server under hostile or careless clients: foreign origins, too many connections, slow
+//! readers, silent clients, and shutdown.
+
+mod common;
+
+use std::{
+    io::Write,
+    thread,
+    time::{Duration, Instant},
+};
+
+use common::*;
+use wasm_ws_server::config::Config;
+
+fn config(args: &[&str]) -> Config {
+    use clap::Parser;
+    let mut argv = vec![
+        "wasm-ws-server",
+        "--bind",
+        "127.0.0.1:0",
+        "--push-interval",
+        "1h",
+    ];
+    argv.extend_from_slice(args);
+    let mut config = Config::parse_from(argv);
+    config.static_dir = None;
+    config
+}
+
+fn open_connections(addr: std::net::SocketAddr) -> u64 {
+    let (status, body) = http_get(addr, "/healthz");
+    assert_eq!(status, 200);
+    let count = body
+        .split("\"connections\":")
+        .nth(1)
+        .expect("a connection count");
+    count
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap()
+}
+
+// Origin.
+
+#[test]
+fn origin_the_servers_own_and_localhost_forms_are_allowed() {
+    let (addr, _) = spawn_server(config(&[]));
+    let port = addr.port();
+    for origin in [
+        format!("http://{addr}"),
+        format!("http://localhost:{port}"),
+        format!("https://[::1]:{port}"),
+    ] {
+        let (status, _) = handshake_status(addr, &format!("Origin: {origin}\r\n"));
+        assert_eq!(status, 101, "{origin}");
+    }
+}
+
+#[test]
+fn origin_a_foreign_one_gets_403_and_no_socket() {
+    let (addr, _) = spawn_server(config(&[]));
+    for origin in [
+        "http://evil.example",
+        "null",
+        &format!("http://localhost:{}", addr.port() + 1),
+    ] {
+        let (status, _) = handshake_status(addr, &format!("Origin: {origin}\r\n"));
+        assert_eq!(status, 403, "{origin}");
+    }
+    assert_eq!(open_connections(addr), 0);
+}
+
+#[test]
+fn origin_missing_is_allowed_by_default_and_refusable() {
+    let (addr, _) = spawn_server(config(&[]));
+    assert_eq!(handshake_status(addr, "").0, 101);
+    let (strict, _) = spawn_server(config(&["--require-origin"]));
+    assert_eq!(handshake_status(strict, "").0, 403);
+}
+
+#[test]
+fn origin_an_explicit_list_and_any() {
+    let (addr, _) = spawn_server(config(&["--allowed-origin", "https://app.example"]));
+    assert_eq!(
+        handshake_status(addr, "Origin: https://app.example\r\n").0,
+        101
+    );
+    assert_eq!(
+        handshake_status(addr, &format!("Origin: http://{addr}\r\n")).0,
+        403,
+        "the list replaces the default"
+    );
+    let (any, _) = spawn_server(config(&["--allow-any-origin"]));
+    assert_eq!(
+        handshake_status(any, "Origin: http://evil.example\r\n").0,
+        101
+    );
+}
+
+// Connection caps.
+
+#[test]
+fn caps_beyond_the_total_get_503_and_the_accepted_are_undisturbed() {
+    let (addr, _) = spawn_server(config(&["--max-connections", "2"]));
+    let mut first = Raw::connect(addr, "/websocket/echo");
+    let mut second = Raw::connect(addr, "/websocket/echo");
+    assert_eq!(handshake_status(addr, "").0, 503);
+    first.text(b"one");
+    first.expect_text(b"one");
+    second.text(b"two");
+    second.expect_text(b"two");
+    // A freed slot is available again.
+    second.close(1000, b"");
+    second.expect_close_with(1000, b"");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while open_connections(addr) > 1 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(handshake_status(addr, "").0, 101);
+}
+
+#[test]
+fn caps_beyond_the_per_address_limit_get_429() {
+    let (addr, _) = spawn_server(config(&["--max-connections-per-ip", "1"]));
+    let mut first = Raw::connect(addr, "/websocket/echo");
+    assert_eq!(handshake_status(addr, "").0, 429);
+    first.text(b"still fine");
+    first.expect_text(b"still fine");
+}
+
+// Healthz, and isolation.
+
+#[test]
+fn healthz_reports_ok_and_the_open_connections() {
+    let (addr, _) = spawn_server(config(&[]));
+    assert_eq!(open_connections(addr), 0);
+    let _open = Raw::connect(addr, "/websocket/echo");
+    assert_eq!(open_connections(addr), 1);
+}
+
+#[test]
+fn a_bad_frame_closes_only_its_own_connection() {
+    let (addr, _) = spawn_server(config(&[]));
+    let mut bystander = Raw::connect(addr, "/websocket/echo");
+    let mut offender = Raw::connect(addr, "/websocket/echo");
+    offender.send_bytes(&encode(true, 0, TEXT, b"unmasked", None));
+    offender.expect_close(1002);
+    bystander.text(b"unaffected");
+    bystander.expect_text(b"unaffected");
+}
+
+// Liveness.
+
+#[test]
+fn idle_a_silent_client_is_pinged_then_dropped_with_1001() {
+    let (addr, _) = spawn_server(config(&[
+        "--ping-interval",
+        "100ms",
+        "--idle-timeout",
+        "400ms",
+    ]));
+    let mut silent = Raw::connect(addr, "/websocket/echo");
+    let started = Instant::now();
+    let mut pings = 0;
+    loop {
+        let frame = silent.read_frame().expect("a ping or the Close");
+        match frame.opcode {
+            PING => pings += 1,
+            CLOSE => {
+                assert_eq!(
+                    u16::from_be_bytes([frame.payload[0], frame.payload[1]]),
+                    1001
+                );
+                break;
+            }
+            other => panic!("unexpected opcode {other}"),
+        }
+    }
+    let waited = started.elapsed();
+    assert!(pings >= 1, "pinged before being dropped");
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    silent.expect_hang_up();
+}
+
+#[test]
+fn idle_a_client_that_answers_pings_stays() {
+    let (addr, _) = spawn_server(config(&[
+        "--ping-interval",
+        "100ms",
+        "--idle-timeout",
+        "400ms",
+    ]));
+    let mut alive = Raw::connect(addr, "/websocket/echo");
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(1) {
+        let frame = alive.read_frame().expect("a ping");
+        assert_eq!(frame.opcode, PING, "{frame:?}");
+        alive.frame(true, 0, PONG, &frame.payload);
+    }
+    alive.text(b"still here");
+    loop {
+        let frame = alive.read_frame().expect("the echo");
+        if frame.opcode == TEXT {
+            assert_eq!(frame.payload, b"still here");
+            break;
+        }
+    }
+}
+
+// Slow readers.
+
+#[test]
+fn slow_reader_is_dropped_without_stalling_others_or_growing_memory() {
+    let server = Binary::start(&["--send-timeout", "500ms"]);
+    let addr = server.addr;
+    let rss_before = server.rss_kib();
+
+    // The slow client sends 60 KiB messages to be echoed, and never reads a byte.
+    let slow = Raw::connect(addr, "/websocket/echo");
+    let mut writer = slow.socket().try_clone().unwrap();
+    writer
+        .set_write_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let frame = encode(true, 0, BINARY, &vec![0x5A; 60 * 1024], Some([1, 2, 3, 4]));
+    let flooder = thread::spawn(move || {
+        let mut written = 0usize;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            match writer.write_all(&frame) {
+                Ok(()) => written += frame.len(),
+                Err(_) => break, // the server stopped reading from us: backpressure works
+            }
+        }
+        written
+    });
+
+    // Meanwhile a well-behaved client is served promptly.
+    let mut polite = Raw::connect(addr, "/websocket/echo");
+    let mut peak_rss = rss_before;
+    let mut slowest_echo = Duration::ZERO;
+    for n in 0..20 {
+        let started = Instant::now();
+        polite.text(format!("ping {n}").as_bytes());
+        polite.expect_text(format!("ping {n}").as_bytes());
+        slowest_echo = slowest_echo.max(started.elapsed());
+        peak_rss = peak_rss.max(server.rss_kib());
+        thread::sleep(Duration::from_millis(50));
+    }
+    let written = flooder.join().unwrap();
+
+    // The slow client is dropped once a send has waited the send timeout.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while open_connections(addr) > 1 && Instant::now() < deadline {
+        peak_rss = peak_rss.max(server.rss_kib());
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        open_connections(addr),
+        1,
+        "the slow reader is gone, the polite one stays"
+    );
+    polite.text(b"after");
+    polite.expect_text(b"after");
+
+    let growth = peak_rss.saturating_sub(rss_before);
+    println!(
+        "slow reader: wrote {} KiB before backpressure; server RSS {rss_before} KiB -> peak {peak_rss} KiB (+{growth} KiB); slowest polite echo {slowest_echo:?}",
+        written / 1024
+    );
+    assert!(
+        written < 64 * 1024 * 1024,
+        "the server kept reading a client that does not read: {written} bytes"
+    );
+    assert!(growth < 32 * 1024, "server memory grew by {growth} KiB");
+    assert!(
+        slowest_echo < Duration::from_millis(250),
+        "a polite client waited {slowest_echo:?}"
+    );
+}
+
+// Shutdown.
+
+#[test]
+fn sigterm_closes_every_client_with_1001_within_a_second_and_exits() {
+    let mut server = Binary::start(&[]);
+    let mut clients: Vec<Raw> = (0..5)
+        .map(|_| Raw::connect(server.addr, "/websocket/test"))
+        .collect();
+    for client in &mut clients {
+        client.expect_text("连接成功".as_bytes());
+    }
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for client in &mut clients {
+        loop {
+            let frame = client
+                .read_frame()
+                .expect("a Close before the connection ends");
+            if frame.opcode == CLOSE {
+                assert_eq!(
+                    u16::from_be_bytes([frame.payload[0], frame.payload[1]]),
+                    1001
+                );
+                break;
+            }
+        }
+    }
+    let closed_after = sent.elapsed();
+    assert!(
+        closed_after < Duration::from_secs(1),
+        "the last Close came after {closed_after:?}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            assert!(exit.success(), "{exit:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// Logs.
+
+#[test]
+fn logs_record_connects_closes_and_violations_but_never_contents() {
+    let log_path =
+        std::env::temp_dir().join(format!("wasm-ws-log-test-{}.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = Binary::start_logging_to(&[], log);
+    let mut client = Raw::connect(server.addr, "/websocket/echo");
+    client.text(b"top-secret-payload");
+    client.expect_text(b"top-secret-payload");
+    client.close(4321, b"secret-reason-too");
+    client.expect_close_with(4321, b"secret-reason-too");
+    let mut offender = Raw::connect(server.addr, "/websocket/echo");
+    offender.text(b"secret \xFF bytes");
+    offender.expect_close(1007);
+    thread::sleep(Duration::from_millis(200));
+    drop(server);
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+    assert!(log.contains("connection opened"), "{log}");
+    assert!(
+        log.contains("connection closed") && log.contains("4321"),
+        "{log}"
+    );
+    assert!(
+        log.contains("protocol violation") && log.contains("Invalid"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("secret"),
+        "message contents leaked into the log:\n{log}"
+    );
+}
