@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test, installing whatever is missing first (scripts/setup.sh):
 #  1. wasm-ws-server's unit and integration tests (a real native WebSocket client);
-#  2. the browser tests of wasm-ws (its WHATWG conformance suite) and wasm-ws-yew, in headless
-#     Chromium and then in headless Firefox, against a real wasm-ws-server this script starts on
-#     a free loopback port;
+#  2. the browser tests of wasm-ws (its WHATWG conformance suite, and the resilience tests
+#     through a fault-injecting proxy) and wasm-ws-yew, in headless Chromium and then in headless
+#     Firefox, against a real wasm-ws-server this script starts on a free loopback port;
 #  3. the end-to-end test of the demo page, built by trunk and served by that same server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,12 +34,28 @@ address=$(sed -n 's|.*listening on http://||p' "$server_log/out")
 [ -n "$address" ] || { echo "the server did not start" >&2; exit 1; }
 log "server at $address"
 
+step "starting the fault-injecting proxy in front of it"
+node tests/fault-proxy/proxy.mjs --target "$address" >"$server_log/proxy" 2>&1 &
+proxy_pid=$!
+trap 'kill $server_pid $proxy_pid 2>/dev/null || true; wait $server_pid $proxy_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  grep -q "listening on" "$server_log/proxy" 2>/dev/null && break
+  sleep 0.1
+done
+proxy_address=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' "$server_log/proxy")
+proxy_control=$(sed -n 's/.* control //p' "$server_log/proxy")
+[ -n "$proxy_address" ] || { cat "$server_log/proxy" >&2; exit 1; }
+log "proxy at $proxy_address, control at $proxy_control"
+
 # wasm-bindgen-test-runner picks the first driver variable it finds, GECKODRIVER before
 # CHROMEDRIVER: name exactly one per run.
 browser_tests() { # browser_tests DRIVER_VARIABLE DRIVER_PATH
   env -u GECKODRIVER -u CHROMEDRIVER "$1=$2" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     WASM_WS_TEST_SERVER="ws://$address" \
+    WASM_WS_TEST_PROXY="ws://$proxy_address" \
+    WASM_WS_TEST_PROXY_CONTROL="http://$proxy_control" \
+    WASM_BINDGEN_TEST_TIMEOUT=90 \
     cargo test --target wasm32-unknown-unknown -p wasm-ws -p wasm-ws-yew
 }
 

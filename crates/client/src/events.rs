@@ -38,7 +38,7 @@ impl<A> HandlerSlot<A> {
         drop(previous);
     }
 
-    fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.handler.borrow().is_some()
     }
 
@@ -56,21 +56,32 @@ impl<A> HandlerSlot<A> {
     }
 }
 
-/// Messages waiting for one [`WebSocketStream`](crate::WebSocketStream) to take them.
-#[derive(Default)]
-pub(crate) struct StreamQueue {
-    messages: RefCell<VecDeque<Message>>,
+/// Items waiting for one stream to take them: messages for a
+/// [`WebSocketStream`](crate::WebSocketStream), events for
+/// [`ConnectionEvents`](crate::ConnectionEvents).
+pub(crate) struct StreamQueue<T = Message> {
+    messages: RefCell<VecDeque<T>>,
     ended: Cell<bool>,
     waker: RefCell<Option<Waker>>,
 }
 
-impl StreamQueue {
-    fn push(&self, message: Message) {
-        self.messages.borrow_mut().push_back(message);
+impl<T> Default for StreamQueue<T> {
+    fn default() -> Self {
+        Self {
+            messages: RefCell::new(VecDeque::new()),
+            ended: Cell::new(false),
+            waker: RefCell::new(None),
+        }
+    }
+}
+
+impl<T> StreamQueue<T> {
+    pub(crate) fn push(&self, item: T) {
+        self.messages.borrow_mut().push_back(item);
         self.wake();
     }
 
-    fn end(&self) {
+    pub(crate) fn end(&self) {
         self.ended.set(true);
         self.wake();
     }
@@ -81,8 +92,8 @@ impl StreamQueue {
         }
     }
 
-    /// The next message; `None` once the socket closed and every message was taken.
-    pub(crate) fn poll_next(&self, cx: &mut Context<'_>) -> Poll<Option<Message>> {
+    /// The next item; `None` once the queue ended and every item was taken.
+    pub(crate) fn poll_next(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         if let Some(message) = self.messages.borrow_mut().pop_front() {
             return Poll::Ready(Some(message));
         }
@@ -94,11 +105,75 @@ impl StreamQueue {
     }
 }
 
+/// Delivers each item to every live stream and to the handler, cloning for all but the last.
+pub(crate) struct Broadcast<T> {
+    pub(crate) handler: HandlerSlot<T>,
+    streams: RefCell<Vec<Weak<StreamQueue<T>>>>,
+    ended: Cell<bool>,
+}
+
+impl<T> Default for Broadcast<T> {
+    fn default() -> Self {
+        Self {
+            handler: HandlerSlot::default(),
+            streams: RefCell::new(Vec::new()),
+            ended: Cell::new(false),
+        }
+    }
+}
+
+impl<T: Clone> Broadcast<T> {
+    pub(crate) fn deliver(&self, item: T) {
+        let streams: Vec<Rc<StreamQueue<T>>> = {
+            let mut streams = self.streams.borrow_mut();
+            streams.retain(|stream| stream.strong_count() > 0);
+            streams.iter().filter_map(Weak::upgrade).collect()
+        };
+        match (streams.split_last(), self.handler.is_set()) {
+            (None, _) => self.handler.call(item),
+            (Some((last, others)), handler) => {
+                for stream in others {
+                    stream.push(item.clone());
+                }
+                if handler {
+                    last.push(item.clone());
+                    self.handler.call(item);
+                } else {
+                    last.push(item);
+                }
+            }
+        }
+    }
+
+    /// A new stream that receives every item from now on.
+    pub(crate) fn subscribe(&self) -> Rc<StreamQueue<T>> {
+        let queue = Rc::new(StreamQueue::default());
+        if self.ended.get() {
+            queue.end();
+        }
+        self.streams.borrow_mut().push(Rc::downgrade(&queue));
+        queue
+    }
+
+    /// Lets new streams receive items again after [`Broadcast::end`].
+    pub(crate) fn reopen(&self) {
+        self.ended.set(false);
+    }
+
+    /// Ends every stream: no more items will come.
+    pub(crate) fn end(&self) {
+        self.ended.set(true);
+        for stream in self.streams.borrow().iter().filter_map(Weak::upgrade) {
+            stream.end();
+        }
+    }
+}
+
 /// Everything the four listeners dispatch to.
 #[derive(Default)]
 pub(crate) struct Events {
     pub(crate) open: HandlerSlot<()>,
-    pub(crate) message: HandlerSlot<Message>,
+    pub(crate) message: Broadcast<Message>,
     pub(crate) close: HandlerSlot<CloseEvent>,
     pub(crate) error: HandlerSlot<()>,
     /// Whether the open event fired.
@@ -109,8 +184,6 @@ pub(crate) struct Events {
     close_waiters: RefCell<Vec<Waker>>,
     /// The close event, once it fired.
     close_event: RefCell<Option<CloseEvent>>,
-    /// The live streams, each receiving every message.
-    streams: RefCell<Vec<Weak<StreamQueue>>>,
 }
 
 impl Events {
@@ -120,34 +193,13 @@ impl Events {
         self.open.call(());
     }
 
-    /// Delivers a message to every stream and to the handler, moving it into the last of them.
     pub(crate) fn received(&self, message: Message) {
-        let streams: Vec<Rc<StreamQueue>> = {
-            let mut streams = self.streams.borrow_mut();
-            streams.retain(|stream| stream.strong_count() > 0);
-            streams.iter().filter_map(Weak::upgrade).collect()
-        };
-        match (streams.split_last(), self.message.is_set()) {
-            (None, _) => self.message.call(message),
-            (Some((last, others)), handler) => {
-                for stream in others {
-                    stream.push(message.clone());
-                }
-                if handler {
-                    last.push(message.clone());
-                    self.message.call(message);
-                } else {
-                    last.push(message);
-                }
-            }
-        }
+        self.message.deliver(message);
     }
 
     pub(crate) fn closed(&self, event: CloseEvent) {
         *self.close_event.borrow_mut() = Some(event.clone());
-        for stream in self.streams.borrow().iter().filter_map(Weak::upgrade) {
-            stream.end();
-        }
+        self.message.end();
         wake_all(&self.open_waiters);
         wake_all(&self.close_waiters);
         self.close.call(event);
@@ -155,16 +207,6 @@ impl Events {
 
     pub(crate) fn failed(&self) {
         self.error.call(());
-    }
-
-    /// A new stream that receives every message from now on.
-    pub(crate) fn subscribe(&self) -> Rc<StreamQueue> {
-        let queue = Rc::new(StreamQueue::default());
-        if self.close_event.borrow().is_some() {
-            queue.end();
-        }
-        self.streams.borrow_mut().push(Rc::downgrade(&queue));
-        queue
     }
 
     pub(crate) fn has_opened(&self) -> bool {

@@ -55,6 +55,7 @@ mod error;
 mod events;
 mod message;
 mod ready_state;
+mod reconnecting;
 mod socket;
 mod stream;
 mod url;
@@ -63,6 +64,10 @@ pub use close::{validate_close, CloseEvent, MAX_CLOSE_REASON_BYTES};
 pub use error::Error;
 pub use message::{BinaryType, Message};
 pub use ready_state::ReadyState;
+pub use reconnecting::{
+    Backoff, ConnectionEvent, ConnectionEvents, Heartbeat, MessageFilter, QueueLimits,
+    ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket, SendError, Sent,
+};
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};
 pub use url::{resolve_url, validate_protocols};

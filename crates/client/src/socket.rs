@@ -191,7 +191,11 @@ impl WebSocket {
 
     /// `onmessage`: called with each message, in the order received.
     pub fn on_message(&self, handler: impl FnMut(Message) + 'static) {
-        self.shared.events.message.set(Some(Box::new(handler)));
+        self.shared
+            .events
+            .message
+            .handler
+            .set(Some(Box::new(handler)));
     }
 
     /// `onclose`: called once when the connection closes or fails to open.
@@ -212,7 +216,7 @@ impl WebSocket {
     pub fn clear_handlers(&self) {
         let events = &self.shared.events;
         events.open.set(None);
-        events.message.set(None);
+        events.message.handler.set(None);
         events.close.set(None);
         events.error.set(None);
     }
@@ -350,7 +354,7 @@ impl WebSocket {
     /// A `futures` [`Stream`](futures_core::Stream) of the messages received from now on, that
     /// is also a [`Sink`](futures_sink::Sink) of messages; see [`WebSocketStream`].
     pub fn stream(&self) -> WebSocketStream {
-        let queue = self.shared.events.subscribe();
+        let queue = self.shared.events.message.subscribe();
         WebSocketStream::new(self.clone(), queue)
     }
 

@@ -363,3 +363,19 @@ fn logs_record_connects_closes_and_violations_but_never_contents() {
         "message contents leaked into the log:\n{log}"
     );
 }
+
+#[test]
+fn the_server_hangs_up_first_after_the_closing_handshake() {
+    // RFC 6455 section 7.1.1; browsers report `close` only once the server has hung up. A
+    // server that lingers waits for the browser, which waits for the server (actix's default
+    // lingers a full second).
+    let (addr, _) = spawn_server(config(&[]));
+    let mut client = Raw::connect(addr, "/websocket/echo");
+    client.close(1000, b"");
+    client.expect_close(1000);
+    client
+        .socket()
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    client.expect_hang_up();
+}

@@ -1,0 +1,82 @@
+//! Messages sent while the connection is not open, waiting to go out in order.
+
+use std::collections::VecDeque;
+
+use crate::Message;
+
+/// How much the outbound queue may hold. A send that would exceed either bound is refused
+/// with [`SendError::QueueFull`](crate::SendError::QueueFull), never dropped silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// The most messages. Default: 1000.
+    pub max_messages: usize,
+    /// The most bytes (UTF-8 bytes of text, bytes of binary; a Blob counts its size).
+    /// Default: 1 MiB.
+    pub max_bytes: usize,
+}
+
+impl Default for QueueLimits {
+    fn default() -> Self {
+        Self {
+            max_messages: 1000,
+            max_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The size a message counts for in the queue, as `bufferedAmount` would count it.
+pub(crate) fn size_of(message: &Message) -> usize {
+    match message {
+        Message::Text(text) => text.len(),
+        Message::Binary(bytes) => bytes.len(),
+        Message::Blob(blob) => blob.size() as usize,
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Queue {
+    messages: VecDeque<Message>,
+    bytes: usize,
+}
+
+impl Queue {
+    /// Adds a message at the back, or gives it back if it does not fit.
+    pub(crate) fn push(&mut self, message: Message, limits: QueueLimits) -> Result<(), Message> {
+        let size = size_of(&message);
+        if self.messages.len() >= limits.max_messages || self.bytes + size > limits.max_bytes {
+            return Err(message);
+        }
+        self.bytes += size;
+        self.messages.push_back(message);
+        Ok(())
+    }
+
+    /// Puts a message back at the front (it could not be sent after all).
+    pub(crate) fn push_front(&mut self, message: Message) {
+        self.bytes += size_of(&message);
+        self.messages.push_front(message);
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Message> {
+        let message = self.messages.pop_front()?;
+        self.bytes -= size_of(&message);
+        Some(message)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<Message> {
+        self.messages.iter().cloned().collect()
+    }
+
+    pub(crate) fn drain(&mut self) -> Vec<Message> {
+        self.bytes = 0;
+        self.messages.drain(..).collect()
+    }
+}
