@@ -2,10 +2,11 @@
 //! Close-Reason-124Bytes, Close-1000-reason, close-multiple, close-connecting, Close-undefined).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{CloseEvent, Error, ReadyState, WebSocket};
+use wasm_ws::{Error, ReadyState, WebSocket};
 
 use crate::support::{
-    endpoint, expect_failure, expect_quiet, next_event, open_echo, record, Event,
+    endpoint, expect_clean_close, expect_failure, expect_quiet, next_event, open_echo, record,
+    Event,
 };
 
 #[wasm_bindgen_test]
@@ -80,45 +81,21 @@ async fn rule5_a_123_byte_reason_and_the_code_reach_the_server_and_come_back() {
     let reason = format!("{}x", "é".repeat(61)); // 123 bytes
     socket.close_with(3000, &reason).unwrap();
     assert_eq!(socket.ready_state(), ReadyState::Closing, "CLOSING at once");
-    let expected = CloseEvent {
-        code: 3000,
-        reason,
-        was_clean: true,
-    };
-    assert_eq!(
-        next_event(&mut events).await,
-        Event::Close(expected, ReadyState::Closed)
-    );
+    expect_clean_close(&mut events, 3000, &reason).await;
 }
 
 #[wasm_bindgen_test]
 async fn rule5_a_code_alone_comes_back_with_an_empty_reason() {
     let (socket, mut events) = open_echo(&[]).await;
     socket.close_with_code(4999).unwrap();
-    let expected = CloseEvent {
-        code: 4999,
-        reason: String::new(),
-        was_clean: true,
-    };
-    assert_eq!(
-        next_event(&mut events).await,
-        Event::Close(expected, ReadyState::Closed)
-    );
+    expect_clean_close(&mut events, 4999, "").await;
 }
 
 #[wasm_bindgen_test]
 async fn rule6_without_a_code_the_close_event_reports_1005() {
     let (socket, mut events) = open_echo(&[]).await;
     socket.close();
-    let expected = CloseEvent {
-        code: 1005,
-        reason: String::new(),
-        was_clean: true,
-    };
-    assert_eq!(
-        next_event(&mut events).await,
-        Event::Close(expected, ReadyState::Closed)
-    );
+    expect_clean_close(&mut events, 1005, "").await;
 }
 
 #[wasm_bindgen_test]
@@ -151,28 +128,12 @@ async fn rule6_the_server_may_close_first() {
     let socket = WebSocket::open(&endpoint("close?code=4001&reason=server%20says%20bye")).unwrap();
     let mut events = record(&socket);
     assert_eq!(next_event(&mut events).await, Event::Open(ReadyState::Open));
-    let expected = CloseEvent {
-        code: 4001,
-        reason: "server says bye".into(),
-        was_clean: true,
-    };
-    assert_eq!(
-        next_event(&mut events).await,
-        Event::Close(expected, ReadyState::Closed)
-    );
+    expect_clean_close(&mut events, 4001, "server says bye").await;
 }
 
 #[wasm_bindgen_test]
 async fn rule6_goodbye_makes_the_echo_server_close() {
     let (socket, mut events) = open_echo(&["echo"]).await;
     socket.send_text("Goodbye").unwrap();
-    let expected = CloseEvent {
-        code: 1000,
-        reason: String::new(),
-        was_clean: true,
-    };
-    assert_eq!(
-        next_event(&mut events).await,
-        Event::Close(expected, ReadyState::Closed)
-    );
+    expect_clean_close(&mut events, 1000, "").await;
 }

@@ -59,6 +59,19 @@ pub async fn open_echo(protocols: &[&str]) -> (WebSocket, UnboundedReceiver<Even
     (socket, events)
 }
 
+/// The next event is a clean close with this code and reason, seen in state CLOSED.
+pub async fn expect_clean_close(events: &mut UnboundedReceiver<Event>, code: u16, reason: &str) {
+    let expected = CloseEvent {
+        code,
+        reason: reason.into(),
+        was_clean: true,
+    };
+    assert_eq!(
+        next_event(events).await,
+        Event::Close(expected, ReadyState::Closed)
+    );
+}
+
 /// A connection failure: error (with readyState already CLOSED), then close 1006, not clean.
 pub async fn expect_failure(events: &mut UnboundedReceiver<Event>) {
     assert_eq!(next_event(events).await, Event::Error(ReadyState::Closed));

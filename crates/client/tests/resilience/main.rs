@@ -340,8 +340,8 @@ async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
 /// the browser exposes `gc()`.
 fn js_heap_bytes() -> Option<f64> {
     let global = js_sys::global();
-    if let Ok(gc) = js_sys::Reflect::get(&global, &"gc".into())
-        .and_then(|gc| gc.dyn_into::<js_sys::Function>())
+    if let Ok(gc) =
+        js_sys::Reflect::get(&global, &"gc".into()).and_then(|gc| gc.dyn_into::<js_sys::Function>())
     {
         let _ = gc.call0(&JsValue::NULL);
     }
