@@ -15,6 +15,7 @@ use std::{
 
 use actix_http::BoxedPayloadStream;
 use actix_web::{
+    body::{BodySize, BoxBody, MessageBody},
     dev,
     web::{self, Bytes},
     FromRequest, HttpRequest, HttpResponse,
@@ -26,7 +27,7 @@ use actix_ws::{
 use bytestring::ByteString;
 use futures_core::Stream;
 use tokio::{
-    sync::watch,
+    sync::{oneshot, watch},
     time::{self, MissedTickBehavior},
 };
 
@@ -47,14 +48,24 @@ pub enum Incoming {
     Pong(Bytes),
 }
 
-/// Why a connection is over.
+/// How a connection ends (RFC 6455 section 7).
 #[derive(Debug)]
 pub enum End {
-    /// Send this Close (if it can still be delivered), then drop the connection.
-    Close(Option<CloseReason>),
+    /// The client started the closing handshake: answer with this Close and hang up at once
+    /// (section 5.5.1; the server closes the TCP connection first).
+    Reply(Option<CloseReason>),
+    /// The server starts the closing handshake: send this Close, wait (at most
+    /// [`CLOSE_REPLY_TIMEOUT`]) for the client's, then hang up, so that the close is clean.
+    Close(CloseReason),
+    /// _Fail the WebSocket Connection_ (section 7.1.7): send this Close if it still fits and
+    /// hang up without waiting (protocol violations, dead or too slow peers).
+    Fail(CloseReason),
     /// The connection is gone: nothing to send.
     Gone,
 }
+
+/// How long a server-initiated close waits for the client's Close before hanging up.
+pub const CLOSE_REPLY_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What every connection shares: the limits, the admission counters and the shutdown signal.
 #[derive(Debug, Clone)]
@@ -80,6 +91,8 @@ pub struct Connection {
     /// A protocol violation seen, to close with once the messages before it are delivered.
     violation: Option<CloseReason>,
     _ticket: Ticket,
+    /// Dropped with the connection: releases the response body, and so hangs up.
+    _hang_up: oneshot::Sender<()>,
 }
 
 impl Connection {
@@ -114,6 +127,16 @@ impl Connection {
                 Ok(handshake) => handshake,
                 Err(error) => return HttpResponse::from_error(error),
             };
+        // actix ends the response, and so hangs up, right after the Close frame: hold it open
+        // until this connection is finished, so the hang-up comes when the handshake is done.
+        let (hang_up, held) = oneshot::channel();
+        let response = response
+            .map_body(|_, body| HeldOpen {
+                inner: body,
+                inner_done: false,
+                release: held,
+            })
+            .map_into_boxed_body();
         let limits = Arc::clone(&shared.limits);
         let messages = messages
             .max_frame_size(limits.max_message_size)
@@ -136,6 +159,7 @@ impl Connection {
             last_heard: Instant::now(),
             violation: None,
             _ticket: ticket,
+            _hang_up: hang_up,
         };
         actix_web::rt::spawn(async move {
             let end = serve(&mut connection).await;
@@ -158,7 +182,7 @@ impl Connection {
                         self.violation = Some(reason);
                         message
                     }
-                    _ => return Err(End::Close(Some(reason))),
+                    _ => return Err(End::Fail(reason)),
                 },
                 None => tokio::select! {
                     message = self.messages.recv() => {
@@ -178,7 +202,7 @@ impl Connection {
                     _ = self.heartbeat.tick() => {
                         if self.last_heard.elapsed() >= self.limits.idle_timeout {
                             tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
-                            return Err(going_away("idle timeout"));
+                            return Err(End::Fail(going_away("idle timeout")));
                         }
                         if self.last_heard.elapsed() >= self.limits.ping_interval {
                             let session = &mut self.session;
@@ -186,7 +210,7 @@ impl Connection {
                         }
                         continue;
                     }
-                    _ = self.shutdown.wait_for(|down| *down) => return Err(going_away("server shutting down")),
+                    _ = self.shutdown.wait_for(|down| *down) => return Err(End::Close(going_away("server shutting down"))),
                 },
             };
             match message {
@@ -198,7 +222,7 @@ impl Connection {
                     bounded(self.limits.send_timeout, session.pong(&payload)).await?;
                 }
                 // RFC 6455 section 5.5.1: answer a Close with the code received.
-                AggregatedMessage::Close(reason) => return Err(End::Close(reason)),
+                AggregatedMessage::Close(reason) => return Err(End::Reply(reason)),
             }
         }
     }
@@ -227,31 +251,45 @@ impl Connection {
         }
     }
 
-    /// Sends the Close the [`End`] calls for (bounded by the send timeout), logs the close, and
-    /// drops the connection.
-    async fn finish(self, end: End) {
-        let code = match end {
-            End::Close(reason) => {
-                let code = reason.as_ref().map(|reason| reason.code);
-                let sent =
-                    time::timeout(self.limits.send_timeout, self.session.close(reason)).await;
-                if !matches!(sent, Ok(Ok(()))) {
-                    tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "close frame not delivered");
-                }
-                code
+    /// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
+    /// and drops the connection, which hangs up.
+    async fn finish(mut self, end: End) {
+        let (reason, await_reply) = match end {
+            End::Reply(reason) => (reason, false),
+            End::Close(reason) => (Some(reason), true),
+            End::Fail(reason) => (Some(reason), false),
+            End::Gone => {
+                tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "connection gone");
+                return;
             }
-            End::Gone => None,
         };
+        let code = reason.as_ref().map(|reason| reason.code);
+        let sent = time::timeout(self.limits.send_timeout, self.session.close(reason)).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "close frame not delivered");
+        } else if await_reply {
+            // The client's Close, or its hanging up, completes the handshake; anything else it
+            // still sends is ignored.
+            let messages = &mut self.messages;
+            let reply = async {
+                while let Some(Ok(message)) = messages.recv().await {
+                    if matches!(message, AggregatedMessage::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            let _ = time::timeout(CLOSE_REPLY_TIMEOUT, reply).await;
+        }
         tracing::info!(endpoint = self.endpoint, peer = ?self.peer, ?code, "connection closed");
     }
 }
 
 /// A 1001 ("going away") Close with a reason.
-fn going_away(reason: &str) -> End {
-    End::Close(Some(CloseReason {
+fn going_away(reason: &str) -> CloseReason {
+    CloseReason {
         code: CloseCode::Away,
         description: Some(reason.into()),
-    }))
+    }
 }
 
 /// The stream's next item if it is ready now, without waiting.
@@ -279,10 +317,10 @@ async fn bounded(
         Ok(Err(Closed)) => Err(End::Gone),
         Err(_elapsed) => {
             tracing::warn!("slow reader: a send did not complete within {limit:?}");
-            Err(End::Close(Some(CloseReason {
+            Err(End::Fail(CloseReason {
                 code: CloseCode::Policy,
                 description: Some("too slow to read".into()),
-            })))
+            }))
         }
     }
 }
@@ -309,4 +347,34 @@ pub fn close_reason_for(error: &ProtocolError) -> CloseReason {
         _ => CloseCode::Protocol,
     };
     code.into()
+}
+
+/// The WebSocket response body, held open after actix-ws's own body ends (right after the
+/// Close frame) until `release` fires or is dropped: the server hangs up only when the
+/// connection is finished.
+struct HeldOpen {
+    inner: BoxBody,
+    inner_done: bool,
+    release: oneshot::Receiver<()>,
+}
+
+impl MessageBody for HeldOpen {
+    type Error = Box<dyn std::error::Error>;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        if !self.inner_done {
+            match std::pin::Pin::new(&mut self.inner).poll_next(cx) {
+                Poll::Ready(None) => self.inner_done = true,
+                other => return other,
+            }
+        }
+        std::pin::Pin::new(&mut self.release).poll(cx).map(|_| None)
+    }
 }

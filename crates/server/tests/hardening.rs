@@ -379,3 +379,25 @@ fn the_server_hangs_up_first_after_the_closing_handshake() {
         .unwrap();
     client.expect_hang_up();
 }
+
+#[test]
+fn a_server_initiated_close_waits_for_the_clients_reply_before_hanging_up() {
+    // RFC 6455 section 7.1.1: a clean close needs both Close frames; hanging up before the
+    // client's reply makes browsers report `wasClean: false` (Firefox does).
+    let (addr, _) = spawn_server(config(&[]));
+    let mut client = Raw::connect(addr, "/websocket/echo");
+    client.text(b"Goodbye");
+    client.expect_close(1000);
+    client
+        .socket()
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut probe = [0u8; 1];
+    let still_open = matches!(
+        std::io::Read::read(&mut client.socket().try_clone().unwrap(), &mut probe),
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock || error.kind() == std::io::ErrorKind::TimedOut
+    );
+    assert!(still_open, "the server hung up before the client's Close");
+    client.close(1000, b"");
+    client.expect_hang_up();
+}

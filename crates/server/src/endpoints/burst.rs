@@ -52,7 +52,7 @@ pub async fn handler(
                     return end;
                 }
             }
-            End::Close(Some(CloseCode::Normal.into()))
+            End::Close(CloseCode::Normal.into())
         },
     )
 }

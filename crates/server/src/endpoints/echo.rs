@@ -27,7 +27,7 @@ async fn serve(connection: &mut Connection) -> End {
     loop {
         let step = match connection.next().await {
             Ok(Incoming::Text(text)) if text == GOODBYE => {
-                return End::Close(Some(CloseCode::Normal.into()))
+                return End::Close(CloseCode::Normal.into())
             }
             Ok(incoming) => connection.echo(incoming).await,
             Err(end) => return end,

@@ -35,6 +35,6 @@ pub async fn handler(
         description: (!reason.is_empty()).then_some(reason),
     };
     Connection::serve("close", &request, body, &shared, &[], async move |_| {
-        End::Close(Some(close))
+        End::Close(close)
     })
 }
