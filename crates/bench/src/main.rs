@@ -1,0 +1,268 @@
+//! `wasm-ws-bench`: wasm-ws-server against the seed's express-ws backend and a bare Rust floor,
+//! side by side under the same load, each figure the median of several runs with its spread.
+//!
+//! - [`load`]: the load modes (echo, capacity, churn).
+//! - [`peers`]: starting and stopping the servers under test.
+//! - [`procfs`]: what is read about a server from `/proc` (CPU time, memory, fds).
+//! - [`report`]: medians, spreads, ratios and the Markdown table.
+//!
+//! Run it with `scripts/bench.sh`, which builds and installs what it needs.
+
+mod load;
+mod peers;
+mod procfs;
+mod report;
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Parser;
+use peers::{Peer, Running};
+use report::{Figure, Row, Target};
+
+/// Benchmarks wasm-ws-server against the seed's express-ws backend and a bare Rust floor.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Runs per figure (the table shows the median and the spread).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Echo mode: concurrent connections.
+    #[arg(long, default_value_t = 50)]
+    echo_connections: usize,
+    /// Echo mode: message size in bytes.
+    #[arg(long, default_value_t = 32)]
+    echo_size: usize,
+    /// Echo mode: seconds per run.
+    #[arg(long, default_value_t = 5)]
+    echo_seconds: u64,
+    /// Capacity mode: connections held.
+    #[arg(long, default_value_t = 10_000)]
+    capacity_connections: usize,
+    /// Capacity mode: seconds of pushes measured per run.
+    #[arg(long, default_value_t = 10)]
+    capacity_seconds: u64,
+    /// Churn mode: connect/close cycles per run.
+    #[arg(long, default_value_t = 1000)]
+    churn_cycles: usize,
+    /// Where the Markdown table goes (it is also printed).
+    #[arg(long, default_value = "target/bench/results.md")]
+    out: PathBuf,
+}
+
+const PEERS: [Peer; 3] = [Peer::Ours, Peer::Seed, Peer::Floor];
+
+#[derive(Default)]
+struct Figures {
+    rate: Figure,
+    p50: Figure,
+    p99: Figure,
+    p999: Figure,
+    cpu: Figure,
+    rss_per_connection: Figure,
+    lateness_p50: Figure,
+    lateness_p99: Figure,
+    lost: Figure,
+    churn_fds: Figure,
+    churn_rss: Figure,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
+    let fd_limit = procfs::raise_fd_limit();
+    eprintln!("open-file limit: {fd_limit}");
+
+    let mut all: Vec<Figures> = PEERS.iter().map(|_| Figures::default()).collect();
+    for run in 1..=args.runs {
+        for (peer, figures) in PEERS.iter().zip(&mut all) {
+            eprintln!(
+                "run {run}/{}: {} echo ({} connections, {} B, {} s)",
+                args.runs,
+                peer.name(),
+                args.echo_connections,
+                args.echo_size,
+                args.echo_seconds
+            );
+            let server = Running::start(*peer, &root).await;
+            let echo = load::echo(
+                server.addr,
+                server.pid,
+                args.echo_connections,
+                args.echo_size,
+                Duration::from_secs(args.echo_seconds),
+            )
+            .await;
+            server.stop().await;
+            eprintln!(
+                "  {:.0} msg/s, p99 {:.0} µs, server CPU {:.1} µs/echo",
+                echo.messages_per_second, echo.p99_us, echo.server_cpu_us_per_echo
+            );
+            figures.rate.0.push(echo.messages_per_second);
+            figures.p50.0.push(echo.p50_us);
+            figures.p99.0.push(echo.p99_us);
+            figures.p999.0.push(echo.p999_us);
+            figures.cpu.0.push(echo.server_cpu_us_per_echo);
+
+            eprintln!(
+                "run {run}/{}: {} capacity ({} connections, {} s)",
+                args.runs,
+                peer.name(),
+                args.capacity_connections,
+                args.capacity_seconds
+            );
+            let server = Running::start(*peer, &root).await;
+            let capacity = load::capacity(
+                server.addr,
+                server.pid,
+                args.capacity_connections,
+                Duration::from_secs(args.capacity_seconds),
+            )
+            .await;
+            server.stop().await;
+            eprintln!(
+                "  {} connected, {:.2} KiB/connection, lateness p99 {:.1} ms, {} pushes lost",
+                capacity.connected,
+                capacity.rss_kib_per_connection,
+                capacity.lateness_p99_ms,
+                capacity.pushes_lost
+            );
+            figures
+                .rss_per_connection
+                .0
+                .push(capacity.rss_kib_per_connection);
+            figures.lateness_p50.0.push(capacity.lateness_p50_ms);
+            figures.lateness_p99.0.push(capacity.lateness_p99_ms);
+            let missing = (args.capacity_connections - capacity.connected) as u64;
+            figures.lost.0.push(
+                (capacity.pushes_lost + missing * args.capacity_seconds.saturating_sub(1)) as f64,
+            );
+
+            eprintln!(
+                "run {run}/{}: {} churn ({} cycles)",
+                args.runs,
+                peer.name(),
+                args.churn_cycles
+            );
+            let server = Running::start(*peer, &root).await;
+            let churn = load::churn(server.addr, server.pid, args.churn_cycles).await;
+            server.stop().await;
+            eprintln!(
+                "  fds {} -> {}, RSS {} -> {} KiB",
+                churn.fds_before, churn.fds_after, churn.rss_kib_before, churn.rss_kib_after
+            );
+            figures
+                .churn_fds
+                .0
+                .push(churn.fds_after as f64 - churn.fds_before as f64);
+            figures
+                .churn_rss
+                .0
+                .push(churn.rss_kib_after as f64 - churn.rss_kib_before as f64);
+        }
+    }
+
+    let column = |pick: fn(&Figures) -> &Figure| {
+        all.iter()
+            .map(|figures| pick(figures).clone())
+            .collect::<Vec<_>>()
+    };
+    let rows = vec![
+        Row {
+            metric: "echo: messages/s",
+            figures: column(|f| &f.rate),
+            target: None,
+        },
+        Row {
+            metric: "echo: round trip p50 (µs)",
+            figures: column(|f| &f.p50),
+            target: None,
+        },
+        Row {
+            metric: "echo: round trip p99 (µs)",
+            figures: column(|f| &f.p99),
+            target: Some(Target::SeedRatio(0.5)),
+        },
+        Row {
+            metric: "echo: round trip p99.9 (µs)",
+            figures: column(|f| &f.p999),
+            target: None,
+        },
+        Row {
+            metric: "echo: server CPU per echo (µs), vs seed",
+            figures: column(|f| &f.cpu),
+            target: Some(Target::SeedRatio(0.4)),
+        },
+        Row {
+            metric: "echo: server CPU per echo (µs), vs floor",
+            figures: column(|f| &f.cpu),
+            target: Some(Target::FloorRatio(1.3)),
+        },
+        Row {
+            metric: "capacity: server RSS per connection (KiB)",
+            figures: column(|f| &f.rss_per_connection),
+            target: Some(Target::SeedRatio(0.75)),
+        },
+        Row {
+            metric: "capacity: push lateness p50 (ms)",
+            figures: column(|f| &f.lateness_p50),
+            target: None,
+        },
+        Row {
+            metric: "capacity: push lateness p99 (ms)",
+            figures: column(|f| &f.lateness_p99),
+            target: Some(Target::AtMost(20.0)),
+        },
+        Row {
+            metric: "capacity: pushes lost",
+            figures: column(|f| &f.lost),
+            target: Some(Target::AtMost(0.0)),
+        },
+        Row {
+            metric: "churn: server fds after − before",
+            figures: column(|f| &f.churn_fds),
+            target: None,
+        },
+        Row {
+            metric: "churn: server RSS after − before (KiB)",
+            figures: column(|f| &f.churn_rss),
+            target: None,
+        },
+    ];
+    let names: Vec<&str> = PEERS.iter().map(|peer| peer.name()).collect();
+    let machine = machine();
+    let table = report::table(&names, &rows);
+    let report = format!(
+        "Machine: {machine}. Load generator and server share the machine. {} runs per figure: median (min–max).\n\
+         Echo: {} connections × {} B for {} s. Capacity: {} connections, {} s of 1 s pushes. Churn: {} cycles.\n\n{table}",
+        args.runs, args.echo_connections, args.echo_size, args.echo_seconds, args.capacity_connections, args.capacity_seconds, args.churn_cycles
+    );
+    println!("{report}");
+    if let Some(dir) = args.out.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(&args.out, &report).unwrap();
+    eprintln!("written to {}", args.out.display());
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let total = memory
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .nth(1)
+        .and_then(|kib| kib.parse::<u64>().ok())
+        .unwrap_or(0);
+    format!("{cores} cores ({model}), {} GiB", total / 1024 / 1024)
+}

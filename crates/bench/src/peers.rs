@@ -1,0 +1,96 @@
+//! The servers under test, each a child process that prints "... listening on http://ADDR".
+
+use std::{net::SocketAddr, path::Path, process::Stdio};
+
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+/// Which server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Peer {
+    /// wasm-ws-server, release build.
+    Ours,
+    /// The seed's express-ws backend (express 4.22.3, express-ws 5.0.2).
+    Seed,
+    /// A bare tokio-tungstenite server doing the same job: the floor.
+    Floor,
+}
+
+impl Peer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ours => "wasm-ws-server",
+            Self::Seed => "seed (express-ws)",
+            Self::Floor => "floor (tokio-tungstenite)",
+        }
+    }
+}
+
+/// A running server.
+pub struct Running {
+    child: Child,
+    pub addr: SocketAddr,
+    pub pid: u32,
+}
+
+impl Running {
+    pub async fn start(peer: Peer, root: &Path) -> Running {
+        let release = root.join("target/release");
+        let mut command = match peer {
+            Peer::Ours => {
+                let mut command = Command::new(release.join("wasm-ws-server"));
+                command.args([
+                    "--bind",
+                    "127.0.0.1:0",
+                    "--max-connections",
+                    "1000000",
+                    "--max-connections-per-ip",
+                    "1000000",
+                ]);
+                command.arg("--static-dir").arg(root.join("crates/bench"));
+                command.env("RUST_LOG", "warn");
+                command
+            }
+            Peer::Seed => {
+                let mut command = Command::new("node");
+                command
+                    .arg(root.join("crates/bench/seed/server.js"))
+                    .env("PORT", "0");
+                command
+            }
+            Peer::Floor => {
+                let mut command = Command::new(release.join("floor"));
+                command.args(["127.0.0.1:0"]);
+                command
+            }
+        };
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting {}: {error}", peer.name()));
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{} exited", peer.name()));
+            if let Some(addr) = line.split("http://").nth(1) {
+                break addr.trim().parse().expect("an address");
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let pid = child.id().unwrap();
+        Running { child, addr, pid }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
