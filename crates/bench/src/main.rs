@@ -65,7 +65,8 @@ struct Figures {
     churn_rss: Figure,
 }
 
-#[tokio::main]
+// One thread for the load; the server under test has the other core.
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() {
     let args = Args::parse();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -235,7 +236,7 @@ async fn main() {
     let machine = machine();
     let table = report::table(&names, &rows);
     let report = format!(
-        "Machine: {machine}. Load generator and server share the machine. {} runs per figure: median (min–max).\n\
+        "Machine: {machine}. The load generator (1 thread) and the server (1 thread; node is single-threaded) share it. {} runs per figure: median (min–max).\n\
          Echo: {} connections × {} B for {} s. Capacity: {} connections, {} s of 1 s pushes. Churn: {} cycles.\n\n{table}",
         args.runs, args.echo_connections, args.echo_size, args.echo_seconds, args.capacity_connections, args.capacity_seconds, args.churn_cycles
     );

@@ -23,6 +23,10 @@ pub struct Config {
     #[arg(long, env = "WASM_WS_STATIC_DIR", default_value = "dist")]
     pub static_dir: Option<PathBuf>,
 
+    /// Worker threads serving connections; default: one per CPU core.
+    #[arg(long, env = "WASM_WS_WORKERS")]
+    pub workers: Option<usize>,
+
     #[command(flatten)]
     #[allow(missing_docs)]
     pub limits: Limits,
@@ -90,6 +94,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             push_interval,
             static_dir: None,
+            workers: Some(1),
             limits: Limits::default(),
         }
     }
@@ -114,6 +119,7 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.push_interval, Duration::from_secs(1));
         assert_eq!(config.static_dir, Some(PathBuf::from("dist")));
+        assert_eq!(config.workers, None, "one worker per core");
         let limits = config.limits;
         assert!(
             limits.allowed_origins.is_empty() && !limits.allow_any_origin && !limits.require_origin

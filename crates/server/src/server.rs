@@ -198,6 +198,10 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     .client_disconnect_timeout(Duration::ZERO)
     .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
 
+    let server = match config.workers {
+        Some(workers) => server.workers(workers.max(1)),
+        None => server,
+    };
     let bind_error = |source| StartError::Bind {
         addr: config.bind,
         source,
