@@ -2,7 +2,8 @@
 # Benchmarks wasm-ws-server against the seed's express-ws backend and a bare Rust floor
 # (crates/bench): echo, capacity (10,000 connections) and churn, each figure the median of
 # several runs. Prints progress, then a Markdown table, also written to target/bench/results.md.
-# Then the bundle sizes (scripts/bundle-sizes.sh, table in target/bench/bundles.md).
+# Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), and the bundle
+# sizes (scripts/bundle-sizes.sh, target/bench/bundles.md).
 # Arguments go to the bench: scripts/bench.sh --runs 5 --capacity-connections 2000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,6 +17,17 @@ setup_demo
 log "building the servers and the load generator (release)"
 cargo build --release -q -p wasm-ws-server -p wasm-ws-bench
 target/release/wasm-ws-bench "$@"
+
+log "in the browser: wasm-ws against raw JS, in headless Chromium"
+setup_chromium
+start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1
+server_pid=$LISTENING_PID
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+env -u GECKODRIVER CHROMEDRIVER="$(command -v chromedriver)" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
+  cargo test --release -q -p bench-browser --target wasm32-unknown-unknown --test compare -- --nocapture 2>&1 |
+  sed -n 's/^ *\(|.*\)$/\1/p' | tee target/bench/browser.md
 
 log "bundle sizes"
 trunk build --release >/dev/null 2>&1

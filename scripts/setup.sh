@@ -95,6 +95,25 @@ setup_e2e() {
   fi
 }
 
+# start_listening NAME COMMAND...: runs COMMAND in the background and waits for the line in
+# which it says "listening on ..."; sets LISTENING_PID and LISTENING_LINE. The caller stops it.
+start_listening() {
+  local name=$1
+  shift
+  local output
+  output=$(mktemp)
+  "$@" >"$output" 2>&1 &
+  LISTENING_PID=$!
+  for _ in $(seq 300); do
+    LISTENING_LINE=$(grep -m1 "listening on" "$output" 2>/dev/null || true)
+    [ -n "$LISTENING_LINE" ] && return 0
+    kill -0 "$LISTENING_PID" 2>/dev/null || { cat "$output" >&2; echo "$name exited" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$name did not start within 30 s" >&2
+  return 1
+}
+
 # Everything the demo needs.
 setup_demo() {
   setup_wasm_target

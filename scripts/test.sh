@@ -18,33 +18,22 @@ cargo test -p wasm-ws-server
 step "building the demo page"
 trunk build --release
 
+background=()
+trap 'kill "${background[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+
 step "starting wasm-ws-server on a free port"
 cargo build -q -p wasm-ws-server
-server_log=$(mktemp -d)
 # The browser tests' pages come from the test runner's own random port: allow any Origin.
-target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin >"$server_log/out" 2>"$server_log/err" &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "listening on" "$server_log/out" 2>/dev/null && break
-  kill -0 $server_pid 2>/dev/null || { cat "$server_log/err" >&2; exit 1; }
-  sleep 0.1
-done
-address=$(sed -n 's|.*listening on http://||p' "$server_log/out")
-[ -n "$address" ] || { echo "the server did not start" >&2; exit 1; }
+start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin
+background+=("$LISTENING_PID")
+address=${LISTENING_LINE##*http://}
 log "server at $address"
 
 step "starting the fault-injecting proxy in front of it"
-node tests/fault-proxy/proxy.mjs --target "$address" >"$server_log/proxy" 2>&1 &
-proxy_pid=$!
-trap 'kill $server_pid $proxy_pid 2>/dev/null || true; wait $server_pid $proxy_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "listening on" "$server_log/proxy" 2>/dev/null && break
-  sleep 0.1
-done
-proxy_address=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' "$server_log/proxy")
-proxy_control=$(sed -n 's/.* control //p' "$server_log/proxy")
-[ -n "$proxy_address" ] || { cat "$server_log/proxy" >&2; exit 1; }
+start_listening fault-proxy node tests/fault-proxy/proxy.mjs --target "$address"
+background+=("$LISTENING_PID")
+proxy_address=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENING_LINE")
+proxy_control=${LISTENING_LINE##* control }
 log "proxy at $proxy_address, control at $proxy_control"
 
 # wasm-bindgen-test-runner picks the first driver variable it finds, GECKODRIVER before

@@ -124,6 +124,10 @@ impl<T> Default for Broadcast<T> {
 
 impl<T: Clone> Broadcast<T> {
     pub(crate) fn deliver(&self, item: T) {
+        // The common case, a handler and no stream, allocates nothing.
+        if self.streams.borrow().is_empty() {
+            return self.handler.call(item);
+        }
         let streams: Vec<Rc<StreamQueue<T>>> = {
             let mut streams = self.streams.borrow_mut();
             streams.retain(|stream| stream.strong_count() > 0);

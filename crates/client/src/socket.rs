@@ -6,7 +6,7 @@ use std::{
     task::Poll,
 };
 
-use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::{
@@ -396,8 +396,9 @@ impl Drop for Shared {
 /// stays a `Blob`.
 fn message_from_event(event: &web_sys::MessageEvent) -> Option<Message> {
     let data = event.data();
-    if let Some(text) = data.dyn_ref::<JsString>() {
-        return Some(Message::Text(String::from(text)));
+    // One call for the common case: a string, decoded straight into a Rust `String`.
+    if let Some(text) = data.as_string() {
+        return Some(Message::Text(text));
     }
     if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
         return Some(Message::Binary(Uint8Array::new(buffer).to_vec()));

@@ -15,7 +15,7 @@ use crate::{
     admission::Admission,
     config::Config,
     connection::Shared,
-    endpoints::{burst, delay, echo, ping, protocol, sample, server_close},
+    endpoints::{burst, delay, echo, flood, ping, protocol, sample, server_close},
 };
 
 /// How long shutdown waits for every client to receive its 1001 Close before the server
@@ -184,7 +184,8 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
             .route("/websocket/delay", web::get().to(delay::handler))
             .route("/websocket/close", web::get().to(server_close::handler))
             .route("/websocket/burst", web::get().to(burst::handler))
-            .route("/websocket/ping", web::get().to(ping::handler));
+            .route("/websocket/ping", web::get().to(ping::handler))
+            .route("/websocket/flood", web::get().to(flood::handler));
         match &static_dir {
             Some(dir) => app.service(actix_files::Files::new("/", dir).index_file("index.html")),
             None => app,

@@ -140,3 +140,14 @@ async fn ping_pings_on_open_and_reports_the_pong() {
         Message::text("pong: are you there?")
     );
 }
+
+#[actix_web::test]
+async fn flood_sends_count_messages_of_size_then_closes() {
+    let (mut client, _) = connect_async(format!("{}/flood?count=500&size=16", start()))
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        assert_eq!(next(&mut client).await, Message::text("x".repeat(16)));
+    }
+    assert_eq!(next(&mut client).await, close_frame(1000, ""));
+}

@@ -5,10 +5,12 @@
 //! - [`sample`]: `/websocket/test`, the seed's endpoint (greeting, pushes, echo).
 //! - [`echo`], [`protocol`], [`delay`], [`server_close`], [`burst`], [`ping`]: the endpoints
 //!   wasm-ws's conformance tests talk to, modelled on the Web Platform Tests' handlers.
+//! - [`flood`]: many small messages, for the browser benchmark.
 
 pub mod burst;
 pub mod delay;
 pub mod echo;
+pub mod flood;
 pub mod ping;
 pub mod protocol;
 pub mod sample;

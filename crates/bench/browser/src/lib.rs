@@ -1,0 +1,1 @@
+//! Only the browser benchmark in tests/; see there.
