@@ -26,9 +26,12 @@ trap 'kill $server_pid 2>/dev/null || true' EXIT
 env -u GECKODRIVER CHROMEDRIVER="$(command -v chromedriver)" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
-  cargo test --release -q -p bench-browser --target wasm32-unknown-unknown --test compare -- --nocapture 2>&1 |
+  cargo test --release -p bench-browser --target wasm32-unknown-unknown --test compare -- --nocapture 2>&1 |
   sed -n 's/^ *\(|.*\)$/\1/p' | tee target/bench/browser.md
 
 log "bundle sizes"
 trunk build --release >/dev/null 2>&1
 scripts/bundle-sizes.sh
+
+cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/bundles.md >target/bench/report.md
+log "the whole report: target/bench/report.md"
