@@ -40,6 +40,15 @@
 //! | `SyntaxError`, `InvalidAccessError`, `InvalidStateError` | [`Error::Syntax`], [`Error::InvalidAccess`], [`Error::InvalidState`] |
 //! | (silently dropped send after close) | [`Error::Closed`] |
 //!
+//! # Connections that survive
+//!
+//! [`ReconnectingWebSocket`] is a layer on top, for connections that must come back by
+//! themselves: reconnection with [`Backoff`] and jitter, an attempt cap and a give-up event, a
+//! predicate on the close event, a connect timeout, an outbound queue that loses nothing (bounded
+//! by [`QueueLimits`], flushed in order on open), an optional [`Heartbeat`], and lifecycle
+//! [`ConnectionEvent`]s as a callback or a `Stream`. [`WebSocket`] itself stays exactly as the
+//! browser behaves.
+//!
 //! # Ownership
 //!
 //! [`WebSocket`] is a reference-counted handle: clones are cheap and control the same

@@ -195,7 +195,8 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     .disable_signals()
     // RFC 6455 section 7.1.1: after the closing handshake the server closes the TCP connection
     // first, and browsers fire `close` only then. actix otherwise lingers up to 1 s reading
-    // before it hangs up, which made every browser close take most of a second.
+    // before it hangs up, which made every browser close take most of a second. When to hang
+    // up is decided by `Connection`, which holds the response open until the handshake is done.
     .client_disconnect_timeout(Duration::ZERO)
     .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
 
