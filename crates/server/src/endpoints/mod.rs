@@ -1,5 +1,5 @@
 //! WebSocket endpoints, one module each. Every endpoint accepts through
-//! [`Connection::accept`](crate::connection::Connection::accept), so the Origin check, the caps,
+//! [`Connection::serve`](crate::connection::Connection::serve), so the Origin check, the caps,
 //! the limits, liveness and shutdown apply to all of them alike.
 //!
 //! - [`sample`]: `/websocket/test`, the seed's endpoint (greeting, pushes, echo).
