@@ -2,6 +2,8 @@
 //!
 //! - [`use_websocket`]: a socket whose lifetime follows the component's, with its `readyState`
 //!   as state and every event delivered to callbacks.
+//! - [`use_reconnecting_websocket`]: the same on [`wasm_ws::ReconnectingWebSocket`]: it comes
+//!   back by itself, queues what is sent while away, and reports its [`ConnectionStatus`].
 //! - [`WebSocketConsole`]: the seed's sample page as a component: received messages in a box
 //!   that scrolls smoothly to the newest, a textarea, a send button, a close button and the
 //!   current `readyState`.
@@ -22,5 +24,13 @@ mod components;
 mod hooks;
 
 pub use components::console::{WebSocketConsole, WebSocketConsoleProps};
-pub use hooks::use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions};
-pub use wasm_ws::{CloseEvent, Error, Message, ReadyState};
+pub use hooks::{
+    use_reconnecting_websocket::{
+        use_reconnecting_websocket, ConnectionStatus, UseReconnectingWebSocketHandle,
+        UseReconnectingWebSocketOptions,
+    },
+    use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions},
+};
+pub use wasm_ws::{
+    CloseEvent, ConnectionEvent, Error, Message, ReadyState, ReconnectOptions, SendError, Sent,
+};

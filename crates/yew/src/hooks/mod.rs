@@ -1,1 +1,2 @@
+pub mod use_reconnecting_websocket;
 pub mod use_websocket;
