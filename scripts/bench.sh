@@ -23,8 +23,7 @@ setup_chromium
 start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1
 server_pid=$LISTENING_PID
 trap 'kill $server_pid 2>/dev/null || true' EXIT
-env -u GECKODRIVER CHROMEDRIVER="$(command -v chromedriver)" \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+in_browser CHROMEDRIVER "$(command -v chromedriver)" env \
   WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
   cargo test --release -p bench-browser --target wasm32-unknown-unknown --test compare -- --nocapture 2>&1 |
   sed -n 's/^ *\(|.*\)$/\1/p' | tee target/bench/browser.md

@@ -114,6 +114,16 @@ start_listening() {
   return 1
 }
 
+# in_browser DRIVER_VARIABLE DRIVER_PATH COMMAND...: runs COMMAND (a `cargo test --target
+# wasm32-unknown-unknown`) with wasm-bindgen-test-runner driving one browser. The runner takes the
+# first driver variable it finds, GECKODRIVER before CHROMEDRIVER: exactly one is set.
+in_browser() {
+  local variable=$1 driver=$2
+  shift 2
+  env -u GECKODRIVER -u CHROMEDRIVER "$variable=$driver" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner "$@"
+}
+
 # Everything the demo needs.
 setup_demo() {
   setup_wasm_target

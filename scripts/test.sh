@@ -36,11 +36,8 @@ proxy_address=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENIN
 proxy_control=${LISTENING_LINE##* control }
 log "proxy at $proxy_address, control at $proxy_control"
 
-# wasm-bindgen-test-runner picks the first driver variable it finds, GECKODRIVER before
-# CHROMEDRIVER: name exactly one per run.
 browser_tests() { # browser_tests DRIVER_VARIABLE DRIVER_PATH
-  env -u GECKODRIVER -u CHROMEDRIVER "$1=$2" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  in_browser "$1" "$2" env \
     WASM_WS_TEST_SERVER="ws://$address" \
     WASM_WS_TEST_PROXY="ws://$proxy_address" \
     WASM_WS_TEST_PROXY_CONTROL="http://$proxy_control" \

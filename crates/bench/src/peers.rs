@@ -12,7 +12,7 @@ use tokio::{
 };
 
 /// Which server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Peer {
     /// wasm-ws-server, release build.
     Ours,

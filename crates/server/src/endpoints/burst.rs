@@ -6,35 +6,23 @@
 //! binary message starts with `i` as a big-endian `u32`. Clients check that they are delivered
 //! in order even when reading a large binary message takes longer than the text after it.
 
+use super::Series;
+use crate::connection::{Connection, End, Shared};
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::CloseCode;
-use serde::Deserialize;
-
-use crate::connection::{Connection, End, Shared};
 
 /// The most pairs one request may ask for.
 pub const MAX_COUNT: u32 = 1000;
-
-/// The query string.
-#[derive(Debug, Deserialize)]
-pub struct Query {
-    /// How many binary-then-text pairs to send (at most [`MAX_COUNT`]).
-    pub count: u32,
-    /// The size of each binary message, from 4 bytes to the server's maximum message size.
-    pub size: usize,
-}
 
 /// Accepts the connection and sends the burst.
 pub async fn handler(
     request: HttpRequest,
     body: web::Payload,
     shared: web::Data<Shared>,
-    query: web::Query<Query>,
+    query: web::Query<Series>,
 ) -> HttpResponse {
-    let (count, size) = (
-        query.count.min(MAX_COUNT),
-        query.size.clamp(4, shared.limits.max_message_size),
-    );
+    // Each binary message starts with its 4-byte number.
+    let (count, size) = query.clamped(MAX_COUNT, 4, shared.limits.max_message_size);
     Connection::serve(
         "burst",
         &request,

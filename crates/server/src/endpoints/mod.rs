@@ -16,7 +16,29 @@ pub mod protocol;
 pub mod sample;
 pub mod server_close;
 
+use serde::Deserialize;
+
 use crate::connection::{Connection, End};
+
+/// `?count=N&size=S`: a series of messages, for the endpoints that send one ([`burst`],
+/// [`flood`]).
+#[derive(Debug, Deserialize)]
+pub struct Series {
+    /// How many.
+    pub count: u32,
+    /// The size of each, in bytes.
+    pub size: usize,
+}
+
+impl Series {
+    /// The count and size within bounds: at most `max_count`, and `min_size..=max_size` bytes.
+    pub fn clamped(&self, max_count: u32, min_size: usize, max_size: usize) -> (u32, usize) {
+        (
+            self.count.min(max_count),
+            self.size.clamp(min_size, max_size),
+        )
+    }
+}
 
 /// Echoes every message until the connection ends.
 pub(crate) async fn echo_until_closed(connection: &mut Connection) -> End {
