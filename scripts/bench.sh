@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks wasm-ws-server against the seed's express-ws backend and a bare Rust floor
+# Benchmarks wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor
 # (crates/bench): echo, capacity (10,000 connections) and churn, each figure the median of
 # several runs. Prints progress, then a Markdown table, also written to target/bench/results.md.
 # Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), and the bundle
@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
-if [ ! -d crates/bench/seed/node_modules/express-ws ]; then
-  log "installing the seed's backend (express 4.22.3, express-ws 5.0.2)"
-  npm ci --silent --no-audit --no-fund --prefix crates/bench/seed >/dev/null
+if [ ! -d crates/bench/tutorial-backend/node_modules/express-ws ]; then
+  log "installing the tutorial's backend (express 4.22.3, express-ws 5.0.2)"
+  npm ci --silent --no-audit --no-fund --prefix crates/bench/tutorial-backend >/dev/null
 fi
 setup_demo
 log "building the servers and the load generator (release)"
@@ -20,12 +20,13 @@ target/release/wasm-ws-bench "$@"
 
 log "in the browser: wasm-ws against raw JS, in headless Chromium"
 setup_chromium
-start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1
+# The browser benchmark's load comes from the test endpoints (flood, echo).
+start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1 --test-endpoints
 server_pid=$LISTENING_PID
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 in_browser CHROMEDRIVER "$(command -v chromedriver)" env \
   WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
-  cargo test --release -p bench-browser --target wasm32-unknown-unknown --test compare -- --nocapture 2>&1 |
+  cargo bench -p bench-browser --target wasm32-unknown-unknown --bench compare -- --nocapture 2>&1 |
   sed -n 's/^ *\(|.*\)$/\1/p' | tee target/bench/browser.md
 
 log "bundle sizes"

@@ -23,8 +23,9 @@ trap 'kill "${background[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXI
 
 step "starting wasm-ws-server on a free port"
 cargo build -q -p wasm-ws-server
-# The browser tests' pages come from the test runner's own random port: allow any Origin.
-start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin
+# The browser tests' pages come from the test runner's own random port: allow any Origin. The
+# conformance suite talks to the test endpoints, which production servers do not mount.
+start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --test-endpoints
 background+=("$LISTENING_PID")
 address=${LISTENING_LINE##*http://}
 log "server at $address"

@@ -9,7 +9,7 @@ use std::{
 
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use tokio::sync::{watch, Mutex, Semaphore};
+use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 use crate::procfs;
@@ -113,13 +113,17 @@ pub async fn capacity(addr: SocketAddr, pid: u32, connections: usize, hold: Dura
     let rss_before = procfs::rss_kib(pid);
     let gate = Arc::new(Semaphore::new(HANDSHAKES_AT_ONCE));
     let (stop, stopped) = watch::channel(false);
+    // Each task reports whether its handshake succeeded, once it is over.
+    let (handshaken, mut handshakes) = mpsc::unbounded_channel::<bool>();
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (gate, mut stopped) = (gate.clone(), stopped.clone());
+        let (gate, mut stopped, handshaken) = (gate.clone(), stopped.clone(), handshaken.clone());
         tasks.push(tokio::spawn(async move {
             let permit = gate.acquire_owned().await.unwrap();
-            let (mut socket, _) = connect_async(url(addr)).await.ok()?;
+            let connected = connect_async(url(addr)).await;
             drop(permit);
+            let _ = handshaken.send(connected.is_ok());
+            let (mut socket, _) = connected.ok()?;
             let mut arrivals = Vec::new();
             loop {
                 tokio::select! {
@@ -135,11 +139,13 @@ pub async fn capacity(addr: SocketAddr, pid: u32, connections: usize, hold: Dura
             Some(arrivals)
         }));
     }
-    // Every connection is up once no handshake holds the gate.
-    while gate.available_permits() < HANDSHAKES_AT_ONCE {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    // Every handshake is over (succeeded or not): count the connections that really opened.
+    let mut opened = 0usize;
+    for _ in 0..connections {
+        opened += usize::from(handshakes.recv().await.expect("every task reports"));
     }
-    tokio::time::sleep(Duration::from_secs(2)).await; // the first pushes go out
+    // Let the first pushes go out, so that every connection has sent and received once.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_held = procfs::rss_kib(pid);
     let start = Instant::now();
     tokio::time::sleep(hold).await;
@@ -170,7 +176,7 @@ pub async fn capacity(addr: SocketAddr, pid: u32, connections: usize, hold: Dura
             .saturating_sub(in_window.len() as u64);
     }
     Capacity {
-        rss_kib_per_connection: rss_held.saturating_sub(rss_before) as f64 / connections as f64,
+        rss_kib_per_connection: rss_held.saturating_sub(rss_before) as f64 / opened.max(1) as f64,
         lateness_p50_ms: lateness.value_at_quantile(0.5) as f64 / 1000.0,
         lateness_p99_ms: lateness.value_at_quantile(0.99) as f64 / 1000.0,
         pushes_lost: lost,

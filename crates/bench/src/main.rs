@@ -1,4 +1,4 @@
-//! `wasm-ws-bench`: wasm-ws-server against the seed's express-ws backend and a bare Rust floor,
+//! `wasm-ws-bench`: wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor,
 //! side by side under the same load, each figure the median of several runs with its spread.
 //!
 //! - [`load`]: the load modes (echo, capacity, churn).
@@ -19,7 +19,7 @@ use clap::Parser;
 use peers::{Peer, Running};
 use report::{Figure, Row, Target};
 
-/// Benchmarks wasm-ws-server against the seed's express-ws backend and a bare Rust floor.
+/// Benchmarks wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor.
 #[derive(Debug, Parser)]
 struct Args {
     /// Runs per figure (the table shows the median and the spread).
@@ -48,7 +48,7 @@ struct Args {
     out: PathBuf,
 }
 
-const PEERS: [Peer; 3] = [Peer::Ours, Peer::Seed, Peer::Floor];
+const PEERS: [Peer; 3] = [Peer::Ours, Peer::Tutorial, Peer::Floor];
 
 #[derive(Default)]
 struct Figures {
@@ -184,7 +184,7 @@ async fn main() {
         Row {
             metric: "echo: round trip p99 (µs)",
             figures: column(|f| &f.p99),
-            target: Some(Target::SeedRatio(0.5)),
+            target: Some(Target::TutorialRatio(0.5)),
         },
         Row {
             metric: "echo: round trip p99.9 (µs)",
@@ -192,9 +192,9 @@ async fn main() {
             target: None,
         },
         Row {
-            metric: "echo: server CPU per echo (µs), vs seed",
+            metric: "echo: server CPU per echo (µs), vs tutorial",
             figures: column(|f| &f.cpu),
-            target: Some(Target::SeedRatio(0.4)),
+            target: Some(Target::TutorialRatio(0.4)),
         },
         Row {
             metric: "echo: server CPU per echo (µs), vs floor",
@@ -204,7 +204,7 @@ async fn main() {
         Row {
             metric: "capacity: server RSS per connection (KiB)",
             figures: column(|f| &f.rss_per_connection),
-            target: Some(Target::SeedRatio(0.75)),
+            target: Some(Target::TutorialRatio(0.75)),
         },
         Row {
             metric: "capacity: push lateness p50 (ms)",

@@ -16,8 +16,8 @@ use tokio::{
 pub enum Peer {
     /// wasm-ws-server, release build.
     Ours,
-    /// The seed's express-ws backend (express 4.22.3, express-ws 5.0.2).
-    Seed,
+    /// The tutorial's express-ws backend (express 4.22.3, express-ws 5.0.2).
+    Tutorial,
     /// A bare tokio-tungstenite server doing the same job: the floor.
     Floor,
 }
@@ -26,7 +26,7 @@ impl Peer {
     pub fn name(self) -> &'static str {
         match self {
             Self::Ours => "wasm-ws-server",
-            Self::Seed => "seed (express-ws)",
+            Self::Tutorial => "tutorial backend (express-ws)",
             Self::Floor => "floor (tokio-tungstenite)",
         }
     }
@@ -58,10 +58,10 @@ impl Running {
                 command.env("RUST_LOG", "warn");
                 command
             }
-            Peer::Seed => {
+            Peer::Tutorial => {
                 let mut command = Command::new("node");
                 command
-                    .arg(root.join("crates/bench/seed/server.js"))
+                    .arg(root.join("crates/bench/tutorial-backend/server.js"))
                     .env("PORT", "0");
                 command
             }

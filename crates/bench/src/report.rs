@@ -44,7 +44,7 @@ fn format_number(value: f64) -> String {
 }
 
 /// One row: a metric, its figure for each peer, and the target it has, as a check on
-/// ours/seed or ours/floor.
+/// ours/tutorial or ours/floor.
 pub struct Row {
     pub metric: &'static str,
     pub figures: Vec<Figure>,
@@ -53,8 +53,8 @@ pub struct Row {
 
 /// A target for "ours" (the first column).
 pub enum Target {
-    /// ours / seed at most this.
-    SeedRatio(f64),
+    /// ours / tutorial backend at most this.
+    TutorialRatio(f64),
     /// ours / floor at most this.
     FloorRatio(f64),
     /// ours at most this, absolutely.
@@ -62,12 +62,12 @@ pub enum Target {
 }
 
 /// The table; `peers` names the columns, in the same order as every row's figures, "ours"
-/// first, then the seed, then the floor.
+/// first, then the tutorial backend, then the floor.
 pub fn table(peers: &[&str], rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| metric | {} | ours/seed | ours/floor | target |",
+        "| metric | {} | ours/tutorial | ours/floor | target |",
         peers.join(" | ")
     );
     let _ = writeln!(out, "|---|{}---|---|---|", "---|".repeat(peers.len()));
@@ -82,10 +82,12 @@ pub fn table(peers: &[&str], rows: &[Row]) -> String {
                 _ => None,
             }
         };
-        let (to_seed, to_floor) = (ratio(1), ratio(2));
+        let (to_tutorial, to_floor) = (ratio(1), ratio(2));
         let verdict = row.target.as_ref().map(|target| {
             let (limit, actual, label) = match target {
-                Target::SeedRatio(limit) => (*limit, to_seed, format!("≤ {limit} × seed")),
+                Target::TutorialRatio(limit) => {
+                    (*limit, to_tutorial, format!("≤ {limit} × tutorial"))
+                }
                 Target::FloorRatio(limit) => (*limit, to_floor, format!("≤ {limit} × floor")),
                 Target::AtMost(limit) => (
                     *limit,
@@ -106,7 +108,7 @@ pub fn table(peers: &[&str], rows: &[Row]) -> String {
             "| {} | {} | {} | {} | {} |",
             row.metric,
             cells.join(" | "),
-            show(to_seed),
+            show(to_tutorial),
             show(to_floor),
             verdict.unwrap_or_default()
         );

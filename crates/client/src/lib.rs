@@ -42,7 +42,7 @@
 //!
 //! # Connections that survive
 //!
-//! [`ReconnectingWebSocket`] is a layer on top, for connections that must come back by
+//! [`reconnecting::ReconnectingWebSocket`] (also at the crate root) is a layer on top, for connections that must come back by
 //! themselves: reconnection with [`Backoff`] and jitter, an attempt cap and a give-up event, a
 //! predicate on the close event, a connect timeout, an outbound queue that loses nothing (bounded
 //! by [`QueueLimits`], flushed in order on open), an optional [`Heartbeat`], and lifecycle
@@ -60,11 +60,11 @@
 #![warn(missing_docs)]
 
 mod close;
+mod dispatch;
 mod error;
-mod events;
 mod message;
 mod ready_state;
-mod reconnecting;
+pub mod reconnecting;
 mod socket;
 mod stream;
 mod url;
@@ -73,9 +73,10 @@ pub use close::{validate_close, CloseEvent, MAX_CLOSE_REASON_BYTES};
 pub use error::Error;
 pub use message::{BinaryType, Message};
 pub use ready_state::ReadyState;
+// The resilient layer lives in [`reconnecting`]; its everyday names are re-exported here.
 pub use reconnecting::{
-    Backoff, ConnectionEvent, ConnectionEvents, Heartbeat, MessageFilter, QueueLimits,
-    ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket, SendError, Sent,
+    Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat, MessageFilter,
+    QueueLimits, ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket, SendError, Sent,
 };
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};

@@ -11,7 +11,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::{
     close::validate_close,
-    events::Events,
+    dispatch::Dispatch,
     url::{resolve_url, validate_protocols},
     BinaryType, CloseEvent, Error, Message, ReadyState, WebSocketStream,
 };
@@ -46,25 +46,26 @@ use crate::{
 /// ```
 #[derive(Clone)]
 pub struct WebSocket {
-    shared: Rc<Shared>,
+    core: Rc<SocketCore>,
 }
 
 /// A handle that does not keep the socket alive; see [`WebSocket::downgrade`].
 #[derive(Clone)]
 pub struct WeakWebSocket {
-    shared: Weak<Shared>,
+    core: Weak<SocketCore>,
 }
 
 impl WeakWebSocket {
     /// The socket, if a strong handle still exists.
     pub fn upgrade(&self) -> Option<WebSocket> {
-        self.shared.upgrade().map(|shared| WebSocket { shared })
+        self.core.upgrade().map(|core| WebSocket { core })
     }
 }
 
-struct Shared {
+/// The browser's socket and what its listeners dispatch to: what every handle shares.
+struct SocketCore {
     socket: web_sys::WebSocket,
-    events: Rc<Events>,
+    dispatch: Rc<Dispatch>,
     /// The four listeners installed on the browser's socket, one per event, for the handle's
     /// whole life: replacing a user handler never touches the JS side.
     _listeners: [Closure<dyn FnMut(web_sys::Event)>; 4],
@@ -102,27 +103,27 @@ impl WebSocket {
         }
         .map_err(Error::from_js)?;
 
-        let events = Rc::new(Events::default());
-        let listener = |dispatch: fn(&Events, web_sys::Event)| {
-            let events = Rc::clone(&events);
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |event| dispatch(&events, event))
+        let dispatch = Rc::new(Dispatch::default());
+        let listener = |forward: fn(&Dispatch, web_sys::Event)| {
+            let dispatch = Rc::clone(&dispatch);
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event| forward(&dispatch, event))
         };
         let listeners = [
-            listener(|events, _| events.opened()),
-            listener(|events, event| {
+            listener(|dispatch, _| dispatch.opened()),
+            listener(|dispatch, event| {
                 if let Some(message) = event
                     .dyn_ref::<web_sys::MessageEvent>()
                     .and_then(message_from_event)
                 {
-                    events.received(message);
+                    dispatch.received(message);
                 }
             }),
-            listener(|events, event| {
+            listener(|dispatch, event| {
                 if let Some(event) = event.dyn_ref::<web_sys::CloseEvent>() {
-                    events.closed(CloseEvent::from(event));
+                    dispatch.closed(CloseEvent::from(event));
                 }
             }),
-            listener(|events, _| events.failed()),
+            listener(|dispatch, _| dispatch.failed()),
         ];
         let [open, message, close, error] = &listeners;
         socket.set_onopen(Some(open.as_ref().unchecked_ref()));
@@ -131,9 +132,9 @@ impl WebSocket {
         socket.set_onerror(Some(error.as_ref().unchecked_ref()));
 
         Ok(Self {
-            shared: Rc::new(Shared {
+            core: Rc::new(SocketCore {
                 socket,
-                events,
+                dispatch,
                 _listeners: listeners,
             }),
         })
@@ -142,35 +143,35 @@ impl WebSocket {
     /// `readyState`: the state of the connection.
     pub fn ready_state(&self) -> ReadyState {
         // Browsers only ever report 0..=3.
-        ReadyState::from_u16(self.shared.socket.ready_state()).unwrap_or(ReadyState::Closed)
+        ReadyState::from_u16(self.core.socket.ready_state()).unwrap_or(ReadyState::Closed)
     }
 
     /// `url`: the absolute URL the socket connects to, after resolution.
     pub fn url(&self) -> String {
-        self.shared.socket.url()
+        self.core.socket.url()
     }
 
     /// `protocol`: the subprotocol the server selected; empty before open or if none.
     pub fn protocol(&self) -> String {
-        self.shared.socket.protocol()
+        self.core.socket.protocol()
     }
 
     /// `extensions`: the extensions the server selected (such as `permessage-deflate`); empty
     /// before open.
     pub fn extensions(&self) -> String {
-        self.shared.socket.extensions()
+        self.core.socket.extensions()
     }
 
     /// `bufferedAmount`: bytes passed to a send but not yet transmitted (UTF-8 bytes of text,
     /// bytes of binary, framing excluded). Use it for backpressure. It also counts sends made
     /// after the socket started closing, which are never transmitted.
     pub fn buffered_amount(&self) -> u32 {
-        self.shared.socket.buffered_amount()
+        self.core.socket.buffered_amount()
     }
 
     /// `binaryType`: how received binary messages are represented.
     pub fn binary_type(&self) -> BinaryType {
-        match self.shared.socket.binary_type() {
+        match self.core.socket.binary_type() {
             web_sys::BinaryType::Arraybuffer => BinaryType::ArrayBuffer,
             _ => BinaryType::Blob,
         }
@@ -178,21 +179,21 @@ impl WebSocket {
 
     /// Sets `binaryType`; it applies to messages delivered from then on.
     pub fn set_binary_type(&self, binary_type: BinaryType) {
-        self.shared.socket.set_binary_type(binary_type.into());
+        self.core.socket.set_binary_type(binary_type.into());
     }
 
     /// `onopen`: called once the connection is open. Replaces (and releases) any previous one.
     pub fn on_open(&self, mut handler: impl FnMut() + 'static) {
-        self.shared
-            .events
+        self.core
+            .dispatch
             .open
             .set(Some(Box::new(move |()| handler())));
     }
 
     /// `onmessage`: called with each message, in the order received.
     pub fn on_message(&self, handler: impl FnMut(Message) + 'static) {
-        self.shared
-            .events
+        self.core
+            .dispatch
             .message
             .handler
             .set(Some(Box::new(handler)));
@@ -200,25 +201,25 @@ impl WebSocket {
 
     /// `onclose`: called once when the connection closes or fails to open.
     pub fn on_close(&self, handler: impl FnMut(CloseEvent) + 'static) {
-        self.shared.events.close.set(Some(Box::new(handler)));
+        self.core.dispatch.close.set(Some(Box::new(handler)));
     }
 
     /// `onerror`: called when the connection fails; the browser gives no detail, and a close
     /// event with code 1006 follows.
     pub fn on_error(&self, mut handler: impl FnMut() + 'static) {
-        self.shared
-            .events
+        self.core
+            .dispatch
             .error
             .set(Some(Box::new(move |()| handler())));
     }
 
     /// Removes all four handlers, releasing them.
     pub fn clear_handlers(&self) {
-        let events = &self.shared.events;
-        events.open.set(None);
-        events.message.handler.set(None);
-        events.close.set(None);
-        events.error.set(None);
+        let dispatch = &self.core.dispatch;
+        dispatch.open.set(None);
+        dispatch.message.handler.set(None);
+        dispatch.close.set(None);
+        dispatch.error.set(None);
     }
 
     /// `send(string)`: sends a text message.
@@ -263,10 +264,10 @@ impl WebSocket {
             ReadyState::Connecting => Err(Error::InvalidState(
                 "send() while the socket is CONNECTING".into(),
             )),
-            ReadyState::Open => send(&self.shared.socket).map_err(Error::from_js),
+            ReadyState::Open => send(&self.core.socket).map_err(Error::from_js),
             closing_or_closed => {
                 // Still hand it to the browser, so that `bufferedAmount` grows as the spec says.
-                send(&self.shared.socket).map_err(Error::from_js)?;
+                send(&self.core.socket).map_err(Error::from_js)?;
                 Err(Error::Closed(closing_or_closed))
             }
         }
@@ -276,14 +277,14 @@ impl WebSocket {
     /// fails the connection if it is still CONNECTING. Does nothing if already CLOSING or CLOSED.
     pub fn close(&self) {
         // `close()` without arguments cannot throw.
-        let _ = self.shared.socket.close();
+        let _ = self.core.socket.close();
     }
 
     /// `close(code)`: as [`WebSocket::close`], with a code that must be 1000 or in 3000..=4999
     /// ([`Error::InvalidAccess`]), checked before anything else.
     pub fn close_with_code(&self, code: u16) -> Result<(), Error> {
         validate_close(code, "")?;
-        self.shared
+        self.core
             .socket
             .close_with_code(code)
             .map_err(Error::from_js)
@@ -293,7 +294,7 @@ impl WebSocket {
     /// bytes of UTF-8 ([`Error::Syntax`]; see [`validate_close`](crate::validate_close)).
     pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
         validate_close(code, reason)?;
-        self.shared
+        self.core
             .socket
             .close_with_code_and_reason(code, reason)
             .map_err(Error::from_js)
@@ -312,15 +313,15 @@ impl WebSocket {
     /// ```
     pub async fn opened(&self) -> Result<(), CloseEvent> {
         poll_fn(|cx| {
-            let events = &self.shared.events;
-            if events.has_opened() {
+            let dispatch = &self.core.dispatch;
+            if dispatch.has_opened() {
                 return Poll::Ready(Ok(()));
             }
-            if let Some(event) = events.close_event() {
+            if let Some(event) = dispatch.close_event() {
                 return Poll::Ready(Err(event));
             }
             // Still connecting (or failed, with the close event not dispatched yet).
-            events.wait_for_open(cx);
+            dispatch.wait_for_open(cx);
             Poll::Pending
         })
         .await
@@ -328,10 +329,10 @@ impl WebSocket {
 
     /// Waits for the close event, and returns it. Resolves at once if it already fired.
     pub async fn closed(&self) -> CloseEvent {
-        poll_fn(|cx| match self.shared.events.close_event() {
+        poll_fn(|cx| match self.core.dispatch.close_event() {
             Some(event) => Poll::Ready(event),
             None => {
-                self.shared.events.wait_for_close(cx);
+                self.core.dispatch.wait_for_close(cx);
                 Poll::Pending
             }
         })
@@ -354,29 +355,29 @@ impl WebSocket {
     /// A `futures` [`Stream`](futures_core::Stream) of the messages received from now on, that
     /// is also a [`Sink`](futures_sink::Sink) of messages; see [`WebSocketStream`].
     pub fn stream(&self) -> WebSocketStream {
-        let queue = self.shared.events.message.subscribe();
+        let queue = self.core.dispatch.message.subscribe();
         WebSocketStream::new(self.clone(), queue)
     }
 
     /// A handle that does not keep the socket alive, for use inside its own handlers.
     pub fn downgrade(&self) -> WeakWebSocket {
         WeakWebSocket {
-            shared: Rc::downgrade(&self.shared),
+            core: Rc::downgrade(&self.core),
         }
     }
 
     /// The underlying `web_sys::WebSocket`, for what this crate does not wrap. Setting its `on*`
     /// properties detaches this handle's handlers.
     pub fn as_raw(&self) -> &web_sys::WebSocket {
-        &self.shared.socket
+        &self.core.socket
     }
 
-    pub(crate) fn events(&self) -> &Events {
-        &self.shared.events
+    pub(crate) fn dispatch(&self) -> &Dispatch {
+        &self.core.dispatch
     }
 }
 
-impl Drop for Shared {
+impl Drop for SocketCore {
     fn drop(&mut self) {
         let socket = &self.socket;
         socket.set_onopen(None);

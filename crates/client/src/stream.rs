@@ -13,7 +13,7 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::{events::StreamQueue, Error, Message, ReadyState, WebSocket};
+use crate::{dispatch::StreamQueue, Error, Message, ReadyState, WebSocket};
 
 /// The messages a socket receives, as a [`Stream`], and the messages it sends, as a [`Sink`].
 /// Made by [`WebSocket::stream`].
@@ -89,7 +89,7 @@ impl Sink<Message> for WebSocketStream {
     fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         match self.socket.ready_state() {
             ReadyState::Connecting => {
-                self.socket.events().wait_for_open(cx);
+                self.socket.dispatch().wait_for_open(cx);
                 Poll::Pending
             }
             ReadyState::Open => Poll::Ready(Ok(())),
@@ -109,10 +109,10 @@ impl Sink<Message> for WebSocketStream {
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         self.socket.close();
-        if self.socket.events().close_event().is_some() {
+        if self.socket.dispatch().close_event().is_some() {
             return Poll::Ready(Ok(()));
         }
-        self.socket.events().wait_for_close(cx);
+        self.socket.dispatch().wait_for_close(cx);
         Poll::Pending
     }
 }

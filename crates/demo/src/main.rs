@@ -1,10 +1,10 @@
-//! The seed's sample page: a [`WebSocketConsole`] pointed at `/websocket/test` on the host that
+//! The tutorial's sample page: a [`WebSocketConsole`] pointed at `/websocket/test` on the host that
 //! served the page (`ws:` on http, `wss:` on https, resolved by `wasm-ws`).
 
 use wasm_ws_yew::WebSocketConsole;
 use yew::prelude::*;
 
-/// The endpoint the seed's backend serves, relative to the page.
+/// The endpoint the tutorial backend serves, relative to the page.
 const SAMPLE_PATH: &str = "/websocket/test";
 
 #[function_component]

@@ -12,6 +12,7 @@ use std::{
 };
 
 use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
+use tokio::sync::Notify;
 
 use crate::config::Limits;
 
@@ -118,6 +119,8 @@ pub struct Admission {
     max_per_address: usize,
     total: AtomicUsize,
     per_address: Mutex<HashMap<IpAddr, usize>>,
+    /// Told whenever a connection goes, for [`Admission::all_closed`].
+    released: Notify,
 }
 
 impl Admission {
@@ -129,12 +132,25 @@ impl Admission {
             max_per_address: limits.max_connections_per_ip,
             total: AtomicUsize::new(0),
             per_address: Mutex::new(HashMap::new()),
+            released: Notify::new(),
         })
     }
 
     /// How many WebSocket connections are open.
     pub fn open_connections(&self) -> usize {
         self.total.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once no WebSocket connection is open.
+    pub async fn all_closed(&self) {
+        loop {
+            // Registered before the check, so a release between the two is not missed.
+            let released = self.released.notified();
+            if self.open_connections() == 0 {
+                return;
+            }
+            released.await;
+        }
     }
 
     /// Checks the Origin and takes a connection slot; the slot is freed when the ticket drops.
@@ -202,6 +218,7 @@ impl Drop for Ticket {
             }
         }
         self.admission.total.fetch_sub(1, Ordering::AcqRel);
+        self.admission.released.notify_waiters();
     }
 }
 

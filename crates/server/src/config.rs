@@ -27,6 +27,13 @@ pub struct Config {
     #[arg(long, env = "WASM_WS_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Also mount the endpoints that wasm-ws's own tests and benchmarks talk to (`echo`,
+    /// `protocol`, `delay`, `close`, `burst`, `ping`, `flood` under `/websocket/`). Off by
+    /// default: they let any client make the server work hard or misbehave on purpose. Never
+    /// in production.
+    #[arg(long, env = "WASM_WS_TEST_ENDPOINTS")]
+    pub test_endpoints: bool,
+
     #[command(flatten)]
     #[allow(missing_docs)]
     pub limits: Limits,
@@ -88,13 +95,14 @@ impl Default for Limits {
 
 impl Config {
     /// A configuration for embedding the server in tests: a free loopback port, the given push
-    /// interval, no static page, and the default limits.
+    /// interval, no static page, the test endpoints, and the default limits.
     pub fn for_tests(push_interval: Duration) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             push_interval,
             static_dir: None,
             workers: Some(1),
+            test_endpoints: true,
             limits: Limits::default(),
         }
     }
@@ -114,12 +122,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_match_the_seed_and_are_safe() {
+    fn defaults_match_the_sample_and_are_safe() {
         let config = Config::parse_from(["wasm-ws-server"]);
         assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.push_interval, Duration::from_secs(1));
         assert_eq!(config.static_dir, Some(PathBuf::from("dist")));
         assert_eq!(config.workers, None, "one worker per core");
+        assert!(!config.test_endpoints, "test endpoints are off by default");
         let limits = config.limits;
         assert!(
             limits.allowed_origins.is_empty() && !limits.allow_any_origin && !limits.require_origin

@@ -8,16 +8,35 @@
 //! the limit, so the connection is closed with 1009 having buffered at most one chunk.
 
 use std::{
-    io,
+    fmt, io,
     pin::Pin,
     task::{Context, Poll},
 };
 
 use actix_web::{dev, error::PayloadError, web::Bytes};
-use futures_core::Stream;
+use futures_util::Stream;
 
-/// The message of the error the guard raises; [`crate::connection`] maps it to 1009.
-pub const FRAME_TOO_LARGE: &str = "a frame header declares a payload over the size limit";
+/// The error the guard raises (inside a `PayloadError::Io`) when a frame header declares a
+/// payload over the limit; [`crate::connection::close_reason_for`] maps it to 1009.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameTooLarge {
+    /// The payload length the header declared.
+    pub declared: u64,
+    /// The limit.
+    pub limit: u64,
+}
+
+impl fmt::Display for FrameTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a frame header declares a payload of {} bytes, over the limit of {}",
+            self.declared, self.limit
+        )
+    }
+}
+
+impl std::error::Error for FrameTooLarge {}
 
 /// The longest frame header: 2 bytes, an 8-byte extended length and a 4-byte mask.
 const MAX_HEADER: usize = 14;
@@ -37,7 +56,7 @@ pub struct FrameGuard {
 enum State {
     Passing,
     /// The frames before an oversized one have been passed on; the error comes next.
-    Failing,
+    Failing(FrameTooLarge),
     Failed,
 }
 
@@ -55,8 +74,9 @@ impl FrameGuard {
     }
 
     /// Follows the frame boundaries through `chunk`. If a header declares too much, returns
-    /// `Err` with the length of the chunk's part before that header, which is still valid.
-    fn check(&mut self, chunk: &[u8]) -> Result<(), usize> {
+    /// `Err` with the length of the chunk's part before that header, which is still valid, and
+    /// the error.
+    fn check(&mut self, chunk: &[u8]) -> Result<(), (usize, FrameTooLarge)> {
         let mut at = 0;
         while at < chunk.len() {
             if self.payload_left > 0 {
@@ -70,7 +90,11 @@ impl FrameGuard {
             at += 1;
             if let Some(length) = declared_length(&self.header[..self.header_len]) {
                 if length > self.max_payload {
-                    return Err(at.saturating_sub(self.header_len));
+                    let error = FrameTooLarge {
+                        declared: length,
+                        limit: self.max_payload,
+                    };
+                    return Err((at.saturating_sub(self.header_len), error));
                 }
                 self.payload_left = length;
                 self.header_len = 0;
@@ -103,9 +127,9 @@ impl Stream for FrameGuard {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         match self.state {
             State::Failed => return Poll::Ready(None),
-            State::Failing => {
+            State::Failing(error) => {
                 self.state = State::Failed;
-                let error = io::Error::new(io::ErrorKind::InvalidData, FRAME_TOO_LARGE);
+                let error = io::Error::new(io::ErrorKind::InvalidData, error);
                 return Poll::Ready(Some(Err(PayloadError::Io(error))));
             }
             State::Passing => {}
@@ -116,8 +140,8 @@ impl Stream for FrameGuard {
         };
         match self.check(&chunk) {
             Ok(()) => Poll::Ready(Some(Ok(chunk))),
-            Err(valid) => {
-                self.state = State::Failing;
+            Err((valid, error)) => {
+                self.state = State::Failing(error);
                 if valid > 0 {
                     Poll::Ready(Some(Ok(chunk.slice(..valid))))
                 } else {
@@ -164,7 +188,13 @@ mod tests {
         // An empty frame passes; the oversized header after it starts at byte 6.
         assert_eq!(
             guard.check(&[0x81, 0x80, 1, 2, 3, 4, 0x82, 0x8B, 1, 2, 3, 4]),
-            Err(6)
+            Err((
+                6,
+                FrameTooLarge {
+                    declared: 11,
+                    limit: 10
+                }
+            ))
         );
     }
 }

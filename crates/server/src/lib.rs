@@ -1,17 +1,19 @@
 //! The wasm-ws sample backend.
 //!
-//! It reproduces the seed's express-ws backend on actix-web and actix-ws, and serves the built
-//! demo page so that one process shows everything:
+//! It reproduces the sample's express-ws backend (the tutorial the demo rebuilds) on actix-web
+//! and actix-ws, and serves the built demo page so that one process shows everything:
 //!
 //! - [`config`]: command-line flags with environment fallbacks.
 //! - [`admission`]: who may connect: the Origin check and the connection caps.
-//! - [`connection`]: one WebSocket connection: bounded sends, liveness, protocol errors closed
-//!   with the right code, and 1001 on shutdown, the same for every endpoint.
+//! - [`connection`]: one WebSocket connection: the handshake handler every endpoint goes
+//!   through ([`connection::accept`]), bounded sends, liveness, protocol errors closed with the
+//!   right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
 //! - [`frame_guard`]: rejects an oversized frame as soon as its header arrives.
-//! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the seed's
-//!   `/websocket/test` (greeting, timed pushes, echo).
-//! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page, and
-//!   shuts down gracefully.
+//! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the sample's
+//!   `/websocket/test` (greeting, timed pushes, echo); the others are test endpoints, mounted
+//!   only with `--test-endpoints`.
+//! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page.
+//! - [`shutdown`]: 1001 to every client, then stop.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), wasm_ws_server::server::StartError> {
@@ -31,3 +33,4 @@ pub mod connection;
 pub mod endpoints;
 pub mod frame_guard;
 pub mod server;
+pub mod shutdown;

@@ -1,12 +1,6 @@
 //! Binding the listener, assembling the application, and shutting down.
 
-use std::{
-    fmt, io,
-    net::SocketAddr,
-    path::PathBuf,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{fmt, io, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use actix_web::{dev::Server, middleware, web, App, HttpResponse, HttpServer};
 use tokio::sync::watch;
@@ -14,13 +8,10 @@ use tokio::sync::watch;
 use crate::{
     admission::Admission,
     config::Config,
-    connection::Shared,
-    endpoints::{burst, delay, echo, flood, ping, protocol, sample, server_close},
+    connection::ServerState,
+    endpoints::{self, sample},
+    shutdown::{ShutdownHandle, SHUTDOWN_GRACE},
 };
-
-/// How long shutdown waits for every client to receive its 1001 Close before the server
-/// stops. Clients that read get theirs within milliseconds; this only bounds slow ones.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Why the server could not start. Each variant displays as one line for the terminal.
 #[derive(Debug)]
@@ -88,66 +79,13 @@ impl std::future::Future for Running {
     }
 }
 
-/// Shuts the server down: every WebSocket client receives a Close with 1001 ("going away"),
-/// then the server stops accepting and exits.
-#[derive(Clone)]
-pub struct ShutdownHandle {
-    signal: Arc<watch::Sender<bool>>,
-    admission: Arc<Admission>,
-    server: actix_web::dev::ServerHandle,
-}
-
-impl ShutdownHandle {
-    /// Closes every connection with 1001, waits up to [`SHUTDOWN_GRACE`] for them to go, then
-    /// stops the server.
-    pub async fn shutdown(&self) {
-        let open = self.admission.open_connections();
-        tracing::info!(open, "shutting down: closing every connection with 1001");
-        self.signal.send_replace(true);
-        let started = Instant::now();
-        while self.admission.open_connections() > 0 && started.elapsed() < SHUTDOWN_GRACE {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        // Graceful: connections whose Close is queued but not yet written get to flush it
-        // (actix bounds this by the shutdown timeout).
-        self.server.stop(true).await;
-    }
-
-    /// Shuts down on the first Ctrl-C or SIGTERM.
-    pub async fn on_signal(self) {
-        wait_for_signal().await;
-        self.shutdown().await;
-    }
-}
-
-#[cfg(unix)]
-async fn wait_for_signal() {
-    use actix_web::rt::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut terminate) => {
-            tokio::select! {
-                _ = actix_web::rt::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-        }
-        Err(_) => {
-            let _ = actix_web::rt::signal::ctrl_c().await;
-        }
-    }
-}
-
-#[cfg(not(unix))]
-async fn wait_for_signal() {
-    let _ = actix_web::rt::signal::ctrl_c().await;
-}
-
 /// `GET /healthz`: liveness for load balancers, with the number of open WebSockets.
-async fn healthz(shared: web::Data<Shared>) -> HttpResponse {
+async fn healthz(state: web::Data<ServerState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(format!(
             "{{\"status\":\"ok\",\"connections\":{}}}\n",
-            shared.admission.open_connections()
+            state.admission.open_connections()
         ))
 }
 
@@ -163,7 +101,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     let static_dir = config.static_dir.clone();
     let (signal, shutdown) = watch::channel(false);
     let admission = Admission::new(&config.limits);
-    let shared = web::Data::new(Shared {
+    let state = web::Data::new(ServerState {
         limits: Arc::new(config.limits.clone()),
         admission: Arc::clone(&admission),
         shutdown,
@@ -172,20 +110,17 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         push_interval: config.push_interval,
     });
 
+    let test_endpoints = config.test_endpoints;
+    if test_endpoints {
+        tracing::warn!("test endpoints mounted (--test-endpoints): not for production");
+    }
     let server = HttpServer::new(move || {
         let app = App::new()
             .wrap(middleware::Logger::new("%a \"%r\" %s %T"))
-            .app_data(shared.clone())
+            .app_data(state.clone())
             .app_data(sample_settings.clone())
             .route("/healthz", web::get().to(healthz))
-            .route("/websocket/test", web::get().to(sample::handler))
-            .route("/websocket/echo", web::get().to(echo::handler))
-            .route("/websocket/protocol", web::get().to(protocol::handler))
-            .route("/websocket/delay", web::get().to(delay::handler))
-            .route("/websocket/close", web::get().to(server_close::handler))
-            .route("/websocket/burst", web::get().to(burst::handler))
-            .route("/websocket/ping", web::get().to(ping::handler))
-            .route("/websocket/flood", web::get().to(flood::handler));
+            .configure(|routes| endpoints::routes(routes, test_endpoints));
         match &static_dir {
             Some(dir) => app.service(actix_files::Files::new("/", dir).index_file("index.html")),
             None => app,

@@ -62,8 +62,9 @@ fn mutated_frame(rng: &mut Rng) -> Vec<u8> {
 }
 
 /// One connection: handshake, a few frames, then read whatever comes until the server closes
-/// or goes quiet. Any outcome is fine except the server misbehaving afterwards.
-fn one_connection(addr: SocketAddr, rng: &mut Rng) {
+/// or goes quiet. Any outcome is fine except the server misbehaving afterwards; returns the
+/// code of the Close the server sent, if it sent one.
+fn one_connection(addr: SocketAddr, rng: &mut Rng) -> Option<u16> {
     let mut raw = Raw::connect(addr, "/websocket/echo");
     let mut bytes = Vec::new();
     for _ in 0..rng.usize(1..6) {
@@ -81,12 +82,40 @@ fn one_connection(addr: SocketAddr, rng: &mut Rng) {
     socket
         .set_read_timeout(Some(Duration::from_millis(300)))
         .unwrap();
-    let mut sink = [0u8; 64 * 1024];
-    while let Ok(read) = socket.read(&mut sink) {
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    while let Ok(read) = socket.read(&mut chunk) {
         if read == 0 {
             break;
         }
+        received.extend_from_slice(&chunk[..read]);
     }
+    close_code(&received)
+}
+
+/// The code of the first Close frame among the server's (unmasked) frames, if any.
+fn close_code(mut bytes: &[u8]) -> Option<u16> {
+    while bytes.len() >= 2 {
+        let (length, header) = match bytes[1] & 0x7F {
+            126 => (
+                u16::from_be_bytes(bytes.get(2..4)?.try_into().ok()?) as usize,
+                4,
+            ),
+            127 => (
+                u64::from_be_bytes(bytes.get(2..10)?.try_into().ok()?) as usize,
+                10,
+            ),
+            short => (short as usize, 2),
+        };
+        let payload = bytes.get(header..header + length)?;
+        if bytes[0] & 0x0F == CLOSE {
+            return payload
+                .get(..2)
+                .map(|code| u16::from_be_bytes([code[0], code[1]]));
+        }
+        bytes = &bytes[header + length..];
+    }
+    None
 }
 
 #[test]
@@ -103,14 +132,22 @@ fn random_and_mutated_frames_never_take_the_server_down() {
     let mut rng = Rng::with_seed(seed);
     let started = Instant::now();
     let mut iterations = 0u64;
+    let mut closes = std::collections::BTreeMap::<Option<u16>, u64>::new();
     while started.elapsed() < Duration::from_secs(seconds) {
-        one_connection(addr, &mut rng);
+        *closes.entry(one_connection(addr, &mut rng)).or_default() += 1;
         iterations += 1;
-        if iterations % 100 == 0 {
+        if iterations.is_multiple_of(100) {
             assert_serves(addr);
         }
     }
     assert_serves(addr);
-    println!("fuzz: {iterations} connections of random and mutated frames in {seconds} s (seed {seed}); server alive");
-    assert!(iterations > 0);
+    println!("fuzz: {iterations} connections of random and mutated frames in {seconds} s (seed {seed}); server alive; the server's closes by code: {closes:?}");
+    // The frames reached the checks that matter: each kind of violation was seen and answered
+    // with its own code (RFC 6455 section 7.4.1).
+    for code in [1002, 1007, 1009] {
+        assert!(
+            closes.get(&Some(code)).is_some_and(|&count| count > 0),
+            "no connection was closed with {code} (seed {seed}): {closes:?}"
+        );
+    }
 }

@@ -20,6 +20,7 @@ fn config(args: &[&str]) -> Config {
         "127.0.0.1:0",
         "--push-interval",
         "1h",
+        "--test-endpoints",
     ];
     argv.extend_from_slice(args);
     let mut config = Config::parse_from(argv);
@@ -332,10 +333,7 @@ fn sigterm_closes_every_client_with_1001_within_a_second_and_exits() {
 
 #[test]
 fn logs_record_connects_closes_and_violations_but_never_contents() {
-    let log_path =
-        std::env::temp_dir().join(format!("wasm-ws-log-test-{}.log", std::process::id()));
-    let log = std::fs::File::create(&log_path).unwrap();
-    let server = Binary::start_logging_to(&[], log);
+    let (server, mut log) = Binary::start_logging(&[]);
     let mut client = Raw::connect(server.addr, "/websocket/echo");
     client.text(b"top-secret-payload");
     client.expect_text(b"top-secret-payload");
@@ -344,20 +342,12 @@ fn logs_record_connects_closes_and_violations_but_never_contents() {
     let mut offender = Raw::connect(server.addr, "/websocket/echo");
     offender.text(b"secret \xFF bytes");
     offender.expect_close(1007);
-    thread::sleep(Duration::from_millis(200));
-    drop(server);
 
-    let log = std::fs::read_to_string(&log_path).unwrap();
-    let _ = std::fs::remove_file(&log_path);
-    assert!(log.contains("connection opened"), "{log}");
-    assert!(
-        log.contains("connection closed") && log.contains("4321"),
-        "{log}"
-    );
-    assert!(
-        log.contains("protocol violation") && log.contains("Invalid"),
-        "{log}"
-    );
+    log.until(&["connection opened"]);
+    log.until(&["connection closed", "4321"]);
+    log.until(&["protocol violation", "Invalid"]);
+    drop(server);
+    let log = log.into_lines().join("\n");
     assert!(
         !log.contains("secret"),
         "message contents leaked into the log:\n{log}"

@@ -23,6 +23,7 @@ use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
 };
 use wasm_ws_server::{config::Config, endpoints::sample::GREETING, server};
+use wasm_ws_test_support::{is_push, next_within, PATIENCE};
 
 type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -38,12 +39,10 @@ async fn connect(push_interval: Duration) -> Client {
     client
 }
 
-/// The next data or close message, skipping nothing; fails the test after 5 s.
+/// The next data or close message, skipping nothing.
 async fn next(client: &mut Client) -> Message {
-    timeout(Duration::from_secs(5), client.next())
+    next_within(client, PATIENCE, "the next message")
         .await
-        .expect("a message within 5 s")
-        .expect("the stream is open")
         .expect("a valid frame")
 }
 
@@ -54,12 +53,9 @@ async fn connect_quiet() -> Client {
     client
 }
 
-fn is_push(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 4
-        && bytes[0].is_ascii_digit()
-        && bytes[1] == b'.'
-        && bytes[2..].iter().all(u8::is_ascii_digit)
+#[test]
+fn the_tests_greeting_is_the_servers() {
+    assert_eq!(wasm_ws_test_support::GREETING, GREETING);
 }
 
 #[actix_web::test]

@@ -1,5 +1,6 @@
 //! The endpoints wasm-ws's conformance suite talks to, checked with a native client so that a
-//! regression here is not mistaken for a client bug.
+//! regression here is not mistaken for a client bug; and that a server started without
+//! `--test-endpoints` does not serve them.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,9 @@ use tokio_tungstenite::{
     },
 };
 use wasm_ws_server::{config::Config, server};
+use wasm_ws_test_support::{next_within, PATIENCE};
+
+mod common;
 
 /// Starts a server and returns the base URL of its WebSocket endpoints.
 fn start() -> String {
@@ -27,11 +31,35 @@ fn start() -> String {
 async fn next(
     client: &mut (impl StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin),
 ) -> Message {
-    tokio::time::timeout(Duration::from_secs(5), client.next())
+    next_within(client, PATIENCE, "the next message")
         .await
-        .expect("a message within 5 s")
-        .expect("the stream is open")
         .expect("a valid frame")
+}
+
+#[test]
+fn without_the_flag_the_test_endpoints_answer_404_and_the_sample_still_serves() {
+    let config = Config {
+        test_endpoints: false,
+        ..Config::for_tests(Duration::from_secs(3600))
+    };
+    let (addr, _) = common::spawn_server(config);
+    for path in [
+        "echo",
+        "protocol?name=x",
+        "delay?ms=1",
+        "close",
+        "burst?count=1&size=4",
+        "ping",
+        "flood?count=1&size=1",
+    ] {
+        let (status, _) = common::http_get(addr, &format!("/websocket/{path}"));
+        assert_eq!(status, 404, "{path}");
+        let mut raw = common::Raw::connect_with_headers(addr, &format!("/websocket/{path}"), "");
+        let response = raw.read_handshake_response();
+        assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
+    }
+    common::Raw::connect(addr, "/websocket/test")
+        .expect_text(wasm_ws_test_support::GREETING.as_bytes());
 }
 
 fn close_frame(code: u16, reason: &str) -> Message {

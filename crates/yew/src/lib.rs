@@ -4,7 +4,7 @@
 //!   as state and every event delivered to callbacks.
 //! - [`use_reconnecting_websocket`]: the same on [`wasm_ws::ReconnectingWebSocket`]: it comes
 //!   back by itself, queues what is sent while away, and reports its [`ConnectionStatus`].
-//! - [`WebSocketConsole`]: the seed's sample page as a component: received messages in a box
+//! - [`WebSocketConsole`]: the tutorial's sample page as a component: received messages in a box
 //!   that scrolls smoothly to the newest, a textarea, a send button, a close button and the
 //!   current `readyState`.
 //!
@@ -26,11 +26,11 @@ mod hooks;
 pub use components::console::{WebSocketConsole, WebSocketConsoleProps};
 pub use hooks::{
     use_reconnecting_websocket::{
-        use_reconnecting_websocket, ConnectionStatus, UseReconnectingWebSocketHandle,
-        UseReconnectingWebSocketOptions,
+        use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
     },
     use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions},
 };
 pub use wasm_ws::{
-    CloseEvent, ConnectionEvent, Error, Message, ReadyState, ReconnectOptions, SendError, Sent,
+    CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState, ReconnectOptions,
+    SendError, Sent,
 };

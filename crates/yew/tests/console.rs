@@ -7,15 +7,11 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use wasm_ws_test_support::{endpoint, wait_for_dom, GREETING};
 use wasm_ws_yew::{WebSocketConsole, WebSocketConsoleProps};
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
-    Some(server) => server,
-    None => "ws://127.0.0.1:3000",
-};
 
 /// Renders a console into a fresh element of the test page.
 fn render(props: WebSocketConsoleProps) -> Element {
@@ -43,17 +39,6 @@ fn received(root: &Element) -> Vec<String> {
         .collect()
 }
 
-/// Polls `condition` every 20 ms for up to 5 s.
-async fn wait_for(what: &str, condition: impl Fn() -> bool) {
-    for _ in 0..250 {
-        if condition() {
-            return;
-        }
-        sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 fn click(root: &Element, selector: &str) {
     find(root, selector)
         .unwrap()
@@ -64,19 +49,19 @@ fn click(root: &Element, selector: &str) {
 #[wasm_bindgen_test]
 async fn type_send_see_the_echo_then_close() {
     let root = render(WebSocketConsoleProps {
-        url: format!("{SERVER}/websocket/test").into(),
+        url: endpoint("test").into(),
         max_lines: 1000,
     });
-    wait_for("OPEN", || state(&root) == "OPEN").await;
-    wait_for("the greeting", || {
-        received(&root).first().map(String::as_str) == Some("连接成功")
+    wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
+    wait_for_dom(&root, "the greeting", || {
+        received(&root).first().map(String::as_str) == Some(GREETING)
     })
     .await;
 
     let textarea: HtmlTextAreaElement = find(&root, ".wsc-input").unwrap().unchecked_into();
     textarea.set_value("hello from the console test ✓");
     click(&root, ".wsc-send");
-    wait_for("the echo", || {
+    wait_for_dom(&root, "the echo", || {
         received(&root)
             .iter()
             .any(|line| line == "hello from the console test ✓")
@@ -85,14 +70,14 @@ async fn type_send_see_the_echo_then_close() {
     assert_eq!(textarea.value(), "", "a sent message clears the textarea");
 
     click(&root, ".wsc-close");
-    wait_for("CLOSED", || state(&root) == "CLOSED").await;
+    wait_for_dom(&root, "CLOSED", || state(&root) == "CLOSED").await;
     let send: HtmlElement = find(&root, ".wsc-send").unwrap().unchecked_into();
     assert!(
         send.has_attribute("disabled"),
         "send is disabled once closed"
     );
 
-    // No push arrives once the connection is closed.
+    // No push arrives once the connection is closed: wait longer than the push interval.
     let count = received(&root).len();
     sleep(Duration::from_millis(1500)).await;
     assert_eq!(received(&root).len(), count);
@@ -101,16 +86,16 @@ async fn type_send_see_the_echo_then_close() {
 #[wasm_bindgen_test]
 async fn the_log_keeps_at_most_max_lines() {
     let root = render(WebSocketConsoleProps {
-        url: format!("{SERVER}/websocket/test").into(),
+        url: endpoint("test").into(),
         max_lines: 3,
     });
-    wait_for("OPEN", || state(&root) == "OPEN").await;
+    wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
     let textarea: HtmlTextAreaElement = find(&root, ".wsc-input").unwrap().unchecked_into();
     for n in 0..5 {
         textarea.set_value(&format!("line {n}"));
         click(&root, ".wsc-send");
     }
-    wait_for("the last echo", || {
+    wait_for_dom(&root, "the last echo", || {
         received(&root).last().map(String::as_str) == Some("line 4")
     })
     .await;
@@ -124,7 +109,7 @@ async fn an_invalid_url_is_shown_not_panicked_on() {
         url: "ftp://127.0.0.1/".into(),
         max_lines: 10,
     });
-    wait_for("CLOSED", || state(&root) == "CLOSED").await;
+    wait_for_dom(&root, "CLOSED", || state(&root) == "CLOSED").await;
     let error = find(&root, ".wsc-error")
         .and_then(|e| e.text_content())
         .unwrap_or_default();

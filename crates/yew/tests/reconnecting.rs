@@ -1,26 +1,24 @@
 //! `use_reconnecting_websocket` in a real browser against the real server: a message sent
 //! before the connection opens arrives once it does; a server that keeps closing is retried as
-//! configured, then given up on, and `reconnect()` starts over.
+//! configured, then given up on, and `reconnect()` starts over. The tests follow the hook's
+//! events on a channel and its rendered status through the page, never by polling.
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
-use gloo_timers::future::sleep;
+use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
 use wasm_ws::Backoff;
+use wasm_ws_test_support::{endpoint, until, wait_for_dom};
 use wasm_ws_yew::{
-    use_reconnecting_websocket, ConnectionStatus, Message, ReconnectOptions, Sent,
+    use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
     UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
 };
+use web_sys::Element;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
-    Some(server) => server,
-    None => "ws://127.0.0.1:3000",
-};
-
-/// One mounted probe: its own options in, its own handle and messages out.
+/// One mounted probe: its own options in, its own handle out; it renders its status.
 #[derive(Properties, Clone)]
 struct ProbeProps {
     url: AttrValue,
@@ -38,13 +36,14 @@ impl PartialEq for ProbeProps {
 fn Probe(props: &ProbeProps) -> Html {
     let handle = use_reconnecting_websocket(&props.url, props.options.clone());
     *props.handle.borrow_mut() = Some(handle.clone());
-    html! { <p>{ format!("{:?}", handle.status) }</p> }
+    html! { <p class="status">{ format!("{:?}", handle.status) }</p> }
 }
 
 struct Mounted {
     app: yew::AppHandle<Probe>,
+    root: Element,
     handle: Rc<RefCell<Option<UseReconnectingWebSocketHandle>>>,
-    received: Rc<RefCell<Vec<String>>>,
+    events: UnboundedReceiver<ConnectionEvent>,
 }
 
 impl Mounted {
@@ -53,75 +52,65 @@ impl Mounted {
         self.handle.borrow().clone().expect("rendered")
     }
 
-    fn rendered(&self) -> bool {
-        self.handle.borrow().is_some()
+    fn rendered_status(&self) -> String {
+        self.root.text_content().unwrap_or_default()
+    }
+
+    /// Waits until the page shows `status`.
+    async fn wait_for_status(&self, status: &ConnectionStatus) {
+        let shown = format!("{status:?}");
+        wait_for_dom(&self.root, &shown, || self.rendered_status() == shown).await;
     }
 }
 
 async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
-    let received = Rc::new(RefCell::new(Vec::new()));
-    let sink = received.clone();
-    let on_message = Callback::from(move |message: Message| {
-        if let Message::Text(text) = message {
-            sink.borrow_mut().push(text);
-        }
+    let (sender, events) = mpsc::unbounded();
+    let on_event = Callback::from(move |event: ConnectionEvent| {
+        let _ = sender.unbounded_send(event);
     });
     let handle = Rc::new(RefCell::new(None));
     let props = ProbeProps {
         url: url.into(),
         options: UseReconnectingWebSocketOptions {
             reconnect,
-            on_message: Some(on_message),
-            on_event: None,
+            on_message: None,
+            on_event: Some(on_event),
         },
         handle: handle.clone(),
     };
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    let app = yew::Renderer::<Probe>::with_root_and_props(root, props).render();
+    let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props).render();
     let mounted = Mounted {
         app,
+        root,
         handle,
-        received,
+        events,
     };
-    wait_for("the first render", || mounted.rendered()).await;
+    wait_for_dom(&mounted.root, "the first render", || {
+        mounted.handle.borrow().is_some()
+    })
+    .await;
     mounted
-}
-
-async fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
-    for _ in 0..250 {
-        if condition() {
-            return;
-        }
-        sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[wasm_bindgen_test]
 async fn a_message_sent_before_open_arrives_once_open() {
     // The handshake waits 300 ms: the socket is surely still connecting when we send.
-    let probe = mount(
-        format!("{SERVER}/websocket/delay?ms=300"),
-        ReconnectOptions::default(),
-    )
-    .await;
+    let mut probe = mount(endpoint("delay?ms=300"), ReconnectOptions::default()).await;
     assert_eq!(
         probe.handle().send(Message::from("sent early")),
         Ok(Sent::Queued)
     );
-    wait_for("the echo", || {
-        probe.received.borrow().contains(&"sent early".to_owned())
+    until(&mut probe.events, "the echo", |event| {
+        *event == ConnectionEvent::Message(Message::from("sent early"))
     })
     .await;
-    assert_eq!(probe.handle().status, ConnectionStatus::Open);
+    probe.wait_for_status(&ConnectionStatus::Open).await;
     assert_eq!(probe.handle().queued_len(), 0);
     probe.handle().close();
-    wait_for("closed", || {
-        probe.handle().status == ConnectionStatus::Closed
-    })
-    .await;
+    probe.wait_for_status(&ConnectionStatus::Closed).await;
     probe.app.destroy();
 }
 
@@ -138,26 +127,29 @@ async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
         min_uptime: Duration::from_secs(60),
         ..ReconnectOptions::default()
     };
-    let probe = mount(format!("{SERVER}/websocket/close?code=4001"), reconnect).await;
-    let mut seen = Vec::new();
-    wait_for("giving up", || {
-        let status = probe.handle().status;
-        if seen.last() != Some(&status) {
-            seen.push(status);
-        }
-        status == ConnectionStatus::GaveUp
+    let mut probe = mount(endpoint("close?code=4001"), reconnect).await;
+    until(&mut probe.events, "the second reconnection", |event| {
+        matches!(event, ConnectionEvent::Reconnecting { attempt: 2, .. })
     })
     .await;
-    assert!(
-        seen.iter()
-            .any(|status| matches!(status, ConnectionStatus::Reconnecting { attempt: 2, .. })),
-        "{seen:?}"
-    );
+    until(&mut probe.events, "giving up", |event| {
+        matches!(event, ConnectionEvent::GaveUp { attempts: 2 })
+    })
+    .await;
+    probe
+        .wait_for_status(&ConnectionStatus::GaveUp { attempts: 2 })
+        .await;
+
     probe.handle().reconnect();
-    wait_for("connecting again", || {
-        probe.handle().status != ConnectionStatus::GaveUp
+    until(&mut probe.events, "connecting again", |event| {
+        *event == ConnectionEvent::Connecting { attempt: 0 }
     })
     .await;
     probe.handle().close();
+    until(&mut probe.events, "the last close", |event| {
+        matches!(event, ConnectionEvent::Closed(_))
+    })
+    .await;
+    probe.wait_for_status(&ConnectionStatus::Closed).await;
     probe.app.destroy();
 }

@@ -1,4 +1,4 @@
-//! The floor: the seed's job (greeting, a push every second, echo) on bare tokio-tungstenite,
+//! The floor: the tutorial backend's job (greeting, a push every second, echo) on bare tokio-tungstenite,
 //! with no framework. `floor 127.0.0.1:0` prints "floor listening on http://ADDR".
 
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! wasm-ws against the WHATWG WebSocket rules, in a real browser, against the real
 //! wasm-ws-server. One module per area, after the Web Platform Tests' `websockets/` folder;
-//! each test names the rule it checks (numbered as in `shared/notes/client.md`).
+//! each test names the rule it checks, numbered as in `RULES.md` beside this file.
 //!
 //! The server address comes from `WASM_WS_TEST_SERVER` at compile time (the test command
 //! starts the server on a free port and sets it); by hand: start `wasm-ws-server` on

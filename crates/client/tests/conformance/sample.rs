@@ -1,20 +1,18 @@
-//! The seed's `/websocket/test`: greeting, pushes, echo, close.
+//! The sample's `/websocket/test`: greeting, pushes, echo, close.
 
 use futures_channel::mpsc::UnboundedReceiver;
 use wasm_bindgen_test::*;
 use wasm_ws::{CloseEvent, Message, ReadyState, WebSocket};
 
-use crate::support::{endpoint, next_event as next_any, record, Event};
+use wasm_ws_test_support::is_push;
 
-const GREETING: &str = "连接成功";
+use crate::support::{endpoint, next_event as next_any, record, Event, GREETING};
 
 /// The next event that is not one of the server's timed pushes (`0.37` and the like).
 async fn next_event(events: &mut UnboundedReceiver<Event>) -> Event {
     loop {
         match next_any(events).await {
-            Event::Message(Message::Text(text)) if text.len() == 4 && text.starts_with("0.") => {
-                continue
-            }
+            Event::Message(Message::Text(text)) if is_push(&text) => continue,
             event => return event,
         }
     }
@@ -63,10 +61,7 @@ async fn pushes_arrive_while_open() {
         Event::Message(Message::Text(GREETING.into()))
     );
     match next_any(&mut events).await {
-        Event::Message(Message::Text(push)) => {
-            let value: f64 = push.parse().unwrap();
-            assert!(push.len() == 4 && (0.0..1.0).contains(&value), "{push}");
-        }
+        Event::Message(Message::Text(push)) => assert!(is_push(&push), "{push}"),
         other => panic!("expected a push, got {other:?}"),
     }
     socket.close();

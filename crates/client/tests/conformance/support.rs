@@ -1,20 +1,12 @@
-//! What every conformance module uses: the server's endpoints and an event recorder.
+//! What every conformance module uses: an event recorder and the expectations built on it.
+//! Where the server is comes from the workspace's shared test support.
 
 use std::time::Duration;
 
 use futures_channel::mpsc::{self, UnboundedReceiver};
-use futures_util::StreamExt;
 use wasm_ws::{CloseEvent, Message, ReadyState, WebSocket};
-
-pub const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
-    Some(server) => server,
-    None => "ws://127.0.0.1:3000",
-};
-
-/// The URL of one of the server's endpoints, e.g. `endpoint("echo")`.
-pub fn endpoint(path_and_query: &str) -> String {
-    format!("{SERVER}/websocket/{path_and_query}")
-}
+pub use wasm_ws_test_support::{endpoint, GREETING, SERVER};
+use wasm_ws_test_support::{next_within, PATIENCE};
 
 /// Every event a socket fires, with the readyState seen when it fired.
 #[derive(Debug, PartialEq)]
@@ -44,11 +36,9 @@ pub fn record(socket: &WebSocket) -> UnboundedReceiver<Event> {
     receiver
 }
 
+/// The socket's next event; fails the test if none comes within [`PATIENCE`].
 pub async fn next_event(events: &mut UnboundedReceiver<Event>) -> Event {
-    events
-        .next()
-        .await
-        .expect("the socket's handlers are alive")
+    next_within(events, PATIENCE, "the socket's next event").await
 }
 
 /// Opens `/websocket/echo` (with the given subprotocols) and waits for the open event.

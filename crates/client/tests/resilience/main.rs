@@ -9,32 +9,20 @@
 //! The proxy is shared, so the tests that inject faults run one after another (wasm-bindgen-test
 //! runs async tests one at a time).
 
-use std::time::Duration;
+use std::{cell::Cell, rc::Rc, time::Duration};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use gloo_timers::future::sleep;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_ws::{
-    Backoff, ConnectionEvent, ConnectionEvents, Heartbeat, Message, ReconnectOptions,
-    ReconnectingWebSocket, SendError, Sent,
+    reconnecting::ConnectionStatus, Backoff, CloseEvent, ConnectionEvent, ConnectionEvents, Error,
+    Heartbeat, Message, ReconnectOptions, ReconnectingWebSocket, SendError, Sent,
 };
+use wasm_ws_test_support::{next_within, until, PROXY, PROXY_CONTROL, SERVER};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
-    Some(server) => server,
-    None => "ws://127.0.0.1:3000",
-};
-const PROXY: &str = match option_env!("WASM_WS_TEST_PROXY") {
-    Some(proxy) => proxy,
-    None => "ws://127.0.0.1:3001",
-};
-const PROXY_CONTROL: &str = match option_env!("WASM_WS_TEST_PROXY_CONTROL") {
-    Some(control) => control,
-    None => "http://127.0.0.1:3002",
-};
 
 /// Orders the proxy: "cut", "refuse", "silence" or "restore".
 async fn proxy(command: &str) {
@@ -63,49 +51,42 @@ fn quick(initial_ms: u64) -> ReconnectOptions {
     }
 }
 
+fn open(url: &str, options: ReconnectOptions) -> ReconnectingWebSocket {
+    ReconnectingWebSocket::open(url, options).expect("a valid URL")
+}
+
 fn now() -> f64 {
     js_sys::Date::now()
 }
 
 /// The next event, failing the test after `seconds`.
 async fn next(events: &mut ConnectionEvents, seconds: u64) -> ConnectionEvent {
-    let timeout = sleep(Duration::from_secs(seconds));
-    futures_util::pin_mut!(timeout);
-    match futures_util::future::select(events.next(), timeout).await {
-        futures_util::future::Either::Left((Some(event), _)) => event,
-        futures_util::future::Either::Left((None, _)) => panic!("the events ended"),
-        futures_util::future::Either::Right(_) => panic!("no event within {seconds} s"),
-    }
+    next_within(events, Duration::from_secs(seconds), "the next event").await
 }
 
-/// Skips events until one matches.
-async fn until(
-    events: &mut ConnectionEvents,
-    what: &str,
-    matches: impl Fn(&ConnectionEvent) -> bool,
-) -> ConnectionEvent {
-    loop {
-        let event = next(events, 10).await;
-        if matches(&event) {
-            return event;
-        }
-        let _ = what;
-    }
+fn is_closed(event: &ConnectionEvent) -> bool {
+    matches!(event, ConnectionEvent::Closed(_))
+}
+
+/// What `close()` reports when no socket was open: 1005, clean.
+fn stopped() -> ConnectionEvent {
+    ConnectionEvent::Closed(CloseEvent {
+        code: 1005,
+        reason: String::new(),
+        was_clean: true,
+    })
 }
 
 #[wasm_bindgen_test]
 async fn messages_sent_while_down_arrive_once_in_order_before_newer_ones() {
     proxy("restore").await;
-    let connection = ReconnectingWebSocket::open(&format!("{PROXY}/websocket/echo"), quick(50));
+    let connection = open(&format!("{PROXY}/websocket/echo"), quick(50));
     let mut events = connection.events();
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
 
     proxy("refuse").await;
     proxy("cut").await;
-    until(&mut events, "closed", |e| {
-        matches!(e, ConnectionEvent::Closed(_))
-    })
-    .await;
+    until(&mut events, "closed", is_closed).await;
     for n in 0..100 {
         assert_eq!(
             connection.send(Message::from(n.to_string())),
@@ -125,26 +106,33 @@ async fn messages_sent_while_down_arrive_once_in_order_before_newer_ones() {
     assert_eq!(connection.queued_len(), 0, "flushed on open");
     assert_eq!(connection.send(Message::from("after")), Ok(Sent::Now));
 
+    // Everything echoed up to the newer message: the server echoes in order, so whatever of
+    // the 100 is missing by then was lost.
     let mut echoed = Vec::new();
-    while echoed.len() < 101 {
+    loop {
         if let ConnectionEvent::Message(Message::Text(text)) = next(&mut events, 10).await {
+            let last = text == "after";
             echoed.push(text);
+            if last {
+                break;
+            }
         }
     }
     let expected: Vec<String> = (0..100)
         .map(|n| n.to_string())
         .chain(["after".to_owned()])
         .collect();
-    assert_eq!(
-        echoed, expected,
-        "every message exactly once, in order, before the newer one"
-    );
     let lost = expected.iter().filter(|m| !echoed.contains(m)).count();
-    let duplicated = echoed.len() - expected.len();
+    let mut distinct = echoed.clone();
+    distinct.sort();
+    distinct.dedup();
+    let duplicated = echoed.len() - distinct.len();
     web_sys::console::log_1(
         &format!("resilience: 100 messages across a cut: {lost} lost, {duplicated} duplicated")
             .into(),
     );
+    assert_eq!((lost, duplicated), (0, 0), "lost, duplicated");
+    assert_eq!(echoed, expected, "in order, before the newer one");
     connection.close();
 }
 
@@ -158,12 +146,12 @@ async fn the_backoff_grows_as_configured_gives_up_and_reconnect_starts_over() {
         connect_timeout: Some(Duration::from_secs(8)),
         ..quick(100)
     };
-    let connection = ReconnectingWebSocket::open(&format!("{PROXY}/websocket/echo"), options);
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
     let mut events = connection.events();
 
     // Stamped when emitted (a handler runs synchronously); the stream only tells when to stop,
     // and reading it may lag the emission by a few milliseconds.
-    let stamped = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let stamped = Rc::new(std::cell::RefCell::new(Vec::new()));
     let log = stamped.clone();
     connection.on_event(move |event| log.borrow_mut().push((now(), event)));
     let gave_up = loop {
@@ -203,8 +191,16 @@ async fn the_backoff_grows_as_configured_gives_up_and_reconnect_starts_over() {
     );
 
     // After giving up nothing more happens, until reconnect().
+    assert_eq!(
+        connection.status(),
+        ConnectionStatus::GaveUp { attempts: 4 }
+    );
     sleep(Duration::from_millis(300)).await;
     assert!(connection.socket().is_none());
+    assert_eq!(
+        connection.status(),
+        ConnectionStatus::GaveUp { attempts: 4 }
+    );
     proxy("restore").await;
     connection.reconnect();
     assert_eq!(
@@ -218,25 +214,126 @@ async fn the_backoff_grows_as_configured_gives_up_and_reconnect_starts_over() {
 #[wasm_bindgen_test]
 async fn close_during_backoff_stops_everything() {
     proxy("refuse").await;
-    let connection = ReconnectingWebSocket::open(&format!("{PROXY}/websocket/echo"), quick(200));
+    let connection = open(&format!("{PROXY}/websocket/echo"), quick(200));
     let mut events = connection.events();
     until(&mut events, "a reconnection", |e| {
         matches!(e, ConnectionEvent::Reconnecting { .. })
     })
     .await;
     connection.close();
+    assert_eq!(next(&mut events, 1).await, stopped(), "the last event");
     assert_eq!(events.next().await, None, "the events end");
+    assert_eq!(connection.status(), ConnectionStatus::Closed);
     let mut after = connection.events();
+    // Longer than the backoff: no attempt comes.
     sleep(Duration::from_millis(600)).await;
     assert!(connection.socket().is_none(), "no attempt after close()");
-    assert!(futures_util::FutureExt::now_or_never(after.next())
-        .flatten()
-        .is_none());
+    assert!(after.next().now_or_never().flatten().is_none());
     assert!(matches!(
         connection.send(Message::from("late")),
         Err(SendError::Closed(_))
     ));
     proxy("restore").await;
+}
+
+#[wasm_bindgen_test]
+async fn close_before_the_first_attempt_or_after_giving_up_ends_with_a_closed_event() {
+    // Before the first attempt has even started.
+    let connection = open(&format!("{PROXY}/websocket/echo"), quick(50));
+    let mut events = connection.events();
+    assert_eq!(
+        connection.status(),
+        ConnectionStatus::Connecting { attempt: 0 }
+    );
+    connection.close();
+    assert_eq!(next(&mut events, 1).await, stopped());
+    assert_eq!(events.next().await, None, "the events end");
+
+    // After giving up.
+    proxy("refuse").await;
+    let options = ReconnectOptions {
+        max_attempts: Some(0),
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "giving up", |e| {
+        matches!(e, ConnectionEvent::GaveUp { attempts: 0 })
+    })
+    .await;
+    connection.close();
+    assert_eq!(next(&mut events, 1).await, stopped());
+    assert_eq!(events.next().await, None, "the events end");
+    assert_eq!(connection.status(), ConnectionStatus::Closed);
+    proxy("restore").await;
+
+    // While open: the socket's own close event is the last one.
+    let connection = open(&format!("{SERVER}/websocket/echo"), quick(50));
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    connection.close();
+    assert_eq!(connection.status(), ConnectionStatus::Closing);
+    assert_eq!(next(&mut events, 5).await, stopped());
+    assert_eq!(events.next().await, None, "the events end");
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_url_is_an_error_and_a_bad_produced_url_is_reported_not_retried() {
+    for bad in [
+        "ftp://example.com/",
+        "ws://example.com/#fragment",
+        "http://[::1",
+    ] {
+        assert!(
+            matches!(
+                ReconnectingWebSocket::open(bad, ReconnectOptions::default()),
+                Err(Error::Syntax(_))
+            ),
+            "{bad}"
+        );
+    }
+    let invalid_protocols = ReconnectOptions {
+        protocols: vec!["a b".into()],
+        ..ReconnectOptions::default()
+    };
+    assert!(matches!(
+        ReconnectingWebSocket::open(&format!("{SERVER}/websocket/echo"), invalid_protocols),
+        Err(Error::Syntax(_))
+    ));
+
+    // A URL function whose second URL is bad: the failure is reported as such, once.
+    let calls = Rc::new(Cell::new(0));
+    let counted = calls.clone();
+    let connection = ReconnectingWebSocket::open_with(
+        move || {
+            counted.set(counted.get() + 1);
+            match counted.get() {
+                1 => format!("{SERVER}/websocket/close?code=4001"),
+                _ => "ftp://example.com/".to_owned(),
+            }
+        },
+        quick(20),
+    )
+    .unwrap();
+    let mut events = connection.events();
+    let failed = until(&mut events, "the failure", |e| {
+        matches!(e, ConnectionEvent::Failed(_))
+    })
+    .await;
+    assert!(
+        matches!(failed, ConnectionEvent::Failed(Error::Syntax(_))),
+        "{failed:?}"
+    );
+    assert!(matches!(
+        connection.status(),
+        ConnectionStatus::Failed(Error::Syntax(_))
+    ));
+    // Longer than the backoff: no retry comes.
+    sleep(Duration::from_millis(200)).await;
+    assert_eq!(calls.get(), 2, "not retried");
+    assert!(events.next().now_or_never().is_none());
+    connection.close();
+    assert_eq!(next(&mut events, 1).await, stopped());
 }
 
 #[wasm_bindgen_test]
@@ -249,7 +346,7 @@ async fn the_queue_is_bounded_and_can_be_inspected_and_drained() {
         },
         ..quick(1000)
     };
-    let connection = ReconnectingWebSocket::open(&format!("{PROXY}/websocket/echo"), options);
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
     assert_eq!(connection.send(Message::from("aaaa")), Ok(Sent::Queued));
     assert_eq!(connection.send(Message::from("bbbb")), Ok(Sent::Queued));
     assert_eq!(
@@ -284,35 +381,40 @@ async fn the_queue_is_bounded_and_can_be_inspected_and_drained() {
 #[wasm_bindgen_test]
 async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
     proxy("restore").await;
+    // Every reply the filter recognises is also reported here: replies prove pings went out.
+    let (replied, mut replies) = futures_channel::mpsc::unbounded();
     let options = ReconnectOptions {
         heartbeat: Some(Heartbeat {
             interval: Duration::from_millis(200),
             timeout: Duration::from_millis(300),
             ping: Message::from("heartbeat"),
-            is_reply: Some(std::rc::Rc::new(|message| {
-                message.as_text() == Some("heartbeat")
+            is_reply: Some(Rc::new(move |message| {
+                let reply = message.as_text() == Some("heartbeat");
+                if reply {
+                    let _ = replied.unbounded_send(());
+                }
+                reply
             })),
         }),
         connect_timeout: Some(Duration::from_millis(500)),
         ..quick(100)
     };
-    let connection = ReconnectingWebSocket::open(&format!("{PROXY}/websocket/echo"), options);
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
     let mut events = connection.events();
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
 
-    // While healthy, pings go out and their echoes are kept from the user.
-    sleep(Duration::from_millis(700)).await;
+    // While healthy, pings go out after each silence and their echoes are kept from the user.
+    for n in 1..=2 {
+        next_within(&mut replies, Duration::from_secs(2), &format!("reply {n}")).await;
+    }
     assert!(
-        futures_util::FutureExt::now_or_never(events.next()).is_none(),
+        events.next().now_or_never().is_none(),
         "heartbeat replies are not delivered"
     );
 
     proxy("silence").await;
     let silenced = now();
-    let closed = until(&mut events, "the heartbeat's verdict", |e| {
-        matches!(e, ConnectionEvent::Closed(_))
-    })
-    .await;
+    let closed = until(&mut events, "the heartbeat's verdict", is_closed).await;
     let detected_after = now() - silenced;
     assert_eq!(
         closed,
@@ -373,29 +475,24 @@ fn wasm_memory_bytes() -> f64 {
 
 async fn open_close_cycles(count: usize) {
     for _ in 0..count {
-        let connection = ReconnectingWebSocket::open(
+        let connection = open(
             &format!("{SERVER}/websocket/echo"),
             ReconnectOptions::default(),
         );
         let mut events = connection.events();
         until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
         connection.close();
-        until(&mut events, "closed", |e| {
-            matches!(e, ConnectionEvent::Closed(_))
-        })
-        .await;
+        until(&mut events, "closed", is_closed).await;
     }
 }
 
 #[wasm_bindgen_test]
 async fn a_thousand_open_close_cycles_leave_memory_flat() {
     open_close_cycles(50).await; // warm up: allocator pools, JIT, caches
-    sleep(Duration::from_millis(100)).await;
     let (wasm_before, heap_before) = (wasm_memory_bytes(), js_heap_bytes());
     let started = now();
     open_close_cycles(1000).await;
     let took = now() - started;
-    sleep(Duration::from_millis(100)).await;
     let (wasm_after, heap_after) = (wasm_memory_bytes(), js_heap_bytes());
 
     let report = format!(

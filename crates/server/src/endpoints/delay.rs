@@ -3,11 +3,14 @@
 
 use std::time::Duration;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::echo_until_closed;
-use crate::connection::{Connection, Shared};
+use super::{echo_until_closed, plain};
+use crate::connection::{Endpoint, Upgrade};
+
+/// `/websocket/delay`.
+pub const ENDPOINT: Endpoint = plain("delay", "/websocket/delay");
 
 /// The longest delay accepted, so that a request cannot hold a worker's task for long.
 pub const MAX_DELAY: Duration = Duration::from_secs(10);
@@ -20,12 +23,7 @@ pub struct Query {
 }
 
 /// Sleeps, then accepts the connection.
-pub async fn handler(
-    request: HttpRequest,
-    body: web::Payload,
-    shared: web::Data<Shared>,
-    query: web::Query<Query>,
-) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
     tokio::time::sleep(Duration::from_millis(query.ms).min(MAX_DELAY)).await;
-    Connection::serve("delay", &request, body, &shared, &[], echo_until_closed)
+    ENDPOINT.accept(upgrade, echo_until_closed)
 }

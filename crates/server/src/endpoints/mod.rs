@@ -1,11 +1,14 @@
-//! WebSocket endpoints, one module each. Every endpoint accepts through
-//! [`Connection::serve`](crate::connection::Connection::serve), so the Origin check, the caps,
+//! WebSocket endpoints, one module each, each with its [`Endpoint`] description beside its
+//! handler. Every endpoint accepts through [`Endpoint::accept`], so the Origin check, the caps,
 //! the limits, liveness and shutdown apply to all of them alike.
 //!
-//! - [`sample`]: `/websocket/test`, the seed's endpoint (greeting, pushes, echo).
-//! - [`echo`], [`protocol`], [`delay`], [`server_close`], [`burst`], [`ping`]: the endpoints
-//!   wasm-ws's conformance tests talk to, modelled on the Web Platform Tests' handlers.
-//! - [`flood`]: many small messages, for the browser benchmark.
+//! - [`sample`]: `/websocket/test`, the sample's endpoint (greeting, pushes, echo). The only
+//!   one a production server mounts.
+//! - Test endpoints, mounted only with `--test-endpoints`: [`echo`], [`protocol`], [`delay`],
+//!   [`server_close`], [`burst`], [`ping`], which wasm-ws's conformance tests talk to (modelled
+//!   on the Web Platform Tests' handlers), and [`flood`], the browser benchmark's load. They
+//!   let a client make the server work hard or misbehave on purpose, so they stay off unless
+//!   asked for.
 
 pub mod burst;
 pub mod delay;
@@ -16,9 +19,28 @@ pub mod protocol;
 pub mod sample;
 pub mod server_close;
 
+use actix_web::web;
 use serde::Deserialize;
 
-use crate::connection::{Connection, End};
+use crate::connection::{Connection, Ended, Endpoint};
+
+/// Mounts the sample endpoint, and the test endpoints when `test_endpoints` is set.
+pub fn routes(config: &mut web::ServiceConfig, test_endpoints: bool) {
+    config.route(sample::ENDPOINT.path, web::get().to(sample::handler));
+    if test_endpoints {
+        config
+            .route(echo::ENDPOINT.path, web::get().to(echo::handler))
+            .route(protocol::ENDPOINT.path, web::get().to(protocol::handler))
+            .route(delay::ENDPOINT.path, web::get().to(delay::handler))
+            .route(
+                server_close::ENDPOINT.path,
+                web::get().to(server_close::handler),
+            )
+            .route(burst::ENDPOINT.path, web::get().to(burst::handler))
+            .route(ping::ENDPOINT.path, web::get().to(ping::handler))
+            .route(flood::ENDPOINT.path, web::get().to(flood::handler));
+    }
+}
 
 /// `?count=N&size=S`: a series of messages, for the endpoints that send one ([`burst`],
 /// [`flood`]).
@@ -41,14 +63,18 @@ impl Series {
 }
 
 /// Echoes every message until the connection ends.
-pub(crate) async fn echo_until_closed(connection: &mut Connection) -> End {
+pub(crate) async fn echo_until_closed(connection: &mut Connection) -> Ended {
     loop {
-        let echoed = match connection.next().await {
-            Ok(incoming) => connection.echo(incoming).await,
-            Err(end) => return end,
-        };
-        if let Err(end) = echoed {
-            return end;
-        }
+        let incoming = connection.next().await?;
+        connection.echo(incoming).await?;
+    }
+}
+
+/// An endpoint that selects no subprotocol.
+const fn plain(name: &'static str, path: &'static str) -> Endpoint {
+    Endpoint {
+        name,
+        path,
+        protocols: &[],
     }
 }

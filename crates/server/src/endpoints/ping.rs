@@ -2,37 +2,31 @@
 //! back as the text `pong: <payload>`; then echoes. Shows that a browser answers pings by
 //! itself and never shows them to script.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 
-use crate::connection::{Connection, End, Incoming, Shared};
+use super::plain;
+use crate::connection::{Connection, Ended, Endpoint, Incoming, Upgrade};
+
+/// `/websocket/ping`.
+pub const ENDPOINT: Endpoint = plain("ping", "/websocket/ping");
 
 /// The payload of the ping sent on open.
 pub const PAYLOAD: &[u8] = b"are you there?";
 
 /// Accepts the connection, pings, and spawns its task.
-pub async fn handler(
-    request: HttpRequest,
-    body: web::Payload,
-    shared: web::Data<Shared>,
-) -> HttpResponse {
-    Connection::serve("ping", &request, body, &shared, &[], serve)
+pub async fn handler(upgrade: Upgrade) -> HttpResponse {
+    ENDPOINT.accept(upgrade, serve)
 }
 
-async fn serve(connection: &mut Connection) -> End {
-    if let Err(end) = connection.send_ping(PAYLOAD).await {
-        return end;
-    }
+async fn serve(connection: &mut Connection) -> Ended {
+    connection.send_ping(PAYLOAD).await?;
     loop {
-        let step = match connection.next().await {
-            Ok(Incoming::Pong(payload)) => {
+        match connection.next().await? {
+            Incoming::Pong(payload) => {
                 let report = format!("pong: {}", String::from_utf8_lossy(&payload));
-                connection.send_text(report).await
+                connection.send_text(report).await?;
             }
-            Ok(incoming) => connection.echo(incoming).await,
-            Err(end) => return end,
-        };
-        if let Err(end) = step {
-            return end;
+            incoming => connection.echo(incoming).await?,
         }
     }
 }

@@ -6,12 +6,15 @@ use actix_web::{
         header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
         StatusCode,
     },
-    web, HttpRequest, HttpResponse,
+    web, HttpResponse,
 };
 use serde::Deserialize;
 
-use super::echo_until_closed;
-use crate::connection::{Connection, Shared};
+use super::{echo_until_closed, plain};
+use crate::connection::{Endpoint, Upgrade};
+
+/// `/websocket/protocol`.
+pub const ENDPOINT: Endpoint = plain("protocol", "/websocket/protocol");
 
 /// The query string.
 #[derive(Debug, Deserialize)]
@@ -21,17 +24,11 @@ pub struct Query {
 }
 
 /// Accepts the connection with the `Sec-WebSocket-Protocol` the query names.
-pub async fn handler(
-    request: HttpRequest,
-    body: web::Payload,
-    shared: web::Data<Shared>,
-    query: web::Query<Query>,
-) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
     let Ok(protocol) = HeaderValue::from_str(&query.name) else {
         return HttpResponse::BadRequest().body("invalid protocol name\n");
     };
-    let mut response =
-        Connection::serve("protocol", &request, body, &shared, &[], echo_until_closed);
+    let mut response = ENDPOINT.accept(upgrade, echo_until_closed);
     if response.status() == StatusCode::SWITCHING_PROTOCOLS {
         response
             .headers_mut()

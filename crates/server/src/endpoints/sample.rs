@@ -1,4 +1,4 @@
-//! `GET /websocket/test`: the seed's sample endpoint.
+//! `GET /websocket/test`: the sample's endpoint, as the tutorial's express-ws backend serves it.
 //!
 //! On open it greets with [`GREETING`]; then, while the socket is open, it pushes a random number
 //! in [0, 1) with two decimals every push interval, and echoes every message. One task per
@@ -7,12 +7,16 @@
 
 use std::time::Duration;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use tokio::time::{self, Instant, MissedTickBehavior};
 
-use crate::connection::{Connection, End, Shared};
+use super::plain;
+use crate::connection::{Connection, Ended, Endpoint, Upgrade};
 
-/// The seed's greeting ("connected successfully"), sent first on every connection.
+/// `/websocket/test`.
+pub const ENDPOINT: Endpoint = plain("sample", "/websocket/test");
+
+/// The sample's greeting ("connected successfully"), sent first on every connection.
 pub const GREETING: &str = "连接成功";
 
 /// Settings the endpoint reads from the server configuration.
@@ -23,45 +27,27 @@ pub struct Settings {
 }
 
 /// Accepts the connection and spawns its task.
-pub async fn handler(
-    request: HttpRequest,
-    body: web::Payload,
-    shared: web::Data<Shared>,
-    settings: web::Data<Settings>,
-) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade, settings: web::Data<Settings>) -> HttpResponse {
     let push_interval = settings.push_interval;
-    Connection::serve(
-        "sample",
-        &request,
-        body,
-        &shared,
-        &[],
-        async move |connection| serve(connection, push_interval).await,
-    )
+    ENDPOINT.accept(upgrade, async move |connection| {
+        serve(connection, push_interval).await
+    })
 }
 
-async fn serve(connection: &mut Connection, push_interval: Duration) -> End {
-    if let Err(end) = connection.send_text(GREETING).await {
-        return end;
-    }
+async fn serve(connection: &mut Connection, push_interval: Duration) -> Ended {
+    connection.send_text(GREETING).await?;
     let mut pushes = time::interval_at(Instant::now() + push_interval, push_interval);
     // A push that could not go out on time is sent late, not in a burst of catch-up pushes.
     pushes.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
-        let step = tokio::select! {
-            _ = pushes.tick() => connection.send_text(random_push()).await,
-            incoming = connection.next() => match incoming {
-                Ok(incoming) => connection.echo(incoming).await,
-                Err(end) => Err(end),
-            },
-        };
-        if let Err(end) = step {
-            return end;
+        tokio::select! {
+            _ = pushes.tick() => connection.send_text(random_push()).await?,
+            incoming = connection.next() => connection.echo(incoming?).await?,
         }
     }
 }
 
-/// A random number in [0, 1) with exactly two decimals, like the seed's
+/// A random number in [0, 1) with exactly two decimals, like the tutorial's
 /// `Math.random().toFixed(2)` but never rounded up to `1.00`.
 fn random_push() -> String {
     format!("0.{:02}", fastrand::u8(0..100))

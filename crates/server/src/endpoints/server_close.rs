@@ -1,11 +1,15 @@
 //! `GET /websocket/close?code=C&reason=R`: the server closes the connection as soon as it opens,
 //! with code C (default 1000) and reason R (default empty).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use actix_ws::{CloseCode, CloseReason};
 use serde::Deserialize;
 
-use crate::connection::{Connection, End, Shared};
+use super::plain;
+use crate::connection::{End, Endpoint, Upgrade};
+
+/// `/websocket/close`.
+pub const ENDPOINT: Endpoint = plain("close", "/websocket/close");
 
 /// The query string.
 #[derive(Debug, Deserialize)]
@@ -23,18 +27,11 @@ fn normal() -> u16 {
 }
 
 /// Accepts the connection and closes it at once.
-pub async fn handler(
-    request: HttpRequest,
-    body: web::Payload,
-    shared: web::Data<Shared>,
-    query: web::Query<Query>,
-) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
     let Query { code, reason } = query.into_inner();
     let close = CloseReason {
         code: CloseCode::from(code),
         description: (!reason.is_empty()).then_some(reason),
     };
-    Connection::serve("close", &request, body, &shared, &[], async move |_| {
-        End::Close(close)
-    })
+    ENDPOINT.accept(upgrade, async move |_| Err(End::Close(close)))
 }

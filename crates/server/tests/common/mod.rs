@@ -10,11 +10,11 @@ use std::{
     time::Duration,
 };
 
-use wasm_ws_server::{config::Config, server};
+use wasm_ws_server::{config::Config, server, shutdown::ShutdownHandle};
 
 /// Starts a server with `config` on its own thread and actix system; returns its address and
 /// a handle to shut it down.
-pub fn spawn_server(config: Config) -> (SocketAddr, server::ShutdownHandle) {
+pub fn spawn_server(config: Config) -> (SocketAddr, ShutdownHandle) {
     let (sender, receiver) = std::sync::mpsc::channel();
     thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -273,10 +273,33 @@ pub struct Binary {
 }
 
 impl Binary {
-    /// Starts `wasm-ws-server --bind 127.0.0.1:0 --static-dir <none> ARGS` and waits until it
-    /// listens.
+    /// Starts `wasm-ws-server --bind 127.0.0.1:0 --static-dir <crate dir> --test-endpoints ARGS`
+    /// and waits until it listens.
     pub fn start(args: &[&str]) -> Self {
         Self::start_logging_to(args, std::process::Stdio::null())
+    }
+
+    /// As [`Binary::start`], with the server's log (stderr) read line by line as it comes.
+    pub fn start_logging(args: &[&str]) -> (Self, LogLines) {
+        let mut server = Self::start_logging_to(args, std::process::Stdio::piped());
+        let stderr = server.child.stderr.take().expect("stderr is piped");
+        let (sender, lines) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        (
+            server,
+            LogLines {
+                lines,
+                seen: Vec::new(),
+            },
+        )
     }
 
     /// As [`Binary::start`], with the server's log (stderr) sent to `log`.
@@ -288,6 +311,7 @@ impl Binary {
                 "127.0.0.1:0",
                 "--static-dir",
                 env!("CARGO_MANIFEST_DIR"),
+                "--test-endpoints",
             ])
             .args(args)
             .stdout(std::process::Stdio::piped())
@@ -316,6 +340,40 @@ impl Binary {
             .find_map(|line| line.strip_prefix("VmRSS:"))
             .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
             .expect("VmRSS in /proc/PID/status")
+    }
+}
+
+/// A server's log lines, as they come.
+pub struct LogLines {
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every line read so far.
+    pub seen: Vec<String>,
+}
+
+impl LogLines {
+    /// Reads lines until one contains every one of `words`, and returns it; fails the test,
+    /// naming the words, if none comes within 5 s.
+    pub fn until(&mut self, words: &[&str]) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let line = self.lines.recv_timeout(left).unwrap_or_else(|_| {
+                panic!(
+                    "no log line with {words:?} within 5 s; seen:\n{}",
+                    self.seen.join("\n")
+                )
+            });
+            self.seen.push(line.clone());
+            if words.iter().all(|word| line.contains(word)) {
+                return line;
+            }
+        }
+    }
+
+    /// Every line up to the end of the log (the server has exited).
+    pub fn into_lines(mut self) -> Vec<String> {
+        self.seen.extend(self.lines.iter());
+        self.seen
     }
 }
 

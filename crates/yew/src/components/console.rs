@@ -1,4 +1,4 @@
-//! `WebSocketConsole`: the seed's sample page as a reusable component.
+//! `WebSocketConsole`: the tutorial's sample page as a reusable component.
 
 use std::{collections::VecDeque, rc::Rc};
 
@@ -19,7 +19,7 @@ pub struct WebSocketConsoleProps {
     pub max_lines: usize,
 }
 
-/// The seed's sample page: received messages in a box that scrolls smoothly to the newest, a
+/// The tutorial's sample page: received messages in a box that scrolls smoothly to the newest, a
 /// textarea, a send button (Ctrl+Enter also sends), a "close connection" button and the
 /// current `readyState` by name.
 ///

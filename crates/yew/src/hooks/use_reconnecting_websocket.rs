@@ -1,32 +1,12 @@
 //! `use_reconnecting_websocket`: a [`ReconnectingWebSocket`] owned by a component.
 
-use std::{cell::RefCell, rc::Rc, time::Duration};
+use std::{cell::RefCell, rc::Rc};
 
-use wasm_ws::{ConnectionEvent, Message, ReconnectOptions, ReconnectingWebSocket, SendError, Sent};
+use wasm_ws::{
+    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket, SendError,
+    Sent,
+};
 use yew::prelude::*;
-
-/// Where a [`use_reconnecting_websocket`] connection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectionStatus {
-    /// An attempt is under way (0 for the first connection).
-    Connecting {
-        /// The attempt.
-        attempt: u32,
-    },
-    /// Open.
-    Open,
-    /// Waiting `delay` before attempt `attempt`.
-    Reconnecting {
-        /// The coming attempt.
-        attempt: u32,
-        /// The wait before it.
-        delay: Duration,
-    },
-    /// No more attempts; [`UseReconnectingWebSocketHandle::reconnect`] starts over.
-    GaveUp,
-    /// Closed by [`UseReconnectingWebSocketHandle::close`], or for good by the reconnect predicate.
-    Closed,
-}
 
 /// Options for [`use_reconnecting_websocket`]. Defaults: [`ReconnectOptions::default`] and no
 /// callbacks.
@@ -46,13 +26,14 @@ pub struct UseReconnectingWebSocketOptions {
 /// What [`use_reconnecting_websocket`] returns.
 #[derive(Clone)]
 pub struct UseReconnectingWebSocketHandle {
-    /// Where the connection stands, kept up to date across renders.
+    /// Where the connection stands ([`ReconnectingWebSocket::status`]), kept up to date across
+    /// renders.
     pub status: ConnectionStatus,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
 }
 
 impl UseReconnectingWebSocketHandle {
-    fn with<T>(&self, action: impl FnOnce(&ReconnectingWebSocket) -> T) -> Option<T> {
+    fn with_connection<T>(&self, action: impl FnOnce(&ReconnectingWebSocket) -> T) -> Option<T> {
         self.connection.borrow().as_ref().map(action)
     }
 
@@ -67,17 +48,18 @@ impl UseReconnectingWebSocketHandle {
 
     /// How many messages wait to go out.
     pub fn queued_len(&self) -> usize {
-        self.with(ReconnectingWebSocket::queued_len).unwrap_or(0)
+        self.with_connection(ReconnectingWebSocket::queued_len)
+            .unwrap_or(0)
     }
 
     /// Closes and stops reconnecting.
     pub fn close(&self) {
-        self.with(ReconnectingWebSocket::close);
+        self.with_connection(ReconnectingWebSocket::close);
     }
 
     /// Connects again now, with the attempt counter reset.
     pub fn reconnect(&self) {
-        self.with(ReconnectingWebSocket::reconnect);
+        self.with_connection(ReconnectingWebSocket::reconnect);
     }
 }
 
@@ -126,47 +108,39 @@ pub fn use_reconnecting_websocket(
     {
         let (status, connection) = (status.setter(), connection.clone());
         use_effect_with(url.to_owned(), move |url| {
-            let opened = ReconnectingWebSocket::open(url, latest.borrow().reconnect.clone());
-            opened.on_event(move |event| {
-                let next = match &event {
-                    ConnectionEvent::Connecting { attempt } => {
-                        Some(ConnectionStatus::Connecting { attempt: *attempt })
-                    }
-                    ConnectionEvent::Open => Some(ConnectionStatus::Open),
-                    ConnectionEvent::Reconnecting { attempt, delay } => {
-                        Some(ConnectionStatus::Reconnecting {
-                            attempt: *attempt,
-                            delay: *delay,
-                        })
-                    }
-                    ConnectionEvent::GaveUp { .. } => Some(ConnectionStatus::GaveUp),
-                    // A close is followed by Reconnecting, GaveUp, or nothing if it is final.
-                    ConnectionEvent::Closed(_) => Some(ConnectionStatus::Closed),
-                    ConnectionEvent::Message(_) => None,
-                };
-                if let Some(next) = next {
-                    status.set(next);
+            let reconnect = latest.borrow().reconnect.clone();
+            match ReconnectingWebSocket::open(url, reconnect) {
+                Ok(opened) => {
+                    let weak = opened.downgrade();
+                    opened.on_event(move |event| {
+                        // The connection's own status, mirrored after every event.
+                        if let Some(connection) = weak.upgrade() {
+                            status.set(connection.status());
+                        }
+                        let (on_message, on_event) = {
+                            let latest = latest.borrow();
+                            (latest.on_message.clone(), latest.on_event.clone())
+                        };
+                        if let (Some(on_message), ConnectionEvent::Message(message)) =
+                            (&on_message, &event)
+                        {
+                            on_message.emit(message.clone());
+                        }
+                        if let Some(on_event) = on_event {
+                            on_event.emit(event);
+                        }
+                    });
+                    *connection.borrow_mut() = Some(opened);
                 }
-                let (on_message, on_event) = {
-                    let latest = latest.borrow();
-                    (latest.on_message.clone(), latest.on_event.clone())
-                };
-                if let (Some(on_message), ConnectionEvent::Message(message)) = (&on_message, &event)
-                {
-                    on_message.emit(message.clone());
-                }
-                if let Some(on_event) = on_event {
-                    on_event.emit(event);
-                }
-            });
-            *connection.borrow_mut() = Some(opened);
+                Err(error) => status.set(ConnectionStatus::Failed(error)),
+            }
             // Dropping the last handle closes the socket and cancels every timer.
             move || drop(connection.borrow_mut().take())
         });
     }
 
     UseReconnectingWebSocketHandle {
-        status: *status,
+        status: (*status).clone(),
         connection,
     }
 }

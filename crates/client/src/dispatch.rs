@@ -1,5 +1,6 @@
-//! What the browser-facing listeners share with the handles: the user's handlers, and the
-//! state that futures and streams wait on.
+//! Where a socket's four browser listeners send their events: the user's handlers, the
+//! streams, and the state that futures wait on. [`FanOut`] also carries the events of a
+//! [`ReconnectingWebSocket`](crate::ReconnectingWebSocket).
 
 use std::{
     cell::{Cell, RefCell},
@@ -105,14 +106,15 @@ impl<T> StreamQueue<T> {
     }
 }
 
-/// Delivers each item to every live stream and to the handler, cloning for all but the last.
-pub(crate) struct Broadcast<T> {
+/// An in-process fan-out: delivers each item to every live stream and to the handler, cloning
+/// for all but the last.
+pub(crate) struct FanOut<T> {
     pub(crate) handler: HandlerSlot<T>,
     streams: RefCell<Vec<Weak<StreamQueue<T>>>>,
     ended: Cell<bool>,
 }
 
-impl<T> Default for Broadcast<T> {
+impl<T> Default for FanOut<T> {
     fn default() -> Self {
         Self {
             handler: HandlerSlot::default(),
@@ -122,7 +124,7 @@ impl<T> Default for Broadcast<T> {
     }
 }
 
-impl<T: Clone> Broadcast<T> {
+impl<T: Clone> FanOut<T> {
     pub(crate) fn deliver(&self, item: T) {
         // The common case, a handler and no stream, allocates nothing.
         if self.streams.borrow().is_empty() {
@@ -159,7 +161,7 @@ impl<T: Clone> Broadcast<T> {
         queue
     }
 
-    /// Lets new streams receive items again after [`Broadcast::end`].
+    /// Lets new streams receive items again after [`FanOut::end`].
     pub(crate) fn reopen(&self) {
         self.ended.set(false);
     }
@@ -173,11 +175,11 @@ impl<T: Clone> Broadcast<T> {
     }
 }
 
-/// Everything the four listeners dispatch to.
+/// Everything a socket's four listeners dispatch to.
 #[derive(Default)]
-pub(crate) struct Events {
+pub(crate) struct Dispatch {
     pub(crate) open: HandlerSlot<()>,
-    pub(crate) message: Broadcast<Message>,
+    pub(crate) message: FanOut<Message>,
     pub(crate) close: HandlerSlot<CloseEvent>,
     pub(crate) error: HandlerSlot<()>,
     /// Whether the open event fired.
@@ -190,7 +192,7 @@ pub(crate) struct Events {
     close_event: RefCell<Option<CloseEvent>>,
 }
 
-impl Events {
+impl Dispatch {
     pub(crate) fn opened(&self) {
         self.has_opened.set(true);
         wake_all(&self.open_waiters);

@@ -1,4 +1,4 @@
-// The seed's backend, verbatim from shared/seed (the tutorial's express-ws router).
+// The tutorial's express-ws backend (its router), verbatim.
 const express = require("express");
 const expressWs = require("express-ws");
 const router = express.Router();

@@ -1,21 +1,19 @@
 //! wasm-ws against a raw JS `new WebSocket` in the same page, against the same server:
 //! the receive rate of a flood of small messages, and the echo round trip. Both sides are
-//! callback-driven, and both read every message's data. Run by `scripts/bench.sh`, which sets
-//! `WASM_WS_TEST_SERVER`; prints Markdown table rows starting with `| browser`.
+//! callback-driven, and both read every message's data. A benchmark, not a test: it prints
+//! figures and judges nothing. Run by `scripts/bench.sh` (`cargo bench` with the
+//! wasm-bindgen-test runner), which sets `WASM_WS_TEST_SERVER`; prints Markdown table rows
+//! starting with `| browser`.
 
 use std::{cell::Cell, rc::Rc};
 
 use futures_channel::oneshot;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_test::*;
+use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
 use wasm_ws::{Message, WebSocket};
+use wasm_ws_test_support::SERVER;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
-    Some(server) => server,
-    None => "ws://127.0.0.1:3000",
-};
 const FLOOD: u32 = 100_000;
 const SIZE: usize = 16;
 const ROUND_TRIPS: u32 = 2_000;
@@ -182,8 +180,9 @@ fn row(
     );
 }
 
-#[wasm_bindgen_test]
-async fn wasm_ws_against_raw_js() {
+/// The measurement is our own (alternating runs, medians), not the runner's Criterion.
+#[wasm_bindgen_bench]
+async fn wasm_ws_against_raw_js(_: &mut Criterion) {
     let flood = format!("{SERVER}/websocket/flood?count={FLOOD}&size={SIZE}");
     let echo = format!("{SERVER}/websocket/echo");
     let (mut ours_rate, mut raw_rate, mut ours_rtt, mut raw_rtt) = (vec![], vec![], vec![], vec![]);

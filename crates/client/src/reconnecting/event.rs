@@ -1,0 +1,115 @@
+//! What a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) reports: the events as they
+//! happen, where it stands now, and where a sent message went.
+
+use std::{fmt, time::Duration};
+
+use crate::{CloseEvent, Error, Message};
+
+/// What happens to a [`ReconnectingWebSocket`](super::ReconnectingWebSocket), in order.
+///
+/// Every run of events that ends (the streams from
+/// [`events`](super::ReconnectingWebSocket::events) end with it) ends with [`Closed`](Self::Closed):
+/// after [`close`](super::ReconnectingWebSocket::close) in any state, and when the reconnect
+/// predicate declines.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionEvent {
+    /// An attempt starts: 0 for the first connection, then the reconnection attempt's number.
+    Connecting {
+        /// The attempt.
+        attempt: u32,
+    },
+    /// The connection is open; the queue has just been flushed.
+    Open,
+    /// A message arrived.
+    Message(Message),
+    /// The connection closed (or an attempt failed); `code` 1006 for a dropped connection.
+    /// [`close`](super::ReconnectingWebSocket::close) while no socket is open reports 1005 (no
+    /// status), clean, as the browser's `close()` without a code does.
+    Closed(CloseEvent),
+    /// The next attempt will start after `delay`.
+    Reconnecting {
+        /// The coming attempt (1 for the first reconnection).
+        attempt: u32,
+        /// The wait before it.
+        delay: Duration,
+    },
+    /// No more attempts (see [`ReconnectOptions::max_attempts`](super::ReconnectOptions::max_attempts));
+    /// [`reconnect`](super::ReconnectingWebSocket::reconnect) starts over.
+    GaveUp {
+        /// How many reconnection attempts were made.
+        attempts: u32,
+    },
+    /// An attempt could not even start: the URL produced for it (see
+    /// [`open_with`](super::ReconnectingWebSocket::open_with)) is invalid, or the browser
+    /// refused to create the socket. This is not a network failure and is not retried;
+    /// [`reconnect`](super::ReconnectingWebSocket::reconnect) tries again.
+    Failed(Error),
+}
+
+/// Where a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) stands; see
+/// [`status`](super::ReconnectingWebSocket::status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionStatus {
+    /// An attempt is under way (0 for the first connection).
+    Connecting {
+        /// The attempt.
+        attempt: u32,
+    },
+    /// Open.
+    Open,
+    /// Waiting `delay` before attempt `attempt`.
+    Reconnecting {
+        /// The coming attempt.
+        attempt: u32,
+        /// The wait before it.
+        delay: Duration,
+    },
+    /// No more attempts; [`reconnect`](super::ReconnectingWebSocket::reconnect) starts over.
+    GaveUp {
+        /// How many reconnection attempts were made.
+        attempts: u32,
+    },
+    /// The last attempt could not start (see [`ConnectionEvent::Failed`]).
+    Failed(Error),
+    /// [`close`](super::ReconnectingWebSocket::close) was called; the socket's closing handshake
+    /// is under way.
+    Closing,
+    /// Closed by [`close`](super::ReconnectingWebSocket::close), or for good by the reconnect
+    /// predicate: nothing more happens until
+    /// [`reconnect`](super::ReconnectingWebSocket::reconnect).
+    Closed,
+}
+
+/// Where a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Handed to the open socket.
+    Now,
+    /// Queued, to go out in order once the connection opens.
+    Queued,
+}
+
+/// Why a message was not taken. The message is given back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The connection is not open and the queue is full.
+    QueueFull(Message),
+    /// [`close`](super::ReconnectingWebSocket::close) was called: nothing more goes out.
+    Closed(Message),
+    /// The socket refused the message.
+    Socket(Error),
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::QueueFull(_) => {
+                f.write_str("the connection is not open and the outbound queue is full")
+            }
+            Self::Closed(_) => f.write_str("the connection was closed"),
+            Self::Socket(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {}

@@ -1,0 +1,97 @@
+//! How a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) behaves: every option, with
+//! its default.
+
+use std::{fmt, rc::Rc, time::Duration};
+
+use super::{Backoff, QueueLimits};
+use crate::{BinaryType, CloseEvent, Message};
+
+/// Recognises a message (a heartbeat reply).
+pub type MessageFilter = Rc<dyn Fn(&Message) -> bool>;
+
+/// Decides from a close event whether to reconnect.
+pub type ReconnectPredicate = Rc<dyn Fn(&CloseEvent) -> bool>;
+
+/// An application-level heartbeat: after `interval` without receiving anything, `ping` is
+/// sent; if nothing at all arrives within `timeout` after it, the connection is dead: it is
+/// dropped (reported as a close with code 1006) and reconnected.
+#[derive(Clone)]
+pub struct Heartbeat {
+    /// Silence that triggers a ping.
+    pub interval: Duration,
+    /// How long to wait for anything after a ping.
+    pub timeout: Duration,
+    /// The message sent as a ping, such as `Message::from("ping")`.
+    pub ping: Message,
+    /// Recognises the server's reply to a ping; such replies are kept out of the delivered
+    /// messages. `None` delivers everything.
+    pub is_reply: Option<MessageFilter>,
+}
+
+impl fmt::Debug for Heartbeat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Heartbeat")
+            .field("interval", &self.interval)
+            .field("timeout", &self.timeout)
+            .field("ping", &self.ping)
+            .field("filters_replies", &self.is_reply.is_some())
+            .finish()
+    }
+}
+
+/// How a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) behaves. Every field has a
+/// documented default.
+#[derive(Clone)]
+pub struct ReconnectOptions {
+    /// Subprotocols offered at each attempt. Default: none.
+    pub protocols: Vec<String>,
+    /// How binary messages arrive. Default: [`BinaryType::ArrayBuffer`] (bytes).
+    pub binary_type: BinaryType,
+    /// Delays between attempts. Default: [`Backoff::default`] (1 s doubling to 30 s, ±20 %).
+    pub backoff: Backoff,
+    /// Reconnection attempts in a row before giving up; `None` never gives up. Default: `None`.
+    pub max_attempts: Option<u32>,
+    /// Decides from the close event whether to reconnect. Default: always (for a close the
+    /// user did not ask for).
+    pub should_reconnect: ReconnectPredicate,
+    /// A connection that stayed open this long counts as stable: the attempt counter starts
+    /// over after it closes. Default: 5 s.
+    pub min_uptime: Duration,
+    /// An attempt not open after this long is abandoned (as a failure). Default: 10 s.
+    pub connect_timeout: Option<Duration>,
+    /// Bounds of the outbound queue. Default: [`QueueLimits::default`].
+    pub queue: QueueLimits,
+    /// Dead-connection detection. Default: none.
+    pub heartbeat: Option<Heartbeat>,
+}
+
+impl Default for ReconnectOptions {
+    fn default() -> Self {
+        Self {
+            protocols: Vec::new(),
+            binary_type: BinaryType::ArrayBuffer,
+            backoff: Backoff::default(),
+            max_attempts: None,
+            should_reconnect: Rc::new(|_| true),
+            min_uptime: Duration::from_secs(5),
+            connect_timeout: Some(Duration::from_secs(10)),
+            queue: QueueLimits::default(),
+            heartbeat: None,
+        }
+    }
+}
+
+impl fmt::Debug for ReconnectOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReconnectOptions")
+            .field("protocols", &self.protocols)
+            .field("binary_type", &self.binary_type)
+            .field("backoff", &self.backoff)
+            .field("max_attempts", &self.max_attempts)
+            .field("min_uptime", &self.min_uptime)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("queue", &self.queue)
+            .field("heartbeat", &self.heartbeat)
+            .finish_non_exhaustive()
+    }
+}

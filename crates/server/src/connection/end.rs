@@ -1,0 +1,106 @@
+//! How a connection ends (RFC 6455 section 7): who starts the closing handshake, whether the
+//! server waits for the client's Close, and which code a protocol error deserves.
+
+use std::time::Duration;
+
+use actix_web::error::PayloadError;
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError};
+use tokio::time;
+
+use super::Connection;
+use crate::frame_guard::FrameTooLarge;
+
+/// How a connection ends.
+#[derive(Debug)]
+pub enum End {
+    /// The client started the closing handshake: answer with this Close and hang up at once
+    /// (section 5.5.1; the server closes the TCP connection first).
+    Reply(Option<CloseReason>),
+    /// The server starts the closing handshake: send this Close, wait (at most
+    /// [`CLOSE_REPLY_TIMEOUT`]) for the client's, then hang up, so that the close is clean.
+    Close(CloseReason),
+    /// _Fail the WebSocket Connection_ (section 7.1.7): send this Close if it still fits and
+    /// hang up without waiting (protocol violations, dead or too slow peers).
+    Fail(CloseReason),
+    /// The connection is gone: nothing to send.
+    Gone,
+}
+
+/// How long a server-initiated close waits for the client's Close before hanging up. Browsers
+/// answer within milliseconds; this only bounds a client that never does.
+pub const CLOSE_REPLY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// A 1001 ("going away") Close with a reason.
+pub(super) fn going_away(reason: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Away,
+        description: Some(reason.into()),
+    }
+}
+
+/// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
+/// and drops the connection, which hangs up.
+pub(super) async fn finish(mut connection: Connection, end: End) {
+    let (endpoint, peer) = (connection.endpoint, connection.peer);
+    let (reason, await_reply) = match end {
+        End::Reply(reason) => (reason, false),
+        End::Close(reason) => (Some(reason), true),
+        End::Fail(reason) => (Some(reason), false),
+        End::Gone => {
+            tracing::info!(endpoint, ?peer, "connection gone");
+            return;
+        }
+    };
+    let code = reason.as_ref().map(|reason| reason.code);
+    let send_timeout = connection.limits.send_timeout;
+    let sent = time::timeout(send_timeout, connection.session.close(reason)).await;
+    if !matches!(sent, Ok(Ok(()))) {
+        tracing::info!(endpoint, ?peer, "close frame not delivered");
+    } else if await_reply {
+        // The client's Close, or its hanging up, completes the handshake; anything else it
+        // still sends is ignored.
+        let messages = &mut connection.messages;
+        let reply = async {
+            while let Some(Ok(message)) = messages.recv().await {
+                if matches!(message, AggregatedMessage::Close(_)) {
+                    break;
+                }
+            }
+        };
+        let _ = time::timeout(CLOSE_REPLY_TIMEOUT, reply).await;
+    }
+    tracing::info!(endpoint, ?peer, ?code, "connection closed");
+}
+
+/// The close code a protocol error deserves (RFC 6455 section 7.4.1).
+pub fn close_reason_for(error: &ProtocolError) -> CloseReason {
+    let code = match error {
+        ProtocolError::Overflow => CloseCode::Size,
+        ProtocolError::Io(io) if is_frame_too_large(io) => CloseCode::Size,
+        // actix-ws reports text that is not UTF-8 as `InvalidData` wrapping a `Utf8Error` (single
+        // frames) or only its message (reassembled fragments), and a reassembled message over
+        // the limit as an `Other` error with a message: for these only the text tells.
+        ProtocolError::Io(io) => {
+            let message = io.to_string();
+            if io.kind() == std::io::ErrorKind::InvalidData && message.contains("utf-8") {
+                CloseCode::Invalid
+            } else if message.contains("maximum continuation size") {
+                CloseCode::Size
+            } else {
+                CloseCode::Protocol
+            }
+        }
+        _ => CloseCode::Protocol,
+    };
+    code.into()
+}
+
+/// Whether the error is the frame guard's [`FrameTooLarge`], as actix-ws passes a payload
+/// error on: an I/O error wrapping the `PayloadError::Io` the guard raised.
+fn is_frame_too_large(error: &std::io::Error) -> bool {
+    let payload = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<PayloadError>());
+    matches!(payload, Some(PayloadError::Io(io))
+        if io.get_ref().is_some_and(|inner| inner.is::<FrameTooLarge>()))
+}

@@ -1,0 +1,184 @@
+//! One WebSocket connection, with everything every endpoint needs and none may forget:
+//! bounded sends (a client that stops reading is dropped), pings answered, idle clients pinged
+//! and dropped, protocol errors closed with the right code, and shutdown closing with 1001.
+//!
+//! - [`accept`]: the handshake handler: an [`Endpoint`] admits an [`Upgrade`] request, answers
+//!   the handshake and spawns the connection's task.
+//! - this file: [`Connection`], what an endpoint's loop talks to: [`Connection::next`] and the
+//!   `send_*` methods, each returning the [`End`] that stopped it, so a loop reads
+//!   `connection.echo(connection.next().await?).await?` and ends with `?`.
+//! - [`end`]: how a connection ends: the closing handshake and the close codes.
+//! - `held_open`: the response body that keeps the TCP connection until the handshake is done.
+
+pub mod accept;
+pub mod end;
+mod held_open;
+
+use std::{
+    convert::Infallible,
+    future::Future,
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use actix_web::web::Bytes;
+use actix_ws::{
+    AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Closed, Session,
+};
+use bytestring::ByteString;
+use futures_util::{FutureExt, StreamExt};
+use tokio::{
+    sync::{oneshot, watch},
+    time,
+};
+
+pub use accept::{Endpoint, ServerState, Upgrade};
+pub use end::{close_reason_for, End, CLOSE_REPLY_TIMEOUT};
+
+use crate::{admission::Ticket, config::Limits};
+
+/// A data message from the client (pings are answered inside [`Connection::next`]).
+#[derive(Debug)]
+pub enum Incoming {
+    /// A text message.
+    Text(ByteString),
+    /// A binary message.
+    Binary(Bytes),
+    /// A pong, answering a ping of ours.
+    Pong(Bytes),
+}
+
+/// What an endpoint's body returns: it runs until the connection ends, and only ever returns
+/// how it ended, so every step can end it with `?`.
+pub type Ended = Result<Infallible, End>;
+
+/// One open WebSocket connection.
+pub struct Connection {
+    endpoint: &'static str,
+    peer: Option<SocketAddr>,
+    session: Session,
+    messages: AggregatedMessageStream,
+    limits: Arc<Limits>,
+    shutdown: watch::Receiver<bool>,
+    heartbeat: time::Interval,
+    last_heard: Instant,
+    /// A protocol violation seen, to close with once the messages before it are delivered.
+    violation: Option<CloseReason>,
+    _ticket: Ticket,
+    /// Dropped with the connection: releases the response body, and so hangs up.
+    _hang_up: oneshot::Sender<()>,
+}
+
+impl Connection {
+    /// The next data message. Pings are answered, idle clients pinged and, past the idle
+    /// timeout, dropped; a Close, a protocol error or the server's shutdown ends the connection.
+    ///
+    /// Cancel-safe as far as incoming messages go: no message is lost if the future is dropped.
+    pub async fn next(&mut self) -> Result<Incoming, End> {
+        loop {
+            let message = match self.violation.take() {
+                // Messages decoded before the bad frame are still queued: they come first
+                // (Autobahn 4.1.3: a valid message, then a bad frame, is echoed, then closed).
+                Some(reason) => match self.messages.next().now_or_never() {
+                    Some(Some(Ok(message))) => {
+                        self.violation = Some(reason);
+                        message
+                    }
+                    _ => return Err(End::Fail(reason)),
+                },
+                None => {
+                    let received = tokio::select! {
+                        message = self.messages.recv() => Some(message),
+                        _ = self.heartbeat.tick() => None,
+                        _ = self.shutdown.wait_for(|down| *down) => return Err(End::Close(end::going_away("server shutting down"))),
+                    };
+                    let Some(message) = received else {
+                        self.check_liveness().await?;
+                        continue;
+                    };
+                    self.last_heard = Instant::now();
+                    match message {
+                        Some(Ok(message)) => message,
+                        Some(Err(error)) => {
+                            let reason = close_reason_for(&error);
+                            tracing::warn!(endpoint = self.endpoint, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
+                            self.violation = Some(reason);
+                            continue;
+                        }
+                        // The client went away without a closing handshake.
+                        None => return Err(End::Gone),
+                    }
+                }
+            };
+            match message {
+                AggregatedMessage::Text(text) => return Ok(Incoming::Text(text)),
+                AggregatedMessage::Binary(bytes) => return Ok(Incoming::Binary(bytes)),
+                AggregatedMessage::Pong(payload) => return Ok(Incoming::Pong(payload)),
+                AggregatedMessage::Ping(payload) => {
+                    let session = &mut self.session;
+                    bounded(self.limits.send_timeout, session.pong(&payload)).await?;
+                }
+                // RFC 6455 section 5.5.1: answer a Close with the code received.
+                AggregatedMessage::Close(reason) => return Err(End::Reply(reason)),
+            }
+        }
+    }
+
+    /// On each heartbeat tick: drop a client silent past the idle timeout, ping a quiet one.
+    async fn check_liveness(&mut self) -> Result<(), End> {
+        let silent_for = self.last_heard.elapsed();
+        if silent_for >= self.limits.idle_timeout {
+            tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
+            return Err(End::Fail(end::going_away("idle timeout")));
+        }
+        if silent_for >= self.limits.ping_interval {
+            self.send_ping(b"").await?;
+        }
+        Ok(())
+    }
+
+    /// Sends a text message, waiting at most the send timeout for the client to take it.
+    pub async fn send_text(&mut self, text: impl Into<ByteString>) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.text(text)).await
+    }
+
+    /// Sends a binary message, waiting at most the send timeout for the client to take it.
+    pub async fn send_binary(&mut self, bytes: impl Into<Bytes>) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.binary(bytes)).await
+    }
+
+    /// Sends a ping.
+    pub async fn send_ping(&mut self, payload: &[u8]) -> Result<(), End> {
+        bounded(self.limits.send_timeout, self.session.ping(payload)).await
+    }
+
+    /// Echoes a data message with its own type; pongs need no answer.
+    pub async fn echo(&mut self, incoming: Incoming) -> Result<(), End> {
+        match incoming {
+            Incoming::Text(text) => self.send_text(text).await,
+            Incoming::Binary(bytes) => self.send_binary(bytes).await,
+            Incoming::Pong(_) => Ok(()),
+        }
+    }
+}
+
+/// Waits at most `limit` for a send. A client that does not take it in time is too slow: it
+/// gets 1008 (if a Close frame still fits) and is dropped, so it can neither stall its task nor
+/// make the server buffer without bound.
+async fn bounded(
+    limit: Duration,
+    send: impl Future<Output = Result<(), Closed>>,
+) -> Result<(), End> {
+    match time::timeout(limit, send).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(Closed)) => Err(End::Gone),
+        Err(_elapsed) => {
+            tracing::warn!("slow reader: a send did not complete within {limit:?}");
+            Err(End::Fail(CloseReason {
+                code: CloseCode::Policy,
+                description: Some("too slow to read".into()),
+            }))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Waiting for the page to change, without polling: a `MutationObserver` re-checks the
+//! condition whenever the watched subtree changes.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{Element, MutationObserver, MutationObserverInit};
+
+use crate::{within, PATIENCE};
+
+/// Waits until `condition` holds, checking it now and after every change to `root`'s subtree
+/// (nodes, attributes, text); fails the test, with `what` in the message, after [`PATIENCE`].
+pub async fn wait_for_dom(root: &Element, what: &str, condition: impl Fn() -> bool) {
+    wait_for_dom_within(root, PATIENCE, what, condition).await
+}
+
+/// [`wait_for_dom`] with another deadline.
+pub async fn wait_for_dom_within(
+    root: &Element,
+    time: Duration,
+    what: &str,
+    condition: impl Fn() -> bool,
+) {
+    if condition() {
+        return;
+    }
+    let (changed, mut changes) = futures_channel::mpsc::unbounded::<()>();
+    let callback = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(move |_, _| {
+        let _ = changed.unbounded_send(());
+    });
+    let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+    let options = MutationObserverInit::new();
+    options.set_subtree(true);
+    options.set_child_list(true);
+    options.set_attributes(true);
+    options.set_character_data(true);
+    observer.observe_with_options(root, &options).unwrap();
+    let met = within(time, async {
+        while changes.next().await.is_some() {
+            if condition() {
+                return;
+            }
+        }
+    })
+    .await;
+    observer.disconnect();
+    drop(callback);
+    if met.is_none() {
+        panic!("nothing within {time:?} while waiting for {what}");
+    }
+}
