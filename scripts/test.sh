@@ -4,7 +4,9 @@
 #  2. the browser tests of wasm-ws (its WHATWG conformance suite, and the resilience tests
 #     through a fault-injecting proxy) and wasm-ws-yew, in headless Chromium and then in headless
 #     Firefox, against a real wasm-ws-server this script starts on a free loopback port;
-#  3. the end-to-end test of the demo page, built by trunk and served by that same server.
+#  3. the end-to-end test of the demo page, built by trunk and served by that same server;
+#  4. packaging: `cargo package` (verified) for wasm-ws, wasm-ws-yew and wasm-ws-server, and an
+#     app outside the workspace built from the packaged crates.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -54,3 +56,6 @@ browser_tests GECKODRIVER "$(command -v geckodriver)"
 
 step "end-to-end test of the demo page"
 (cd tests/e2e && WASM_WS_DEMO_URL="http://$address/" node --test)
+
+step "packaging: the three crates, and an app outside the workspace built from them"
+tests/packaging/outside-app.sh

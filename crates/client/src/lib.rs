@@ -58,6 +58,8 @@
 //! the socket.
 
 #![warn(missing_docs)]
+// docs.rs (nightly) labels the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod close;
 mod dispatch;
@@ -81,3 +83,8 @@ pub use reconnecting::{
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};
 pub use url::{resolve_url, validate_protocols};
+
+/// The README's examples, compiled as doctests so that they keep working.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

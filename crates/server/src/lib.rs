@@ -26,6 +26,8 @@
 //! ```
 
 #![warn(missing_docs)]
+// docs.rs (nightly) labels the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod admission;
 pub mod config;
@@ -34,3 +36,8 @@ pub mod endpoints;
 pub mod frame_guard;
 pub mod server;
 pub mod shutdown;
+
+/// The README's examples, compiled as doctests so that they keep working.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

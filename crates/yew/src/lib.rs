@@ -19,6 +19,8 @@
 //! ```
 
 #![warn(missing_docs)]
+// docs.rs (nightly) labels the items a cargo feature enables.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod components;
 mod hooks;
@@ -34,3 +36,8 @@ pub use wasm_ws::{
     CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState, ReconnectOptions,
     SendError, Sent,
 };
+
+/// The README's examples, compiled as doctests so that they keep working.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
