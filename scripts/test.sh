@@ -39,11 +39,15 @@ proxy_address=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENIN
 proxy_control=${LISTENING_LINE##* control }
 log "proxy at $proxy_address, control at $proxy_control"
 
+# A loopback port with nothing listening, for the refused-connection case: bound, then let go.
+closed_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+
 browser_tests() { # browser_tests DRIVER_VARIABLE DRIVER_PATH
   in_browser "$1" "$2" env \
     WASM_WS_TEST_SERVER="ws://$address" \
     WASM_WS_TEST_PROXY="ws://$proxy_address" \
     WASM_WS_TEST_PROXY_CONTROL="http://$proxy_control" \
+    WASM_WS_TEST_CLOSED_PORT="$closed_port" \
     WASM_BINDGEN_TEST_TIMEOUT=90 \
     cargo test --target wasm32-unknown-unknown -p wasm-ws -p wasm-ws-yew
 }

@@ -182,8 +182,13 @@ pub(crate) struct Dispatch {
     pub(crate) message: FanOut<Message>,
     pub(crate) close: HandlerSlot<CloseEvent>,
     pub(crate) error: HandlerSlot<()>,
+    /// Whether the socket was created with subprotocols, which the server must then select.
+    offered_protocols: bool,
     /// Whether the open event fired.
     has_opened: Cell<bool>,
+    /// Whether wasm-ws failed the connection itself, where the engine opened a connection the
+    /// standard says must fail; the engine's own later events are ignored.
+    failed: Cell<bool>,
     /// Futures waiting for the socket to leave CONNECTING (open or closed).
     open_waiters: RefCell<Vec<Waker>>,
     /// Futures waiting for the close event.
@@ -193,17 +198,46 @@ pub(crate) struct Dispatch {
 }
 
 impl Dispatch {
-    pub(crate) fn opened(&self) {
+    pub(crate) fn new(offered_protocols: bool) -> Self {
+        Self {
+            offered_protocols,
+            ..Self::default()
+        }
+    }
+
+    /// The engine opened `socket`. WHATWG WebSocket, "establish a WebSocket connection", and
+    /// RFC 6455 section 4.1: when subprotocols were offered, a handshake response that selects
+    /// none fails the connection. Chromium fails it; Firefox opens the socket with an empty
+    /// `protocol`. Here it fails in both: error, then close 1006, never open.
+    pub(crate) fn opened(&self, socket: &web_sys::WebSocket) {
+        if self.offered_protocols && socket.protocol().is_empty() {
+            self.failed.set(true);
+            let _ = socket.close();
+            self.error.call(());
+            return self.finish(CloseEvent {
+                code: 1006,
+                reason: String::new(),
+                was_clean: false,
+            });
+        }
         self.has_opened.set(true);
         wake_all(&self.open_waiters);
         self.open.call(());
     }
 
     pub(crate) fn received(&self, message: Message) {
-        self.message.deliver(message);
+        if !self.failed.get() {
+            self.message.deliver(message);
+        }
     }
 
     pub(crate) fn closed(&self, event: CloseEvent) {
+        if !self.failed.get() {
+            self.finish(event);
+        }
+    }
+
+    fn finish(&self, event: CloseEvent) {
         *self.close_event.borrow_mut() = Some(event.clone());
         self.message.end();
         wake_all(&self.open_waiters);
@@ -212,7 +246,15 @@ impl Dispatch {
     }
 
     pub(crate) fn failed(&self) {
-        self.error.call(());
+        if !self.failed.get() {
+            self.error.call(());
+        }
+    }
+
+    /// Whether wasm-ws failed the connection itself (see [`Dispatch::opened`]): the socket is
+    /// CLOSED to the user, whatever the engine's own state.
+    pub(crate) fn failed_by_us(&self) -> bool {
+        self.failed.get()
     }
 
     pub(crate) fn has_opened(&self) -> bool {

@@ -25,6 +25,13 @@ pub enum Error {
     InvalidAccess(String),
     /// `InvalidStateError`: sending while the socket is still CONNECTING.
     InvalidState(String),
+    /// `SecurityError`: the browser refused to open the connection for a security reason, such
+    /// as an insecure `ws:` URL from a page served over `https:` where the browser forbids mixed
+    /// content. The WHATWG standard no longer throws it from the constructor; some engines and
+    /// versions still do, and this variant keeps it apart from [`Error::Js`]. (Neither
+    /// headless Chromium 156 nor Firefox ESR 153 throws it in this project's tests: a blocked
+    /// port fails the connection instead, see the conformance suite.)
+    Security(String),
     /// A send while the socket is CLOSING or CLOSED. The browser drops such data without a
     /// word (though `bufferedAmount` still grows); we tell the caller.
     Closed(ReadyState),
@@ -39,18 +46,28 @@ impl Error {
             Self::Syntax(_) => Some("SyntaxError"),
             Self::InvalidAccess(_) => Some("InvalidAccessError"),
             Self::InvalidState(_) => Some("InvalidStateError"),
+            Self::Security(_) => Some("SecurityError"),
             Self::Closed(_) | Self::Js(_) => None,
         }
     }
 
-    /// Converts an exception thrown by a web-sys call, keeping the `DOMException` kind.
-    pub(crate) fn from_js(exception: JsValue) -> Self {
+    /// Converts an exception thrown by a web-sys call (a `DOMException` or any JS value),
+    /// keeping the `DOMException` kind: for calls made through
+    /// [`WebSocket::as_raw`](crate::WebSocket::as_raw).
+    ///
+    /// ```no_run
+    /// use wasm_ws::Error;
+    /// let exception = web_sys::DomException::new_with_message_and_name("no", "SecurityError").unwrap();
+    /// assert_eq!(Error::from_js(exception.into()), Error::Security("no".into()));
+    /// ```
+    pub fn from_js(exception: JsValue) -> Self {
         if let Some(dom) = exception.dyn_ref::<web_sys::DomException>() {
             let message = dom.message();
             return match dom.name().as_str() {
                 "SyntaxError" => Self::Syntax(message),
                 "InvalidAccessError" => Self::InvalidAccess(message),
                 "InvalidStateError" => Self::InvalidState(message),
+                "SecurityError" => Self::Security(message),
                 _ => Self::Js(format!("{}: {message}", dom.name())),
             };
         }
@@ -67,6 +84,7 @@ impl fmt::Display for Error {
             Self::Syntax(message) => write!(f, "SyntaxError: {message}"),
             Self::InvalidAccess(message) => write!(f, "InvalidAccessError: {message}"),
             Self::InvalidState(message) => write!(f, "InvalidStateError: {message}"),
+            Self::Security(message) => write!(f, "SecurityError: {message}"),
             Self::Closed(state) => write!(f, "the socket is {state}: the message was not sent"),
             Self::Js(message) => write!(f, "the browser threw: {message}"),
         }

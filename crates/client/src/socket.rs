@@ -82,7 +82,8 @@ impl WebSocket {
 
     /// `new WebSocket(url, protocols)`: opens a connection offering one or more subprotocols,
     /// in order of preference. Invalid or repeated protocols are [`Error::Syntax`]
-    /// ([`validate_protocols`](crate::validate_protocols)).
+    /// ([`validate_protocols`](crate::validate_protocols)). A server that selects none of
+    /// them fails the connection, in every engine (see [`protocol`](Self::protocol)).
     ///
     /// ```no_run
     /// let socket = wasm_ws::WebSocket::open_with_protocols("wss://example.com/chat", &["chat.v2", "chat"])?;
@@ -103,13 +104,17 @@ impl WebSocket {
         }
         .map_err(Error::from_js)?;
 
-        let dispatch = Rc::new(Dispatch::default());
+        let dispatch = Rc::new(Dispatch::new(!protocols.is_empty()));
         let listener = |forward: fn(&Dispatch, web_sys::Event)| {
             let dispatch = Rc::clone(&dispatch);
             Closure::<dyn FnMut(web_sys::Event)>::new(move |event| forward(&dispatch, event))
         };
         let listeners = [
-            listener(|dispatch, _| dispatch.opened()),
+            listener(|dispatch, event| {
+                if let Some(socket) = event.target().and_then(|t| t.dyn_into().ok()) {
+                    dispatch.opened(&socket);
+                }
+            }),
             listener(|dispatch, event| {
                 if let Some(message) = event
                     .dyn_ref::<web_sys::MessageEvent>()
@@ -142,6 +147,9 @@ impl WebSocket {
 
     /// `readyState`: the state of the connection.
     pub fn ready_state(&self) -> ReadyState {
+        if self.core.dispatch.failed_by_us() {
+            return ReadyState::Closed;
+        }
         // Browsers only ever report 0..=3.
         ReadyState::from_u16(self.core.socket.ready_state()).unwrap_or(ReadyState::Closed)
     }
@@ -152,7 +160,17 @@ impl WebSocket {
     }
 
     /// `protocol`: the subprotocol the server selected; empty before open or if none.
+    ///
+    /// When subprotocols were offered ([`open_with_protocols`](Self::open_with_protocols)),
+    /// the server must select one of them, or the connection fails (WHATWG WebSocket, "establish
+    /// a WebSocket connection"; RFC 6455 section 4.1). Firefox instead opens the socket with an
+    /// empty `protocol`; wasm-ws fails it there too, as Chromium does: `on_error`, then
+    /// `on_close` with 1006, never `on_open`. So once open, `protocol()` is never empty after
+    /// an offer.
     pub fn protocol(&self) -> String {
+        if self.core.dispatch.failed_by_us() {
+            return String::new();
+        }
         self.core.socket.protocol()
     }
 

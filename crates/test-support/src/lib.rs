@@ -35,6 +35,13 @@ pub const PROXY_CONTROL: &str = match option_env!("WASM_WS_TEST_PROXY_CONTROL") 
     None => "http://127.0.0.1:3002",
 };
 
+/// A loopback port with nothing listening, for a connection the operating system refuses
+/// (`WASM_WS_TEST_CLOSED_PORT`; scripts/test.sh reserves one and lets it go).
+pub const CLOSED_PORT: &str = match option_env!("WASM_WS_TEST_CLOSED_PORT") {
+    Some(port) => port,
+    None => "3999",
+};
+
 /// How long a test waits for something that should come at once, before it fails saying what
 /// it waited for.
 pub const PATIENCE: Duration = Duration::from_secs(10);

@@ -141,6 +141,18 @@ async fn rule3_a_protocol_the_client_did_not_offer_fails_the_connection() {
 }
 
 #[wasm_bindgen_test]
+async fn rule3_a_server_that_selects_none_of_the_offered_protocols_fails_the_connection() {
+    // The echo endpoint selects only `echo`: offered `chat`, it answers with no protocol.
+    // Firefox would open the socket; the standard, Chromium and wasm-ws fail it.
+    let socket = WebSocket::open_with_protocols(&endpoint("echo"), &["chat"]).unwrap();
+    let mut events = record(&socket);
+    expect_failure(&mut events).await;
+    assert_eq!(socket.protocol(), "");
+    assert_eq!(socket.ready_state(), ReadyState::Closed);
+    assert!(socket.opened().await.is_err(), "never open");
+}
+
+#[wasm_bindgen_test]
 async fn rule3_without_an_offer_protocol_stays_empty() {
     let (socket, _events) = open_echo(&[]).await;
     assert_eq!(socket.protocol(), "");

@@ -2,16 +2,38 @@
 //! Close-server-initiated-close, opening-handshake/*).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{Message, ReadyState, WebSocket};
+use wasm_ws::{Error, Message, ReadyState, WebSocket};
+use wasm_ws_test_support::CLOSED_PORT;
 
 use crate::support::{expect_failure, next_event, record, Event, SERVER};
 
 #[wasm_bindgen_test]
 async fn rule9_a_refused_connection_fires_error_then_close_1006() {
-    // Port 9 (discard) is not listened on here: the connection is refused.
-    let socket = WebSocket::open("ws://127.0.0.1:9/").unwrap();
+    // A loopback port with nothing listening: the operating system refuses the connection.
+    let socket = WebSocket::open(&format!("ws://127.0.0.1:{CLOSED_PORT}/")).unwrap();
     let mut events = record(&socket);
     expect_failure(&mut events).await;
+}
+
+#[wasm_bindgen_test]
+async fn rule9_a_blocked_port_fails_the_connection_without_an_exception() {
+    // Port 9 (discard) is on the Fetch standard's list of bad ports: browsers refuse to dial it.
+    // The WHATWG standard makes that a connection failure, not a SecurityError from the
+    // constructor, and both engines follow it: error, then close 1006.
+    let socket = WebSocket::open("ws://127.0.0.1:9/").expect("no exception");
+    let mut events = record(&socket);
+    expect_failure(&mut events).await;
+}
+
+#[wasm_bindgen_test]
+fn a_security_error_from_the_browser_is_its_own_variant() {
+    // Neither engine under test throws one from the constructor (see above), so the mapping of
+    // the exception itself is what can be checked.
+    let exception =
+        web_sys::DomException::new_with_message_and_name("refused", "SecurityError").unwrap();
+    let error = Error::from_js(exception.into());
+    assert_eq!(error, Error::Security("refused".into()));
+    assert_eq!(error.dom_exception_name(), Some("SecurityError"));
 }
 
 #[wasm_bindgen_test]

@@ -17,12 +17,17 @@ pub enum Event {
     Close(CloseEvent, ReadyState),
 }
 
-/// Records a socket's events into a channel. The handlers hold the raw socket, not a handle
-/// clone (which would keep the socket alive through its own handlers).
+/// Records a socket's events into a channel, with wasm-ws's `readyState` at each. The handlers
+/// hold a weak handle, not a clone (which would keep the socket alive through its own
+/// handlers); the test holds the socket while it records.
 pub fn record(socket: &WebSocket) -> UnboundedReceiver<Event> {
     let (sender, receiver) = mpsc::unbounded();
-    let raw = socket.as_raw().clone();
-    let state = move || ReadyState::from_u16(raw.ready_state()).unwrap();
+    let weak = socket.downgrade();
+    let state = move || {
+        weak.upgrade()
+            .expect("the test holds the socket")
+            .ready_state()
+    };
     let (open, message, error, close) = (sender.clone(), sender.clone(), sender.clone(), sender);
     let (state_open, state_error, state_close) = (state.clone(), state.clone(), state);
     socket.on_open(move || open.unbounded_send(Event::Open(state_open())).unwrap());
