@@ -96,12 +96,14 @@ setup_e2e() {
 }
 
 # start_listening NAME COMMAND...: runs COMMAND in the background and waits for the line in
-# which it says "listening on ..."; sets LISTENING_PID and LISTENING_LINE. The caller stops it.
+# which it says "listening on ..."; sets LISTENING_PID, LISTENING_LINE and LISTENING_OUTPUT (the
+# file its stdout and stderr go to). The caller stops it.
 start_listening() {
   local name=$1
   shift
   local output
   output=$(mktemp)
+  LISTENING_OUTPUT=$output
   "$@" >"$output" 2>&1 &
   LISTENING_PID=$!
   for _ in $(seq 300); do
@@ -122,6 +124,49 @@ in_browser() {
   shift 2
   env -u GECKODRIVER -u CHROMEDRIVER "$variable=$driver" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner "$@"
+}
+
+# start_test_backends: what the browser tests talk to, on free loopback ports: wasm-ws-server
+# (debug build, the test endpoints on, any Origin since test pages come from the runner's own
+# port, the built page from dist/), the fault-injecting proxy in front of it, and a port with
+# nothing listening. Sets TEST_SERVER (host:port), TEST_SERVER_LOG (its log file), TEST_PROXY,
+# TEST_PROXY_CONTROL and TEST_CLOSED_PORT, and adds the pids to the array BACKGROUND, which the
+# caller stops.
+start_test_backends() {
+  cargo build -q -p wasm-ws-server
+  start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist \
+    --allow-any-origin --test-endpoints
+  BACKGROUND+=("$LISTENING_PID")
+  TEST_SERVER=${LISTENING_LINE##*http://}
+  TEST_SERVER_LOG=$LISTENING_OUTPUT
+  start_listening fault-proxy node "$ROOT/tests/fault-proxy/proxy.mjs" --target "$TEST_SERVER"
+  BACKGROUND+=("$LISTENING_PID")
+  TEST_PROXY=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENING_LINE")
+  TEST_PROXY_CONTROL=${LISTENING_LINE##* control }
+  # Bound, then let go: nothing listens there afterwards.
+  TEST_CLOSED_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  log "server at $TEST_SERVER, proxy at $TEST_PROXY (control $TEST_PROXY_CONTROL), nothing at port $TEST_CLOSED_PORT"
+}
+
+# browser_test ENGINE CARGO_TEST_ARGS...: `cargo test` for the browser, in one engine
+# (chromium or firefox), against the backends of start_test_backends (their addresses go in at
+# compile time).
+browser_test() {
+  local engine=$1
+  shift
+  local variable driver
+  case $engine in
+    chromium) variable=CHROMEDRIVER driver=$(command -v chromedriver) ;;
+    firefox) variable=GECKODRIVER driver=$(command -v geckodriver) ;;
+    *) echo "browser_test: no engine $engine" >&2; return 1 ;;
+  esac
+  in_browser "$variable" "$driver" env \
+    WASM_WS_TEST_SERVER="ws://$TEST_SERVER" \
+    WASM_WS_TEST_PROXY="ws://$TEST_PROXY" \
+    WASM_WS_TEST_PROXY_CONTROL="http://$TEST_PROXY_CONTROL" \
+    WASM_WS_TEST_CLOSED_PORT="$TEST_CLOSED_PORT" \
+    WASM_BINDGEN_TEST_TIMEOUT=90 \
+    cargo test --target wasm32-unknown-unknown "$@"
 }
 
 # Everything the demo needs.

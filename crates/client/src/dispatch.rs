@@ -182,8 +182,8 @@ pub(crate) struct Dispatch {
     pub(crate) message: FanOut<Message>,
     pub(crate) close: HandlerSlot<CloseEvent>,
     pub(crate) error: HandlerSlot<()>,
-    /// Whether the socket was created with subprotocols, which the server must then select.
-    offered_protocols: bool,
+    /// The subprotocols offered; the server must select one of them, or none if none.
+    offered_protocols: Vec<String>,
     /// Whether the open event fired.
     has_opened: Cell<bool>,
     /// Whether wasm-ws failed the connection itself, where the engine opened a connection the
@@ -198,7 +198,7 @@ pub(crate) struct Dispatch {
 }
 
 impl Dispatch {
-    pub(crate) fn new(offered_protocols: bool) -> Self {
+    pub(crate) fn new(offered_protocols: Vec<String>) -> Self {
         Self {
             offered_protocols,
             ..Self::default()
@@ -206,11 +206,18 @@ impl Dispatch {
     }
 
     /// The engine opened `socket`. WHATWG WebSocket, "establish a WebSocket connection", and
-    /// RFC 6455 section 4.1: when subprotocols were offered, a handshake response that selects
-    /// none fails the connection. Chromium fails it; Firefox opens the socket with an empty
-    /// `protocol`. Here it fails in both: error, then close 1006, never open.
+    /// RFC 6455 section 4.1: a handshake response that selects a subprotocol the client did
+    /// not offer, or none when some were offered, fails the connection. Chromium fails both;
+    /// Firefox opens the socket (with an empty `protocol` in the second case). Here both fail
+    /// in every engine: error, then close 1006, never open.
     pub(crate) fn opened(&self, socket: &web_sys::WebSocket) {
-        if self.offered_protocols && socket.protocol().is_empty() {
+        let selected = socket.protocol();
+        let acceptable = if selected.is_empty() {
+            self.offered_protocols.is_empty()
+        } else {
+            self.offered_protocols.contains(&selected)
+        };
+        if !acceptable {
             self.failed.set(true);
             let _ = socket.close();
             self.error.call(());

@@ -104,7 +104,8 @@ impl WebSocket {
         }
         .map_err(Error::from_js)?;
 
-        let dispatch = Rc::new(Dispatch::new(!protocols.is_empty()));
+        let offered = protocols.iter().map(|p| p.as_ref().to_owned()).collect();
+        let dispatch = Rc::new(Dispatch::new(offered));
         let listener = |forward: fn(&Dispatch, web_sys::Event)| {
             let dispatch = Rc::clone(&dispatch);
             Closure::<dyn FnMut(web_sys::Event)>::new(move |event| forward(&dispatch, event))
@@ -161,12 +162,18 @@ impl WebSocket {
 
     /// `protocol`: the subprotocol the server selected; empty before open or if none.
     ///
-    /// When subprotocols were offered ([`open_with_protocols`](Self::open_with_protocols)),
-    /// the server must select one of them, or the connection fails (WHATWG WebSocket, "establish
-    /// a WebSocket connection"; RFC 6455 section 4.1). Firefox instead opens the socket with an
-    /// empty `protocol`; wasm-ws fails it there too, as Chromium does: `on_error`, then
-    /// `on_close` with 1006, never `on_open`. So once open, `protocol()` is never empty after
-    /// an offer.
+    /// The server must select one of the subprotocols offered
+    /// ([`open_with_protocols`](Self::open_with_protocols)), and none if none were, or the
+    /// connection fails (WHATWG WebSocket, "establish a WebSocket connection"; RFC 6455 section
+    /// 4.1). Firefox instead opens such a socket (with an empty `protocol` when it selected
+    /// none); wasm-ws fails it there too, as Chromium does: `on_error`, then `on_close` with
+    /// 1006, never `on_open`. So once open, `protocol()` is one of the offered ones, or empty
+    /// if none was offered.
+    ///
+    /// One case stays the engine's: when nothing was offered and the server selects a
+    /// subprotocol anyway, Chromium fails the connection, as it should, but Firefox opens it and
+    /// reports `protocol` as empty. Nothing in the API shows the server's header, so wasm-ws
+    /// cannot tell (see `docs/engine-differences.md`).
     pub fn protocol(&self) -> String {
         if self.core.dispatch.failed_by_us() {
             return String::new();

@@ -34,7 +34,8 @@ pub fn resolve_url(url: &str) -> Result<String, Error> {
     // The WHATWG URL parser percent-decodes a ws:/wss: host and then refuses forbidden domain
     // code points, `%` and space among them, so no valid host keeps a `%`. Chromium instead
     // keeps `ws://foo bar.com/` as `foo%20bar.com`; Firefox throws, as the spec says.
-    if parsed.hostname().contains('%') {
+    let host = parsed.hostname();
+    if host.contains('%') || host.split('.').any(|label| !is_valid_ace_label(label)) {
         return Err(Error::Syntax(format!("{url:?} has an invalid host")));
     }
     let href = parsed.href();
@@ -43,6 +44,72 @@ pub fn resolve_url(url: &str) -> Result<String, Error> {
         return Err(Error::Syntax(format!("the URL {href:?} has a fragment")));
     }
     Ok(href)
+}
+
+/// Whether a host label is acceptable as far as Punycode goes. The URL standard's host parser
+/// applies UTS 46, whose processing step 4 makes a label that starts with `xn--` an error
+/// unless the rest decodes as Punycode to a non-empty label that is not only ASCII. Firefox
+/// applies it; Chromium accepts `ws://xn--/`. Other labels are left to the engine.
+fn is_valid_ace_label(label: &str) -> bool {
+    let Some(encoded) = label
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("xn--"))
+        .map(|_| &label[4..])
+    else {
+        return true;
+    };
+    punycode_decode(encoded).is_some_and(|decoded| !decoded.is_empty() && !decoded.is_ascii())
+}
+
+/// Decodes Punycode (RFC 3492 section 6.2); `None` if it is not valid Punycode.
+fn punycode_decode(input: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    const T_MIN: u32 = 1;
+    const T_MAX: u32 = 26;
+    const SKEW: u32 = 38;
+    const DAMP: u32 = 700;
+    fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+        let mut delta = if first { delta / DAMP } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - T_MIN) * T_MAX) / 2 {
+            delta /= BASE - T_MIN;
+            k += BASE;
+        }
+        k + ((BASE - T_MIN + 1) * delta) / (delta + SKEW)
+    }
+    let (basic, encoded) = input.rsplit_once('-').unwrap_or(("", input));
+    if !basic.is_ascii() {
+        return None;
+    }
+    let mut output: Vec<char> = basic.chars().collect();
+    let (mut code_point, mut i, mut bias) = (128u32, 0u32, 72u32);
+    let mut digits = encoded.bytes();
+    while digits.len() > 0 {
+        let (old_i, mut weight, mut k) = (i, 1u32, BASE);
+        loop {
+            let digit = match digits.next()? {
+                byte @ b'a'..=b'z' => byte - b'a',
+                byte @ b'A'..=b'Z' => byte - b'A',
+                byte @ b'0'..=b'9' => byte - b'0' + 26,
+                _ => return None,
+            } as u32;
+            i = i.checked_add(digit.checked_mul(weight)?)?;
+            let threshold = k.saturating_sub(bias).clamp(T_MIN, T_MAX);
+            if digit < threshold {
+                break;
+            }
+            weight = weight.checked_mul(BASE - threshold)?;
+            k += BASE;
+        }
+        let length = output.len() as u32 + 1;
+        bias = adapt(i - old_i, length, old_i == 0);
+        code_point = code_point.checked_add(i / length)?;
+        i %= length;
+        output.insert(i as usize, char::from_u32(code_point)?);
+        i += 1;
+    }
+    Some(output.into_iter().collect())
 }
 
 /// Checks a list of subprotocols: each must be a non-empty HTTP token (RFC 9110 section 5.6.2),
@@ -78,4 +145,32 @@ pub fn validate_protocols<S: AsRef<str>>(protocols: &[S]) -> Result<(), Error> {
 /// `tchar` of RFC 9110: visible ASCII except separators.
 fn is_token_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punycode_decodes_the_rfc_examples_and_refuses_garbage() {
+        assert_eq!(punycode_decode("bcher-kva").as_deref(), Some("bücher"));
+        assert_eq!(punycode_decode("mnchen-3ya").as_deref(), Some("münchen"));
+        assert_eq!(
+            punycode_decode("ihqwcrb4cv8a8dqg056pqjye").as_deref(),
+            Some("他们为什么不说中文")
+        );
+        assert_eq!(punycode_decode("").as_deref(), Some(""));
+        assert_eq!(punycode_decode("99999999999"), None, "overflow");
+        assert_eq!(punycode_decode("a_b"), None, "not a digit");
+    }
+
+    #[test]
+    fn ace_labels_must_decode_to_something_non_ascii() {
+        assert!(is_valid_ace_label("example"));
+        assert!(is_valid_ace_label("xn--bcher-kva"));
+        assert!(is_valid_ace_label("XN--bcher-kva"));
+        assert!(!is_valid_ace_label("xn--"), "empty");
+        assert!(!is_valid_ace_label("xn--abc-"), "only ASCII");
+        assert!(!is_valid_ace_label("xn--a_b"), "not Punycode");
+    }
 }

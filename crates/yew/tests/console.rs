@@ -2,6 +2,9 @@
 //! see the echo, close, see CLOSED. The server address comes from `WASM_WS_TEST_SERVER` at
 //! compile time, as in wasm-ws's browser tests.
 
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
 use std::time::Duration;
 
 use gloo_timers::future::sleep;

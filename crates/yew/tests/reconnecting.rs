@@ -3,6 +3,9 @@
 //! configured, then given up on, and `reconnect()` starts over. The tests follow the hook's
 //! events on a channel and its rendered status through the page, never by polling.
 
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
 use futures_channel::mpsc::{self, UnboundedReceiver};

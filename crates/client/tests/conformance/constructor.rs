@@ -17,8 +17,11 @@ fn assert_syntax_error(result: Result<WebSocket, Error>, what: &str) {
 
 #[wasm_bindgen_test]
 fn rule1_unparsable_urls_are_syntax_errors() {
-    // Chromium's own parser accepts `foo bar.com` (as `foo%20bar.com`); the spec and Firefox do not.
+    // Chromium's own parser accepts `foo bar.com` (as `foo%20bar.com`) and `xn--` (an empty
+    // Punycode label, an error under UTS 46); the spec and Firefox do not.
     for url in [
+        "ws://xn--/",
+        "ws://xn--abc-.example/",
         "http://[::1",
         "ws://",
         "wss://",
@@ -30,6 +33,13 @@ fn rule1_unparsable_urls_are_syntax_errors() {
     ] {
         assert_syntax_error(WebSocket::open(url), url);
     }
+}
+
+#[wasm_bindgen_test]
+fn rule1_internationalised_hosts_are_accepted() {
+    let socket = WebSocket::open("ws://bücher.example/").unwrap();
+    assert_eq!(socket.url(), "ws://xn--bcher-kva.example/");
+    socket.close();
 }
 
 #[wasm_bindgen_test]

@@ -6,6 +6,9 @@
 //! starts the server on a free port and sets it); by hand: start `wasm-ws-server` on
 //! 127.0.0.1:3000 and run `wasm-pack test --headless --chrome crates/client`.
 
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
 mod async_api;
 mod binary;
 mod close;

@@ -9,6 +9,9 @@
 //! The proxy is shared, so the tests that inject faults run one after another (wasm-bindgen-test
 //! runs async tests one at a time).
 
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
 use std::{cell::Cell, rc::Rc, time::Duration};
 
 use futures_util::{FutureExt, StreamExt};
