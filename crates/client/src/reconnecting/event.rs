@@ -39,6 +39,9 @@ pub enum ConnectionEvent {
         /// How many reconnection attempts were made.
         attempts: u32,
     },
+    /// The browser says it is offline: no attempt is made until it is online again (with
+    /// [`ReconnectOptions::reconnect_on_wake`](super::ReconnectOptions::reconnect_on_wake)).
+    Offline,
     /// An attempt could not even start: the URL produced for it (see
     /// [`open_with`](super::ReconnectingWebSocket::open_with)) is invalid, or the browser
     /// refused to create the socket. This is not a network failure and is not retried;
@@ -71,6 +74,8 @@ pub enum ConnectionStatus {
     },
     /// The last attempt could not start (see [`ConnectionEvent::Failed`]).
     Failed(Error),
+    /// Waiting for the browser to be online again (see [`ConnectionEvent::Offline`]).
+    Offline,
     /// [`close`](super::ReconnectingWebSocket::close) was called; the socket's closing handshake
     /// is under way.
     Closing,

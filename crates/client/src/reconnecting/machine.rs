@@ -12,7 +12,11 @@ use std::{
 
 use gloo_timers::callback::{Interval, Timeout};
 
-use super::{queue::Queue, ConnectionEvent, ConnectionStatus, Heartbeat, ReconnectOptions};
+use super::{
+    queue::Queue,
+    wake::{self, Wake, WakeListeners},
+    ConnectionEvent, ConnectionStatus, Heartbeat, ReconnectOptions,
+};
 use crate::{dispatch::FanOut, CloseEvent, Error, Message, WebSocket};
 
 /// Where the connection stands, with what that stage owns.
@@ -45,6 +49,8 @@ pub(super) enum State {
     GaveUp,
     /// The last attempt could not start.
     Failed(Error),
+    /// The browser is offline: no attempt until it is online again.
+    Offline,
     /// [`close`](super::ReconnectingWebSocket::close) was called on a live socket: its close
     /// event ends the connection.
     Closing {
@@ -78,11 +84,25 @@ pub(super) struct Machine {
     attempt: Cell<u32>,
     pub(super) queue: RefCell<Queue>,
     pub(super) events: FanOut<ConnectionEvent>,
+    /// With [`ReconnectOptions::reconnect_on_wake`]: the page's visibility and network
+    /// listeners, removed with the machine.
+    _wake: Option<WakeListeners>,
 }
 
 impl Machine {
     pub(super) fn new(url: Box<dyn Fn() -> String>, options: ReconnectOptions) -> Rc<Self> {
         Rc::new_cyclic(|weak: &std::rc::Weak<Self>| {
+            let wake = options
+                .reconnect_on_wake
+                .then(|| {
+                    let weak = weak.clone();
+                    WakeListeners::install(move |wake| {
+                        if let Some(machine) = weak.upgrade() {
+                            machine.woke(wake);
+                        }
+                    })
+                })
+                .flatten();
             let weak = weak.clone();
             let start = Timeout::new(0, move || {
                 if let Some(machine) = weak.upgrade() {
@@ -97,6 +117,7 @@ impl Machine {
                 attempt: Cell::new(0),
                 queue: RefCell::default(),
                 events: FanOut::default(),
+                _wake: wake,
             }
         })
     }
@@ -118,6 +139,7 @@ impl Machine {
             },
             State::GaveUp => ConnectionStatus::GaveUp { attempts: attempt },
             State::Failed(error) => ConnectionStatus::Failed(error.clone()),
+            State::Offline => ConnectionStatus::Offline,
             State::Closing { .. } => ConnectionStatus::Closing,
             State::Stopped => ConnectionStatus::Closed,
         }
@@ -161,10 +183,15 @@ impl Machine {
         move || run(())
     }
 
-    /// Starts an attempt now, dropping whatever the connection was doing.
+    /// Starts an attempt now, dropping whatever the connection was doing; or, with
+    /// `reconnect_on_wake` and the browser offline, waits for it to be online.
     pub(super) fn connect(self: &Rc<Self>) {
         // Streams ended by `close()` come back to life with `reconnect()`.
         self.events.reopen();
+        if self.options.reconnect_on_wake && wake::browser_is_offline() {
+            retire(self.enter(State::Offline));
+            return self.emit(ConnectionEvent::Offline, None);
+        }
         let attempt = self.attempt.get();
         let (next, failed) =
             match WebSocket::open_with_protocols(&(self.url)(), &self.options.protocols) {
@@ -248,22 +275,38 @@ impl Machine {
         self.emit(ConnectionEvent::Message(message), None);
     }
 
-    /// While open: after `interval` of silence, pings, and arms the deadline for an answer.
+    /// While open: after `interval` of silence, pings.
     fn check_heartbeat(self: &Rc<Self>) {
+        let Some(heartbeat) = &self.options.heartbeat else {
+            return;
+        };
+        let silent = match &*self.state.borrow() {
+            State::Open { last_heard, .. } => {
+                now() - *last_heard >= as_millis_f64(heartbeat.interval)
+            }
+            _ => false,
+        };
+        if silent {
+            self.ping_now();
+        }
+    }
+
+    /// While open with a heartbeat: pings now and arms the deadline for an answer, unless a
+    /// ping is already waiting for one.
+    fn ping_now(self: &Rc<Self>) {
         let Some(heartbeat) = &self.options.heartbeat else {
             return;
         };
         let mut state = self.state.borrow_mut();
         let State::Open {
             socket,
-            last_heard,
             ping_deadline,
             ..
         } = &mut *state
         else {
             return;
         };
-        if ping_deadline.is_some() || now() - *last_heard < as_millis_f64(heartbeat.interval) {
+        if ping_deadline.is_some() {
             return;
         }
         let _ = socket.send(&heartbeat.ping);
@@ -271,6 +314,32 @@ impl Machine {
             millis(heartbeat.timeout),
             self.weak_callback(|machine| machine.abandon("heartbeat timeout")),
         ));
+    }
+
+    /// The page became visible, or the network went or came back (`reconnect_on_wake`).
+    fn woke(self: &Rc<Self>, wake: Wake) {
+        enum Action {
+            ConnectNow,
+            Probe,
+            GoOffline,
+            Nothing,
+        }
+        let action = match (&*self.state.borrow(), wake) {
+            (State::Waiting { .. }, Wake::Offline) => Action::GoOffline,
+            (_, Wake::Offline) => Action::Nothing,
+            (State::Waiting { .. } | State::GaveUp | State::Offline, _) => Action::ConnectNow,
+            (State::Open { .. }, _) => Action::Probe,
+            _ => Action::Nothing,
+        };
+        match action {
+            Action::ConnectNow => self.reconnect(),
+            Action::Probe => self.ping_now(),
+            Action::GoOffline => {
+                retire(self.enter(State::Offline));
+                self.emit(ConnectionEvent::Offline, None);
+            }
+            Action::Nothing => {}
+        }
     }
 
     /// Gives up on the current socket at once (it may be silent for minutes before the browser
@@ -340,7 +409,11 @@ impl Machine {
                 self.enter(State::Closing { socket });
             }
             State::Stopped => {}
-            State::Created { .. } | State::Waiting { .. } | State::GaveUp | State::Failed(_) => {
+            State::Created { .. }
+            | State::Waiting { .. }
+            | State::GaveUp
+            | State::Failed(_)
+            | State::Offline => {
                 let stopped = CloseEvent {
                     code: 1005,
                     reason: String::new(),

@@ -14,6 +14,7 @@ mod event;
 mod machine;
 mod options;
 mod queue;
+mod wake;
 
 use std::{
     pin::Pin,

@@ -28,6 +28,16 @@ pub struct Heartbeat {
     pub is_reply: Option<MessageFilter>,
 }
 
+impl PartialEq for Heartbeat {
+    /// Equal when every field is; the reply filter compares by identity (the same `Rc`).
+    fn eq(&self, other: &Self) -> bool {
+        self.interval == other.interval
+            && self.timeout == other.timeout
+            && self.ping == other.ping
+            && same_closure(&self.is_reply, &other.is_reply)
+    }
+}
+
 impl fmt::Debug for Heartbeat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Heartbeat")
@@ -63,6 +73,15 @@ pub struct ReconnectOptions {
     pub queue: QueueLimits,
     /// Dead-connection detection. Default: none.
     pub heartbeat: Option<Heartbeat>,
+    /// Come back at once after a laptop wakes or the network returns, instead of waiting out
+    /// the backoff. When the page becomes visible again or the browser comes back online while
+    /// waiting between attempts or after giving up, the wait is cancelled, the attempt counter
+    /// reset, and a connection made now. While the browser says it is offline, no attempt is
+    /// made ([`ConnectionStatus::Offline`](super::ConnectionStatus::Offline)) until it is
+    /// online again. And when the page becomes visible while open, a configured
+    /// [`heartbeat`](Self::heartbeat) pings at once, so a socket left half-dead by a sleep is
+    /// found in seconds. Default: `false`.
+    pub reconnect_on_wake: bool,
 }
 
 impl Default for ReconnectOptions {
@@ -77,7 +96,46 @@ impl Default for ReconnectOptions {
             connect_timeout: Some(Duration::from_secs(10)),
             queue: QueueLimits::default(),
             heartbeat: None,
+            reconnect_on_wake: false,
         }
+    }
+}
+
+impl PartialEq for ReconnectOptions {
+    /// Equal when every field is; the predicate compares by identity (the same `Rc`), so
+    /// options kept across renders (in a Yew prop, say) compare equal.
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            protocols,
+            binary_type,
+            backoff,
+            max_attempts,
+            should_reconnect,
+            min_uptime,
+            connect_timeout,
+            queue,
+            heartbeat,
+            reconnect_on_wake,
+        } = self;
+        *protocols == other.protocols
+            && *binary_type == other.binary_type
+            && *backoff == other.backoff
+            && *max_attempts == other.max_attempts
+            && Rc::ptr_eq(should_reconnect, &other.should_reconnect)
+            && *min_uptime == other.min_uptime
+            && *connect_timeout == other.connect_timeout
+            && *queue == other.queue
+            && *heartbeat == other.heartbeat
+            && *reconnect_on_wake == other.reconnect_on_wake
+    }
+}
+
+/// Two optional closures are the same when both are absent or both point at one closure.
+fn same_closure<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -92,6 +150,7 @@ impl fmt::Debug for ReconnectOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("queue", &self.queue)
             .field("heartbeat", &self.heartbeat)
+            .field("reconnect_on_wake", &self.reconnect_on_wake)
             .finish_non_exhaustive()
     }
 }

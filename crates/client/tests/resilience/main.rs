@@ -27,6 +27,23 @@ use wasm_ws_test_support::{next_within, until, PROXY, PROXY_CONTROL, SERVER};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+// What the browser says about the network, as a test wants it: `navigator.onLine` shadowed by
+// an own property, then the matching event, as the browser fires it.
+export function set_online(online) {
+  Object.defineProperty(navigator, "onLine", { configurable: true, get: () => online });
+  window.dispatchEvent(new Event(online ? "online" : "offline"));
+}
+export function forget_online() { delete navigator.onLine; }
+// The page coming back into view (headless pages are always visible).
+export function page_became_visible() { document.dispatchEvent(new Event("visibilitychange")); }
+"#)]
+extern "C" {
+    fn set_online(online: bool);
+    fn forget_online();
+    fn page_became_visible();
+}
+
 /// Orders the proxy: "cut", "refuse", "silence" or "restore".
 async fn proxy(command: &str) {
     let window = web_sys::window().unwrap();
@@ -447,6 +464,145 @@ async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
     web_sys::console::log_1(
         &format!("resilience: silence detected after {detected_after:.0} ms").into(),
     );
+    connection.close();
+}
+
+/// Options that come back on wake, with a long backoff that a wake must cut short.
+fn waking(backoff_ms: u64) -> ReconnectOptions {
+    ReconnectOptions {
+        reconnect_on_wake: true,
+        ..quick(backoff_ms)
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_page_that_becomes_visible_while_waiting_connects_at_once() {
+    proxy("refuse").await;
+    let connection = open(&format!("{PROXY}/websocket/echo"), waking(5000));
+    let mut events = connection.events();
+    until(&mut events, "the first reconnection's wait", |e| {
+        matches!(e, ConnectionEvent::Reconnecting { attempt: 1, .. })
+    })
+    .await;
+    proxy("restore").await;
+    let woke = now();
+    page_became_visible();
+    assert_eq!(
+        next(&mut events, 1).await,
+        ConnectionEvent::Connecting { attempt: 0 },
+        "at once, the attempt counter reset"
+    );
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    let took = now() - woke;
+    web_sys::console::log_1(
+        &format!("resilience: visible to open in {took:.0} ms instead of the 5000 ms backoff")
+            .into(),
+    );
+    assert!(took < 2500.0, "{took} ms");
+    connection.close();
+}
+
+#[wasm_bindgen_test]
+async fn coming_back_online_after_giving_up_connects_at_once() {
+    proxy("refuse").await;
+    let options = ReconnectOptions {
+        max_attempts: Some(1),
+        ..waking(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "giving up", |e| {
+        matches!(e, ConnectionEvent::GaveUp { .. })
+    })
+    .await;
+    proxy("restore").await;
+    let online = now();
+    set_online(true);
+    forget_online();
+    assert_eq!(
+        next(&mut events, 1).await,
+        ConnectionEvent::Connecting { attempt: 0 }
+    );
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    web_sys::console::log_1(
+        &format!(
+            "resilience: online to open in {:.0} ms after giving up",
+            now() - online
+        )
+        .into(),
+    );
+    connection.close();
+}
+
+#[wasm_bindgen_test]
+async fn while_offline_nothing_is_dialled_and_online_connects_at_once() {
+    proxy("refuse").await;
+    let connection = open(&format!("{PROXY}/websocket/echo"), waking(100));
+    let mut events = connection.events();
+    until(&mut events, "a reconnection's wait", |e| {
+        matches!(e, ConnectionEvent::Reconnecting { .. })
+    })
+    .await;
+    set_online(false);
+    assert_eq!(next(&mut events, 1).await, ConnectionEvent::Offline);
+    assert_eq!(connection.status(), ConnectionStatus::Offline);
+    // Longer than the backoff: no attempt is made while offline.
+    sleep(Duration::from_millis(400)).await;
+    assert!(
+        events.next().now_or_never().is_none(),
+        "no attempt while offline"
+    );
+    assert!(connection.socket().is_none());
+    assert_eq!(
+        connection.send(Message::from("held")),
+        Ok(Sent::Queued),
+        "sends wait in the queue"
+    );
+
+    proxy("restore").await;
+    set_online(true);
+    forget_online();
+    assert_eq!(
+        next(&mut events, 1).await,
+        ConnectionEvent::Connecting { attempt: 0 }
+    );
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    assert_eq!(
+        until(&mut events, "the held message's echo", |e| matches!(
+            e,
+            ConnectionEvent::Message(_)
+        ))
+        .await,
+        ConnectionEvent::Message(Message::from("held"))
+    );
+    connection.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_page_that_becomes_visible_while_open_probes_at_once() {
+    proxy("restore").await;
+    let (replied, mut replies) = futures_channel::mpsc::unbounded();
+    let options = ReconnectOptions {
+        heartbeat: Some(Heartbeat {
+            // Long enough that only the wake can send a ping within the test.
+            interval: Duration::from_secs(60),
+            timeout: Duration::from_secs(2),
+            ping: Message::from("probe"),
+            is_reply: Some(Rc::new(move |message| {
+                let reply = message.as_text() == Some("probe");
+                if reply {
+                    let _ = replied.unbounded_send(());
+                }
+                reply
+            })),
+        }),
+        ..waking(100)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    page_became_visible();
+    next_within(&mut replies, Duration::from_secs(1), "the probe's reply").await;
     connection.close();
 }
 
