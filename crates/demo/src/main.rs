@@ -1,7 +1,7 @@
 //! The tutorial's sample page: a [`WebSocketConsole`] pointed at `/websocket/test` on the host that
 //! served the page (`ws:` on http, `wss:` on https, resolved by `wasm-ws`).
 
-use wasm_ws_yew::WebSocketConsole;
+use wasm_ws_yew::{ConsoleIds, WebSocketConsole};
 use yew::prelude::*;
 
 /// The endpoint the tutorial backend serves, relative to the page.
@@ -15,7 +15,8 @@ fn App() -> Html {
                 <h1>{ "wasm-ws" }</h1>
                 <p>{ "The browser WebSocket API in Rust: the server greets you, pushes a number every second and echoes what you send." }</p>
             </header>
-            <WebSocketConsole url={SAMPLE_PATH} />
+            // The tutorial's element ids (`send-btn`, `exit`, ...), so its scripts still find them.
+            <WebSocketConsole url={SAMPLE_PATH} ids={ConsoleIds::tutorial()} />
         </main>
     }
 }

@@ -4,7 +4,8 @@
 //!   [`PROXY_CONTROL`], [`endpoint`]), set at compile time by `scripts/test.sh`;
 //! - what the sample endpoint says ([`GREETING`], [`is_push`]);
 //! - waiting with a deadline that says what it waited for ([`next_within`], [`until`], and in
-//!   the browser [`wait_for_dom`]): tests wait for a condition, never for a length of time.
+//!   the browser `wait_for_dom`): tests wait for a condition, never for a length of time;
+//! - in the browser, how many WebSockets a page created (`count_sockets`, `sockets_created`).
 
 use std::{future::Future, time::Duration};
 
@@ -13,7 +14,11 @@ use futures_util::{Stream, StreamExt};
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod sockets;
+#[cfg(target_arch = "wasm32")]
 pub use dom::{wait_for_dom, wait_for_dom_within};
+#[cfg(target_arch = "wasm32")]
+pub use sockets::{count_sockets, sockets_created};
 
 /// The test server, as `ws://host:port` (`WASM_WS_TEST_SERVER` at compile time; by hand, a
 /// server on 127.0.0.1:3000).

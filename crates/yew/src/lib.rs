@@ -1,40 +1,86 @@
-//! Yew bindings for [`wasm_ws`]: hooks and a reusable console component.
+//! Yew bindings for [`wasm_ws`]: hooks, one connection shared by a component tree, typed JSON,
+//! a lossless message history, and a customisable console.
 //!
-//! - [`use_websocket`]: a socket whose lifetime follows the component's, with its `readyState`
-//!   as state and every event delivered to callbacks.
+//! Hooks (one per module under `hooks/`):
+//! - [`use_websocket`]: a socket whose life follows the component's, with its `readyState` as
+//!   state, every event delivered to callbacks, and `open()`/`reconnect()` on demand.
 //! - [`use_reconnecting_websocket`]: the same on [`wasm_ws::ReconnectingWebSocket`]: it comes
-//!   back by itself, queues what is sent while away, and reports its [`ConnectionStatus`].
-//! - [`WebSocketConsole`]: the tutorial's sample page as a component: received messages in a box
-//!   that scrolls smoothly to the newest, a textarea, a send button, a close button and the
-//!   current `readyState`.
+//!   back by itself, queues what is sent while away, and reports its [`ConnectionStatus`] and
+//!   queued length as state.
+//! - [`use_message_history`]: a bounded history of messages (or of what a filter makes of
+//!   them) that never loses one and renders at most once per animation frame.
+//! - [`use_json_websocket`] and [`use_json_websocket_context`] (cargo feature `json`): typed
+//!   JSON in and out, decode errors reported, never hidden (see [`json`]).
+//!
+//! One connection for a subtree:
+//! - [`WebSocketProvider`] opens it; [`use_websocket_context`] gives any descendant its status
+//!   and the means to send, close and reconnect; [`use_websocket_subscription`] its messages.
+//!
+//! Components:
+//! - [`WebSocketConsole`]: the tutorial's sample page as a component (received messages in a
+//!   box that follows the newest, a textarea, send, close and open buttons, the connection's
+//!   state), with a reconnecting mode, labels, ids, classes and a line renderer to customise.
+//!
+//! Where to connect is a [`WebSocketUrl`]: a URL, or a function called at each attempt.
+//!
+//! The crate does not enable Yew's `csr` feature: the app chooses its renderer, and every hook
+//! and the console render on the server (`ServerRenderer`) without touching the browser.
 //!
 //! ```no_run
-//! use wasm_ws_yew::WebSocketConsole;
+//! use wasm_ws_yew::{ConsoleIds, WebSocketConsole};
 //! use yew::prelude::*;
 //!
 //! #[function_component]
 //! fn App() -> Html {
-//!     html! { <WebSocketConsole url="/websocket/test" /> }
+//!     html! { <WebSocketConsole url="/websocket/test" ids={ConsoleIds::tutorial()} /> }
 //! }
 //! ```
+//!
+//! # Cargo features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `json` | [`json`], [`use_json_websocket`], [`use_json_websocket_context`] (serde, serde_json) |
 
 #![warn(missing_docs)]
 // docs.rs (nightly) labels the items a cargo feature enables.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod components;
+mod context;
 mod hooks;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json;
+mod url;
 
-pub use components::console::{WebSocketConsole, WebSocketConsoleProps};
+pub use components::console::{
+    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, WebSocketConsole, WebSocketConsoleProps,
+};
+pub use context::{
+    provider::{WebSocketProvider, WebSocketProviderProps},
+    WebSocketContext,
+};
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use hooks::{
+    use_json_websocket::use_json_websocket, use_json_websocket_context::use_json_websocket_context,
+};
+pub use hooks::{
+    use_message_history::{
+        use_message_history, HistoryEntry, HistoryFilter, HistoryOptions, UseMessageHistoryHandle,
+    },
     use_reconnecting_websocket::{
         use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
     },
     use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions},
+    use_websocket_context::use_websocket_context,
+    use_websocket_subscription::use_websocket_subscription,
 };
+pub use url::WebSocketUrl;
 pub use wasm_ws::{
-    CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState, ReconnectOptions,
-    SendError, Sent,
+    BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState,
+    ReconnectOptions, SendError, Sent,
 };
 
 /// The README's examples, compiled as doctests so that they keep working.

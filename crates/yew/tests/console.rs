@@ -51,10 +51,9 @@ fn click(root: &Element, selector: &str) {
 
 #[wasm_bindgen_test]
 async fn type_send_see_the_echo_then_close() {
-    let root = render(WebSocketConsoleProps {
-        url: endpoint("test").into(),
-        max_lines: 1000,
-    });
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("test")
+    }));
     wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
     wait_for_dom(&root, "the greeting", || {
         received(&root).first().map(String::as_str) == Some(GREETING)
@@ -88,10 +87,10 @@ async fn type_send_see_the_echo_then_close() {
 
 #[wasm_bindgen_test]
 async fn the_log_keeps_at_most_max_lines() {
-    let root = render(WebSocketConsoleProps {
-        url: endpoint("test").into(),
-        max_lines: 3,
-    });
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("test"),
+        max_lines: 3
+    }));
     wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
     let textarea: HtmlTextAreaElement = find(&root, ".wsc-input").unwrap().unchecked_into();
     for n in 0..5 {
@@ -108,10 +107,9 @@ async fn the_log_keeps_at_most_max_lines() {
 
 #[wasm_bindgen_test]
 async fn an_invalid_url_is_shown_not_panicked_on() {
-    let root = render(WebSocketConsoleProps {
-        url: "ftp://127.0.0.1/".into(),
-        max_lines: 10,
-    });
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: "ftp://127.0.0.1/"
+    }));
     wait_for_dom(&root, "CLOSED", || state(&root) == "CLOSED").await;
     let error = find(&root, ".wsc-error")
         .and_then(|e| e.text_content())

@@ -39,7 +39,12 @@ impl PartialEq for ProbeProps {
 fn Probe(props: &ProbeProps) -> Html {
     let handle = use_reconnecting_websocket(&props.url, props.options.clone());
     *props.handle.borrow_mut() = Some(handle.clone());
-    html! { <p class="status">{ format!("{:?}", handle.status) }</p> }
+    html! {
+        <>
+            <p class="status">{ format!("{:?}", handle.status) }</p>
+            <p class="queued">{ handle.queued_len }</p>
+        </>
+    }
 }
 
 struct Mounted {
@@ -55,14 +60,18 @@ impl Mounted {
         self.handle.borrow().clone().expect("rendered")
     }
 
-    fn rendered_status(&self) -> String {
-        self.root.text_content().unwrap_or_default()
+    fn rendered(&self, selector: &str) -> String {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|element| element.text_content())
+            .unwrap_or_default()
     }
 
     /// Waits until the page shows `status`.
     async fn wait_for_status(&self, status: &ConnectionStatus) {
         let shown = format!("{status:?}");
-        wait_for_dom(&self.root, &shown, || self.rendered_status() == shown).await;
+        wait_for_dom(&self.root, &shown, || self.rendered(".status") == shown).await;
     }
 }
 
@@ -76,8 +85,8 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
         url: url.into(),
         options: UseReconnectingWebSocketOptions {
             reconnect,
-            on_message: None,
             on_event: Some(on_event),
+            ..Default::default()
         },
         handle: handle.clone(),
     };
@@ -106,12 +115,15 @@ async fn a_message_sent_before_open_arrives_once_open() {
         probe.handle().send(Message::from("sent early")),
         Ok(Sent::Queued)
     );
+    // The queued length is state: the page shows it, and shows it drain.
+    wait_for_dom(&probe.root, "one queued", || probe.rendered(".queued") == "1").await;
     until(&mut probe.events, "the echo", |event| {
         *event == ConnectionEvent::Message(Message::from("sent early"))
     })
     .await;
     probe.wait_for_status(&ConnectionStatus::Open).await;
-    assert_eq!(probe.handle().queued_len(), 0);
+    wait_for_dom(&probe.root, "none queued", || probe.rendered(".queued") == "0").await;
+    assert_eq!(probe.handle().queued_len, 0);
     probe.handle().close();
     probe.wait_for_status(&ConnectionStatus::Closed).await;
     probe.app.destroy();

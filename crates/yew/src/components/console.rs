@@ -1,90 +1,261 @@
-//! `WebSocketConsole`: the tutorial's sample page as a reusable component.
+//! `WebSocketConsole`: the tutorial's sample page as a reusable, customisable component.
 
-use std::{collections::VecDeque, rc::Rc};
+use std::rc::Rc;
 
-use wasm_ws::{CloseEvent, Message, ReadyState};
+use wasm_ws::{
+    CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
+};
 use web_sys::{HtmlTextAreaElement, ScrollBehavior, ScrollToOptions};
 use yew::prelude::*;
 
-use crate::{use_websocket, UseWebSocketOptions};
+use crate::{
+    hooks::use_reconnecting_websocket::no_reconnection, use_message_history,
+    use_reconnecting_websocket, HistoryFilter, HistoryOptions, UseReconnectingWebSocketOptions,
+    WebSocketUrl,
+};
 
-/// Properties of [`WebSocketConsole`].
+/// What a line of the console's log reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// A message sent from the console.
+    Sent,
+    /// A message received.
+    Received,
+    /// The connection's life: open, closed, reconnecting.
+    Info,
+    /// Something that went wrong.
+    Error,
+}
+
+impl LineKind {
+    /// The line's class besides `wsc-line`: `wsc-sent`, `wsc-received`, `wsc-info`, `wsc-error`.
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Sent => "wsc-sent",
+            Self::Received => "wsc-received",
+            Self::Info => "wsc-info",
+            Self::Error => "wsc-error",
+        }
+    }
+}
+
+/// One line of the console's log, as [`WebSocketConsoleProps::render_line`] receives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleLine {
+    /// What it reports.
+    pub kind: LineKind,
+    /// The text shown by default: a received or sent message's text (binary ones described),
+    /// or a sentence about the connection.
+    pub text: String,
+    /// The message itself, for sent and received lines.
+    pub message: Option<Message>,
+}
+
+/// The console's texts, to change their language or tone. Default: English.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleLabels {
+    /// The send button. Default: "Send".
+    pub send: AttrValue,
+    /// The button that closes the connection. Default: "Close connection".
+    pub close: AttrValue,
+    /// The button that opens it again once closed. Default: "Open connection".
+    pub open: AttrValue,
+    /// The button that reconnects now (reconnecting mode). Default: "Reconnect".
+    pub reconnect: AttrValue,
+    /// The textarea's placeholder. Default: "Message (Ctrl+Enter sends)".
+    pub placeholder: AttrValue,
+}
+
+impl Default for ConsoleLabels {
+    fn default() -> Self {
+        Self {
+            send: "Send".into(),
+            close: "Close connection".into(),
+            open: "Open connection".into(),
+            reconnect: "Reconnect".into(),
+            placeholder: "Message (Ctrl+Enter sends)".into(),
+        }
+    }
+}
+
+/// Element ids for the console's parts, for pages whose scripts look them up. Default: none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConsoleIds {
+    /// The log of received messages.
+    pub log: Option<AttrValue>,
+    /// The textarea.
+    pub input: Option<AttrValue>,
+    /// The send button.
+    pub send: Option<AttrValue>,
+    /// The close button.
+    pub close: Option<AttrValue>,
+}
+
+impl ConsoleIds {
+    /// The ids of the tutorial's sample page (`receive-box`, `msg-need-send`, `send-btn`,
+    /// `exit`), so that its scripts still find the elements.
+    pub fn tutorial() -> Self {
+        Self {
+            log: Some("receive-box".into()),
+            input: Some("msg-need-send".into()),
+            send: Some("send-btn".into()),
+            close: Some("exit".into()),
+        }
+    }
+}
+
+/// Properties of [`WebSocketConsole`]; every optional one has a documented default.
 #[derive(Properties, PartialEq, Clone)]
 pub struct WebSocketConsoleProps {
     /// The socket's URL; relative URLs resolve against the page (`/websocket/test` becomes
-    /// `ws://host/websocket/test` on http and `wss://...` on https).
-    pub url: AttrValue,
-    /// How many log lines the box keeps; older ones scroll out. Default: 1000.
+    /// `ws://host/websocket/test` on http and `wss://...` on https). Or a function called at
+    /// each attempt ([`WebSocketUrl::from_fn`]).
+    pub url: WebSocketUrl,
+    /// How many lines the log keeps; older ones scroll out. Default: 1000.
     #[prop_or(1000)]
     pub max_lines: usize,
+    /// Subprotocols to offer. Default: none.
+    #[prop_or_default]
+    pub protocols: Vec<String>,
+    /// `Some` turns on the reconnecting mode: the connection comes back by itself as these
+    /// options say, messages sent while it is away are queued (the count is shown), and a
+    /// Reconnect button connects at once. `None`: a close is final until "Open connection".
+    /// Default: `None`.
+    #[prop_or_default]
+    pub reconnect: Option<ReconnectOptions>,
+    /// Called with every received message, as well as showing it. Default: none.
+    #[prop_or_default]
+    pub on_message: Option<Callback<Message>>,
+    /// Renders a log line in place of the default `<p class="wsc-line ...">`. Default: none.
+    #[prop_or_default]
+    pub render_line: Option<Callback<ConsoleLine, Html>>,
+    /// Extra classes on the outer element (which always has `wsc`). Default: none.
+    #[prop_or_default]
+    pub class: Classes,
+    /// The buttons' and the textarea's texts. Default: [`ConsoleLabels::default`].
+    #[prop_or_default]
+    pub labels: ConsoleLabels,
+    /// Element ids. Default: none ([`ConsoleIds::tutorial`] gives the tutorial's).
+    #[prop_or_default]
+    pub ids: ConsoleIds,
 }
 
-/// The tutorial's sample page: received messages in a box that scrolls smoothly to the newest, a
-/// textarea, a send button (Ctrl+Enter also sends), a "close connection" button and the
-/// current `readyState` by name.
+/// The tutorial's sample page as a component: the messages received, in a box that follows the
+/// newest one (smoothly, and only while the reader is at the bottom: scrolling up to read stops
+/// it, scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
+/// "close connection" button, and the connection's state. Once closed, "open connection"
+/// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
+/// itself, shows how many messages wait, and has a Reconnect button.
 ///
-/// Class names, for styling: `wsc`, `wsc-header`, `wsc-state` (plus `wsc-state-open` and the
-/// like), `wsc-log`, `wsc-line` (plus `wsc-received`, `wsc-info` or `wsc-error`), `wsc-input`,
-/// `wsc-send`, `wsc-close`.
+/// However fast messages arrive, none is lost and the log renders at most once per animation
+/// frame.
+///
+/// Class names, for styling: `wsc`, `wsc-header`, `wsc-url`, `wsc-state` (plus
+/// `wsc-state-open`, `wsc-state-connecting`, `wsc-state-reconnecting`, `wsc-state-closed` and
+/// the like), `wsc-queued`, `wsc-log`, `wsc-line` (plus [`LineKind::class`]), `wsc-input`,
+/// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`.
 ///
 /// ```no_run
-/// use wasm_ws_yew::WebSocketConsole;
+/// use wasm_ws_yew::{ConsoleIds, WebSocketConsole};
+/// use wasm_ws::ReconnectOptions;
 /// use yew::prelude::*;
 ///
 /// #[function_component]
 /// fn App() -> Html {
-///     html! { <WebSocketConsole url="/websocket/test" max_lines={200} /> }
+///     html! {
+///         <>
+///             <WebSocketConsole url="/websocket/test" max_lines={200} />
+///             <WebSocketConsole url="/websocket/test" reconnect={ReconnectOptions::default()}
+///                 ids={ConsoleIds::default()} class="dark" />
+///         </>
+///     }
 /// }
 /// ```
 #[function_component]
 pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
-    let log = use_mut_ref(Log::default);
-    let rerender = use_force_update();
+    let lines = use_message_history(HistoryOptions {
+        capacity: props.max_lines,
+        filter: no_messages(),
+    });
     let log_box = use_node_ref();
     let input = use_node_ref();
-    let append = {
-        let (log, rerender, max_lines) = (log.clone(), rerender.clone(), props.max_lines);
-        Rc::new(move |kind: LineKind, text: String| {
-            log.borrow_mut().push(kind, text, max_lines);
-            rerender.force_update();
+    let follow = use_mut_ref(|| Follow {
+        following: true,
+        last_top: 0.0,
+    });
+    let reconnecting = props.reconnect.is_some();
+
+    let on_event = {
+        let (lines, on_message) = (lines.clone(), props.on_message.clone());
+        Callback::from(move |event: ConnectionEvent| {
+            if let ConnectionEvent::Message(message) = &event {
+                if let Some(on_message) = &on_message {
+                    on_message.emit(message.clone());
+                }
+            }
+            if let Some(line) = describe_event(event, reconnecting) {
+                lines.push(line);
+            }
         })
     };
+    let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
+    let connection = use_reconnecting_websocket(
+        props.url.clone(),
+        UseReconnectingWebSocketOptions {
+            reconnect: ReconnectOptions {
+                protocols: props.protocols.clone(),
+                ..reconnect
+            },
+            on_event: Some(on_event),
+            ..Default::default()
+        },
+    );
 
-    let options = UseWebSocketOptions {
-        on_open: Some(logger(&append, LineKind::Info, |()| {
-            "connection open".into()
-        })),
-        on_message: Some(logger(&append, LineKind::Received, describe_message)),
-        on_close: Some(logger(&append, LineKind::Info, describe_close)),
-        on_error: Some(logger(&append, LineKind::Error, |()| {
-            "connection failed".into()
-        })),
-        ..UseWebSocketOptions::default()
-    };
-    let socket = use_websocket(&props.url, options);
-
-    // After every new line, scroll the box smoothly to the newest one.
+    // After a render that added lines, follow the newest one if the reader is at the bottom.
     {
-        let log_box = log_box.clone();
-        use_effect_with(log.borrow().next_id, move |_| {
+        let (log_box, follow) = (log_box.clone(), follow.clone());
+        use_effect_with(lines.total(), move |_| {
             if let Some(element) = log_box.cast::<web_sys::Element>() {
-                let options = ScrollToOptions::new();
-                options.set_top(f64::from(element.scroll_height()));
-                options.set_behavior(ScrollBehavior::Smooth);
-                element.scroll_to_with_scroll_to_options(&options);
+                if follow.borrow().following {
+                    let options = ScrollToOptions::new();
+                    options.set_top(f64::from(element.scroll_height()));
+                    options.set_behavior(ScrollBehavior::Smooth);
+                    element.scroll_to_with_scroll_to_options(&options);
+                }
             }
         });
     }
+    let on_scroll = {
+        let (log_box, follow) = (log_box.clone(), follow.clone());
+        Callback::from(move |_: Event| {
+            if let Some(element) = log_box.cast::<web_sys::Element>() {
+                follow.borrow_mut().scrolled(&element);
+            }
+        })
+    };
 
     let send = {
-        let (socket, input) = (socket.clone(), input.clone());
+        let (connection, input, lines) = (connection.clone(), input.clone(), lines.clone());
         Callback::from(move |()| {
             let Some(textarea) = input.cast::<HtmlTextAreaElement>() else {
                 return;
             };
-            match socket.send(&Message::Text(textarea.value())) {
-                Ok(()) => textarea.set_value(""),
-                Err(error) => append(LineKind::Error, format!("not sent: {error}")),
+            let message = Message::Text(textarea.value());
+            match connection.send(message.clone()) {
+                Ok(sent) => {
+                    textarea.set_value("");
+                    let text = message.as_text().unwrap_or_default();
+                    let text = match sent {
+                        Sent::Now => text.to_owned(),
+                        Sent::Queued => format!("{text} (queued)"),
+                    };
+                    lines.push(ConsoleLine {
+                        kind: LineKind::Sent,
+                        text,
+                        message: Some(message),
+                    });
+                }
+                Err(error) => lines.push(info(LineKind::Error, format!("not sent: {error}"))),
             }
         })
     };
@@ -95,34 +266,152 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
             send.emit(());
         }
     });
-    let on_close_click = {
-        let socket = socket.clone();
-        Callback::from(move |_: MouseEvent| socket.close())
+    let action = |act: fn(&crate::UseReconnectingWebSocketHandle)| {
+        let connection = connection.clone();
+        Callback::from(move |_: MouseEvent| act(&connection))
     };
 
-    let state = socket.ready_state;
-    let error = socket
-        .open_error
-        .as_ref()
-        .map(|error| html! { <p class="wsc-line wsc-error">{ error.to_string() }</p> });
+    let status = &connection.status;
+    let (state_name, state_class) = state_label(status, reconnecting);
+    let live = matches!(
+        status,
+        ConnectionStatus::Connecting { .. } | ConnectionStatus::Open
+    );
+    let stopped = matches!(
+        status,
+        ConnectionStatus::Closed | ConnectionStatus::GaveUp { .. } | ConnectionStatus::Failed(_)
+    );
+    let can_send = if reconnecting {
+        !stopped && !matches!(status, ConnectionStatus::Closing)
+    } else {
+        *status == ConnectionStatus::Open
+    };
+    let error = match status {
+        ConnectionStatus::Failed(error) => {
+            Some(html! { <p class="wsc-line wsc-error">{ error.to_string() }</p> })
+        }
+        _ => None,
+    };
+    let render_line = props.render_line.clone();
+    let url = match &props.url {
+        WebSocketUrl::Fixed(url) => url.to_string(),
+        WebSocketUrl::Produced(_) => "(a URL made at each attempt)".to_owned(),
+    };
+    let ids = &props.ids;
+    let labels = &props.labels;
     html! {
-        <section class="wsc">
+        <section class={classes!("wsc", props.class.clone())}>
             <header class="wsc-header">
-                <code class="wsc-url">{ &props.url }</code>
-                <span class={classes!("wsc-state", format!("wsc-state-{}", state.name().to_lowercase()))}>{ state.name() }</span>
+                <code class="wsc-url">{ url }</code>
+                if reconnecting && connection.queued_len > 0 {
+                    <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
+                }
+                <span class={classes!("wsc-state", state_class)}>{ state_name }</span>
             </header>
-            <div class="wsc-log" ref={log_box} role="log" aria-live="polite">
+            <div class="wsc-log" id={ids.log.clone()} ref={log_box} role="log" aria-live="polite"
+                style="overflow-anchor: none" onscroll={on_scroll}>
                 { error }
-                { for log.borrow().lines.iter().map(|(id, line)| html! {
-                    <p key={*id} class={classes!("wsc-line", line.kind.class())}>{ &line.text }</p>
+                { for lines.entries().iter().map(|entry| {
+                    let line = &entry.value;
+                    match &render_line {
+                        Some(render) => html! {
+                            <div key={entry.id} class="wsc-entry">{ render.emit(line.clone()) }</div>
+                        },
+                        None => html! {
+                            <p key={entry.id} class={classes!("wsc-line", line.kind.class())}>{ &line.text }</p>
+                        },
+                    }
                 }) }
             </div>
-            <textarea class="wsc-input" ref={input} rows="3" placeholder="Message (Ctrl+Enter sends)" onkeydown={on_keydown} />
+            <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
+                placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
             <div class="wsc-actions">
-                <button class="wsc-send" onclick={on_send_click} disabled={state != ReadyState::Open}>{ "Send" }</button>
-                <button class="wsc-close" onclick={on_close_click} disabled={!matches!(state, ReadyState::Connecting | ReadyState::Open)}>{ "Close connection" }</button>
+                if reconnecting {
+                    <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
+                }
+                <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
+                if stopped {
+                    <button class="wsc-open" onclick={action(|c| c.open())}>{ labels.open.clone() }</button>
+                } else {
+                    <button class="wsc-close" id={ids.close.clone()} onclick={action(|c| c.close())}
+                        disabled={!live && !reconnecting}>{ labels.close.clone() }</button>
+                }
             </div>
         </section>
+    }
+}
+
+/// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
+/// console's own smooth scrolling only ever moves down (and `overflow-anchor: none` keeps the
+/// browser from moving the view when old lines leave the top).
+struct Follow {
+    following: bool,
+    last_top: f64,
+}
+
+impl Follow {
+    fn scrolled(&mut self, element: &web_sys::Element) {
+        let top = f64::from(element.scroll_top());
+        let bottom = f64::from(element.scroll_height() - element.client_height());
+        if top + 1.0 < self.last_top {
+            self.following = false;
+        }
+        if top >= bottom - 2.0 {
+            self.following = true;
+        }
+        self.last_top = top;
+    }
+}
+
+/// The state badge: the `readyState` name in the plain mode, as the sample page shows it, and
+/// the connection's status in the reconnecting mode.
+fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'static str) {
+    match status {
+        ConnectionStatus::Open => ("OPEN".into(), "wsc-state-open"),
+        ConnectionStatus::Connecting { attempt: 0 } => ("CONNECTING".into(), "wsc-state-connecting"),
+        ConnectionStatus::Connecting { attempt } => {
+            (format!("CONNECTING (attempt {attempt})"), "wsc-state-connecting")
+        }
+        ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state-closing"),
+        ConnectionStatus::Reconnecting { attempt, delay } if reconnecting => (
+            format!("RECONNECTING (attempt {attempt} in {:.1} s)", delay.as_secs_f64()),
+            "wsc-state-reconnecting",
+        ),
+        ConnectionStatus::GaveUp { .. } if reconnecting => ("GAVE UP".into(), "wsc-state-closed"),
+        ConnectionStatus::Offline if reconnecting => ("OFFLINE".into(), "wsc-state-reconnecting"),
+        _ => ("CLOSED".into(), "wsc-state-closed"),
+    }
+}
+
+/// The log line an event makes, if any.
+fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleLine> {
+    Some(match event {
+        ConnectionEvent::Message(message) => ConsoleLine {
+            kind: LineKind::Received,
+            text: describe_message(&message),
+            message: Some(message),
+        },
+        ConnectionEvent::Open => info(LineKind::Info, "connection open".into()),
+        ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
+        ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
+            LineKind::Info,
+            format!("reconnecting in {:.1} s (attempt {attempt})", delay.as_secs_f64()),
+        ),
+        ConnectionEvent::GaveUp { attempts } => info(
+            LineKind::Error,
+            format!("gave up after {attempts} attempts"),
+        ),
+        ConnectionEvent::Offline => info(LineKind::Info, "the browser is offline".into()),
+        ConnectionEvent::Failed(error) => info(LineKind::Error, error.to_string()),
+        ConnectionEvent::Connecting { .. } | ConnectionEvent::Reconnecting { .. } => return None,
+    })
+}
+
+fn info(kind: LineKind, text: String) -> ConsoleLine {
+    ConsoleLine {
+        kind,
+        text,
+        message: None,
     }
 }
 
@@ -142,53 +431,12 @@ fn describe_close(event: &CloseEvent) -> String {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum LineKind {
-    Received,
-    Info,
-    Error,
-}
-
-impl LineKind {
-    fn class(self) -> &'static str {
-        match self {
-            Self::Received => "wsc-received",
-            Self::Info => "wsc-info",
-            Self::Error => "wsc-error",
-        }
+/// The console's history keeps lines the console pushes itself, no message as such; one shared
+/// filter, so that the options compare equal from one render to the next.
+fn no_messages() -> HistoryFilter<ConsoleLine> {
+    thread_local! {
+        static NONE: HistoryFilter<ConsoleLine> = Rc::new(|_| None);
     }
+    NONE.with(Rc::clone)
 }
 
-/// The lines on screen, each with a stable id for keyed rendering.
-#[derive(Default)]
-struct Log {
-    lines: VecDeque<(u64, LoggedLine)>,
-    next_id: u64,
-}
-
-struct LoggedLine {
-    kind: LineKind,
-    text: String,
-}
-
-impl Log {
-    /// Appends a line, dropping the oldest ones beyond `max_lines`.
-    fn push(&mut self, kind: LineKind, text: String, max_lines: usize) {
-        self.lines
-            .push_back((self.next_id, LoggedLine { kind, text }));
-        self.next_id += 1;
-        while self.lines.len() > max_lines {
-            self.lines.pop_front();
-        }
-    }
-}
-
-/// A callback that appends one line, of `kind`, describing each value it receives.
-fn logger<T: 'static>(
-    append: &Rc<impl Fn(LineKind, String) + 'static>,
-    kind: LineKind,
-    describe: fn(&T) -> String,
-) -> Callback<T> {
-    let append = Rc::clone(append);
-    Callback::from(move |value: T| append(kind, describe(&value)))
-}

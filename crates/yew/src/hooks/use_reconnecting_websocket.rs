@@ -3,33 +3,68 @@
 use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws::{
-    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket, SendError,
-    Sent,
+    reconnecting::{Heartbeat, MessageFilter, ReconnectPredicate},
+    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket,
+    SendError, Sent, WebSocket,
 };
 use yew::prelude::*;
 
-/// Options for [`use_reconnecting_websocket`]. Defaults: [`ReconnectOptions::default`] and no
-/// callbacks.
+use crate::url::{self, LatestUrl, WebSocketUrl};
+
+/// Options for [`use_reconnecting_websocket`].
 ///
-/// `reconnect` is read when the connection is made (on mount and when the URL changes); the
-/// callbacks may change between renders, and the newest ones are always called.
-#[derive(Clone, Default)]
+/// Which changes make a new connection: a different fixed URL, and any setting of `reconnect`
+/// other than its closures (protocols, binary type, backoff, queue, heartbeat timings...).
+/// The closures (`should_reconnect`, the heartbeat's `is_reply`), the callbacks and a URL
+/// function are always called in their newest version and never reconnect by themselves.
+/// `enabled` going to `false` closes the connection; to `true`, connects.
+#[derive(Clone, PartialEq)]
 pub struct UseReconnectingWebSocketOptions {
-    /// Backoff, attempts, queue, heartbeat and the rest (see [`ReconnectOptions`]).
+    /// Backoff, attempts, queue, heartbeat, protocols, binary type, waking (see
+    /// [`ReconnectOptions`]). Default: [`ReconnectOptions::default`].
     pub reconnect: ReconnectOptions,
+    /// Whether to hold a connection. With `false`, none is made until `enabled` becomes `true`
+    /// or [`UseReconnectingWebSocketHandle::open`] is called. Default: `true`.
+    pub enabled: bool,
     /// Called with every message, in order (heartbeat replies filtered as configured).
+    /// Default: none.
     pub on_message: Option<Callback<Message>>,
-    /// Called with every lifecycle event, messages included.
+    /// Called with every lifecycle event, messages included. Default: none.
     pub on_event: Option<Callback<ConnectionEvent>>,
 }
 
-/// What [`use_reconnecting_websocket`] returns.
+impl Default for UseReconnectingWebSocketOptions {
+    fn default() -> Self {
+        Self {
+            reconnect: ReconnectOptions::default(),
+            enabled: true,
+            on_message: None,
+            on_event: None,
+        }
+    }
+}
+
+/// What [`use_reconnecting_websocket`] returns. Handles compare equal when they show the same
+/// connection in the same state, so they can be passed as props.
 #[derive(Clone)]
 pub struct UseReconnectingWebSocketHandle {
     /// Where the connection stands ([`ReconnectingWebSocket::status`]), kept up to date across
-    /// renders.
+    /// renders. [`ConnectionStatus::Closed`] while no connection is held (`enabled: false`).
     pub status: ConnectionStatus,
+    /// How many messages wait in the outbound queue, kept up to date across renders (it
+    /// changes on send, on open when the queue is flushed, and on drain).
+    pub queued_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
+    set_queued_len: UseStateSetter<usize>,
+    wanted: UseStateSetter<Wanted>,
+}
+
+impl PartialEq for UseReconnectingWebSocketHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.queued_len == other.queued_len
+            && Rc::ptr_eq(&self.connection, &other.connection)
+    }
 }
 
 impl UseReconnectingWebSocketHandle {
@@ -37,35 +72,86 @@ impl UseReconnectingWebSocketHandle {
         self.connection.borrow().as_ref().map(action)
     }
 
-    /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]).
+    /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]);
+    /// refused with [`SendError::Closed`] while no connection is held.
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
-        let connection = self.connection.borrow();
-        match connection.as_ref() {
-            Some(connection) => connection.send(message),
+        let sent = match self.connection.borrow().as_ref() {
+            Some(connection) => {
+                let sent = connection.send(message);
+                self.set_queued_len.set(connection.queued_len());
+                sent
+            }
             None => Err(SendError::Closed(message)),
-        }
+        };
+        sent
     }
 
-    /// How many messages wait to go out.
-    pub fn queued_len(&self) -> usize {
-        self.with_connection(ReconnectingWebSocket::queued_len)
-            .unwrap_or(0)
+    /// Takes every queued message out of the queue, oldest first.
+    pub fn drain_queue(&self) -> Vec<Message> {
+        let drained = self
+            .with_connection(ReconnectingWebSocket::drain_queue)
+            .unwrap_or_default();
+        self.set_queued_len.set(0);
+        drained
     }
 
-    /// Closes and stops reconnecting.
+    /// Closes and stops reconnecting ([`ReconnectingWebSocket::close`]); [`open`](Self::open)
+    /// or [`reconnect`](Self::reconnect) connect again.
     pub fn close(&self) {
         self.with_connection(ReconnectingWebSocket::close);
     }
 
-    /// Connects again now, with the attempt counter reset.
+    /// Connects again now, with the attempt counter reset; also after [`close`](Self::close),
+    /// after giving up, and while `enabled` is `false`.
     pub fn reconnect(&self) {
-        self.with_connection(ReconnectingWebSocket::reconnect);
+        if self.with_connection(ReconnectingWebSocket::reconnect).is_none() {
+            self.wanted.set(Wanted::ByHand);
+        }
+    }
+
+    /// Connects if not connected or connecting: after [`close`](Self::close), after giving up,
+    /// or while `enabled` is `false`. Does nothing to a live connection.
+    pub fn open(&self) {
+        let stopped = self.with_connection(|connection| {
+            matches!(
+                connection.status(),
+                ConnectionStatus::Closed | ConnectionStatus::GaveUp { .. } | ConnectionStatus::Failed(_)
+            )
+        });
+        match stopped {
+            Some(true) => self.reconnect(),
+            Some(false) => {}
+            None => self.wanted.set(Wanted::ByHand),
+        }
+    }
+
+    /// The connection itself, while one is held: for what this handle does not offer.
+    pub fn connection(&self) -> Option<ReconnectingWebSocket> {
+        self.connection.borrow().clone()
+    }
+
+    /// The current socket, if an attempt is under way, open or closing.
+    pub fn socket(&self) -> Option<WebSocket> {
+        self.with_connection(ReconnectingWebSocket::socket).flatten()
     }
 }
 
-/// Keeps a connection to `url` (relative URLs resolve against the page) that reconnects by
-/// itself and queues what is sent while it is away; closed when the component unmounts or
-/// `url` changes.
+/// Whether a connection is wanted: as `enabled` says, or because the user asked for one.
+#[derive(Clone, Copy, PartialEq)]
+enum Wanted {
+    AsEnabled(bool),
+    ByHand,
+}
+
+impl Wanted {
+    fn wanted(self) -> bool {
+        matches!(self, Self::ByHand | Self::AsEnabled(true))
+    }
+}
+
+/// Keeps a connection to `url` (relative URLs resolve against the page; or a function called
+/// at each attempt, see [`WebSocketUrl`]) that reconnects by itself and queues what is sent
+/// while it is away; closed when the component unmounts.
 ///
 /// ```no_run
 /// use wasm_ws_yew::{use_reconnecting_websocket, ConnectionStatus, Message, UseReconnectingWebSocketOptions};
@@ -86,61 +172,169 @@ impl UseReconnectingWebSocketHandle {
 ///         "/websocket/test",
 ///         UseReconnectingWebSocketOptions { on_message: Some(on_message), ..Default::default() },
 ///     );
-///     let status = match feed.status {
+///     let status = match &feed.status {
 ///         ConnectionStatus::Open => "live".to_string(),
 ///         ConnectionStatus::Reconnecting { attempt, .. } => format!("reconnecting (attempt {attempt})"),
 ///         other => format!("{other:?}"),
 ///     };
-///     html! { <p>{ status } { " " } { &*last }</p> }
+///     html! { <p>{ status } { " " } { &*last } { format!(" ({} queued)", feed.queued_len) }</p> }
 /// }
 /// ```
 #[hook]
 pub fn use_reconnecting_websocket(
-    url: &str,
+    url: impl Into<WebSocketUrl>,
     options: UseReconnectingWebSocketOptions,
 ) -> UseReconnectingWebSocketHandle {
-    let status = use_state_eq(|| ConnectionStatus::Connecting { attempt: 0 });
+    let url = url.into();
+    let initial = options.enabled;
+    let status = use_state_eq(move || {
+        if initial {
+            ConnectionStatus::Connecting { attempt: 0 }
+        } else {
+            ConnectionStatus::Closed
+        }
+    });
+    let queued_len = use_state_eq(|| 0usize);
+    let wanted = use_state_eq(|| Wanted::AsEnabled(initial));
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    // Read at event time, so the newest callbacks are called.
+    // Read at each attempt and event, so the newest URL function, closures and callbacks are
+    // the ones called.
+    let latest_url: LatestUrl = use_mut_ref(|| url.clone());
+    *latest_url.borrow_mut() = url.clone();
     let latest = use_mut_ref(UseReconnectingWebSocketOptions::default);
+    let settings = settings_of(&options.reconnect);
     *latest.borrow_mut() = options;
 
     {
-        let (status, connection) = (status.setter(), connection.clone());
-        use_effect_with(url.to_owned(), move |url| {
-            let reconnect = latest.borrow().reconnect.clone();
-            match ReconnectingWebSocket::open(url, reconnect) {
-                Ok(opened) => {
-                    let weak = opened.downgrade();
-                    opened.on_event(move |event| {
-                        // The connection's own status, mirrored after every event.
-                        if let Some(connection) = weak.upgrade() {
-                            status.set(connection.status());
+        let wanted = wanted.setter();
+        use_effect_with(initial, move |enabled| wanted.set(Wanted::AsEnabled(*enabled)));
+    }
+    {
+        let (status, queued_len, connection) =
+            (status.setter(), queued_len.setter(), connection.clone());
+        use_effect_with(
+            (url.key(), settings, *wanted),
+            move |(_, settings, wanted)| {
+                if wanted.wanted() {
+                    let options = calling_latest(settings, &latest);
+                    match url::connect(&latest_url, options) {
+                        Ok(opened) => {
+                            watch(&opened, latest, status, queued_len);
+                            *connection.borrow_mut() = Some(opened);
                         }
-                        let (on_message, on_event) = {
-                            let latest = latest.borrow();
-                            (latest.on_message.clone(), latest.on_event.clone())
-                        };
-                        if let (Some(on_message), ConnectionEvent::Message(message)) =
-                            (&on_message, &event)
-                        {
-                            on_message.emit(message.clone());
-                        }
-                        if let Some(on_event) = on_event {
-                            on_event.emit(event);
-                        }
-                    });
-                    *connection.borrow_mut() = Some(opened);
+                        Err(error) => status.set(ConnectionStatus::Failed(error)),
+                    }
+                } else {
+                    status.set(ConnectionStatus::Closed);
                 }
-                Err(error) => status.set(ConnectionStatus::Failed(error)),
-            }
-            // Dropping the last handle closes the socket and cancels every timer.
-            move || drop(connection.borrow_mut().take())
-        });
+                // Closed now, even if someone still holds a clone of the connection; the
+                // unmounted component hears nothing more.
+                move || {
+                    if let Some(connection) = connection.borrow_mut().take() {
+                        connection.on_event(|_| {});
+                        connection.close();
+                    }
+                }
+            },
+        );
     }
 
     UseReconnectingWebSocketHandle {
         status: (*status).clone(),
+        queued_len: *queued_len,
         connection,
+        set_queued_len: queued_len.setter(),
+        wanted: wanted.setter(),
+    }
+}
+
+/// Mirrors the connection's status and queue length into state after every event, and passes
+/// the events on to the newest callbacks.
+fn watch(
+    connection: &ReconnectingWebSocket,
+    latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
+    status: UseStateSetter<ConnectionStatus>,
+    queued_len: UseStateSetter<usize>,
+) {
+    let weak = connection.downgrade();
+    connection.on_event(move |event| {
+        if let Some(connection) = weak.upgrade() {
+            // Unchanged values do not re-render (use_state_eq): a message alone renders nothing.
+            status.set(connection.status());
+            queued_len.set(connection.queued_len());
+        }
+        let (on_message, on_event) = {
+            let latest = latest.borrow();
+            (latest.on_message.clone(), latest.on_event.clone())
+        };
+        if let (Some(on_message), ConnectionEvent::Message(message)) = (&on_message, &event) {
+            on_message.emit(message.clone());
+        }
+        if let Some(on_event) = on_event {
+            on_event.emit(event);
+        }
+    });
+}
+
+/// Options under which a close is final: the predicate always declines. One shared predicate,
+/// so that options built this way compare equal from one render to the next.
+pub(crate) fn no_reconnection() -> ReconnectOptions {
+    thread_local! {
+        static NEVER: ReconnectPredicate = Rc::new(|_| false);
+    }
+    ReconnectOptions {
+        should_reconnect: NEVER.with(Rc::clone),
+        ..ReconnectOptions::default()
+    }
+}
+
+/// The settings that make a new connection when they change: the options with their closures
+/// set aside (each replaced by one shared placeholder).
+pub(crate) fn settings_of(options: &ReconnectOptions) -> ReconnectOptions {
+    thread_local! {
+        static PREDICATE: ReconnectPredicate = Rc::new(|_| true);
+        static FILTER: MessageFilter = Rc::new(|_| false);
+    }
+    ReconnectOptions {
+        should_reconnect: PREDICATE.with(Rc::clone),
+        heartbeat: options.heartbeat.as_ref().map(|heartbeat| Heartbeat {
+            is_reply: heartbeat
+                .is_reply
+                .as_ref()
+                .map(|_| FILTER.with(Rc::clone)),
+            ..heartbeat.clone()
+        }),
+        ..options.clone()
+    }
+}
+
+/// `settings` with closures that call the newest ones in `latest`.
+fn calling_latest(
+    settings: &ReconnectOptions,
+    latest: &Rc<RefCell<UseReconnectingWebSocketOptions>>,
+) -> ReconnectOptions {
+    let predicate_source = Rc::clone(latest);
+    let filter_source = Rc::clone(latest);
+    ReconnectOptions {
+        should_reconnect: Rc::new(move |event| {
+            let predicate = predicate_source.borrow().reconnect.should_reconnect.clone();
+            predicate(event)
+        }),
+        heartbeat: settings.heartbeat.as_ref().map(|heartbeat| Heartbeat {
+            is_reply: heartbeat.is_reply.as_ref().map(|_| -> MessageFilter {
+                let source = Rc::clone(&filter_source);
+                Rc::new(move |message| {
+                    let filter = source
+                        .borrow()
+                        .reconnect
+                        .heartbeat
+                        .as_ref()
+                        .and_then(|heartbeat| heartbeat.is_reply.clone());
+                    filter.is_some_and(|is_reply| is_reply(message))
+                })
+            }),
+            ..heartbeat.clone()
+        }),
+        ..settings.clone()
     }
 }

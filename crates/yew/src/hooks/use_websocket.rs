@@ -5,31 +5,42 @@ use std::{cell::RefCell, rc::Rc};
 use wasm_ws::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
 use yew::prelude::*;
 
-/// Options for [`use_websocket`]: the callbacks default to `None` (no callback), and
-/// `binary_type` to [`BinaryType::ArrayBuffer`] (binary messages arrive as bytes).
+use crate::url::{self, LatestUrl, WebSocketUrl};
+
+/// Options for [`use_websocket`]; every field has a documented default.
 ///
 /// The hook keeps no messages itself: a component re-renders for a message only if its
 /// `on_message` changes state, and no message is skipped because only "the latest" is kept.
-/// The callbacks may change between renders; the newest ones are always called, and changing
-/// them never reopens the socket.
+///
+/// Which changes make a new socket: a different fixed URL, and different `protocols`.
+/// `binary_type` applies to the live socket at once. The callbacks and a URL function are
+/// always called in their newest version and never reconnect by themselves. `enabled` going to
+/// `false` closes the socket; to `true`, opens one.
 #[derive(Clone, PartialEq)]
 pub struct UseWebSocketOptions {
-    /// How binary messages arrive: as bytes (`ArrayBuffer`, the default here) or as `Blob`s.
-    /// Read when the socket opens.
+    /// Whether to hold a socket. With `false`, none is opened until `enabled` becomes `true` or
+    /// [`UseWebSocketHandle::open`] is called. Default: `true`.
+    pub enabled: bool,
+    /// Subprotocols to offer, in order of preference. Default: none.
+    pub protocols: Vec<String>,
+    /// How binary messages arrive: as bytes (`ArrayBuffer`) or as `Blob`s. Default:
+    /// [`BinaryType::ArrayBuffer`].
     pub binary_type: BinaryType,
-    /// Called when the connection opens.
+    /// Called when the connection opens. Default: none.
     pub on_open: Option<Callback<()>>,
-    /// Called with every message, in the order received.
+    /// Called with every message, in the order received. Default: none.
     pub on_message: Option<Callback<Message>>,
-    /// Called when the connection closes or fails to open.
+    /// Called when the connection closes or fails to open. Default: none.
     pub on_close: Option<Callback<CloseEvent>>,
-    /// Called when the connection fails (a close event with code 1006 follows).
+    /// Called when the connection fails (a close event with code 1006 follows). Default: none.
     pub on_error: Option<Callback<()>>,
 }
 
 impl Default for UseWebSocketOptions {
     fn default() -> Self {
         Self {
+            enabled: true,
+            protocols: Vec::new(),
             binary_type: BinaryType::ArrayBuffer,
             on_open: None,
             on_message: None,
@@ -39,7 +50,8 @@ impl Default for UseWebSocketOptions {
     }
 }
 
-/// What [`use_websocket`] returns: the connection's state and the means to send and close.
+/// What [`use_websocket`] returns: the connection's state and the means to send, close and
+/// open again. Handles compare equal when they show the same socket in the same state.
 #[derive(Clone)]
 pub struct UseWebSocketHandle {
     /// `readyState`, kept up to date across renders.
@@ -48,16 +60,26 @@ pub struct UseWebSocketHandle {
     pub open_error: Option<Error>,
     socket: Rc<RefCell<Option<WebSocket>>>,
     set_ready_state: UseStateSetter<ReadyState>,
+    request: UseReducerDispatcher<Request>,
+}
+
+impl PartialEq for UseWebSocketHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.ready_state == other.ready_state
+            && self.open_error == other.open_error
+            && Rc::ptr_eq(&self.socket, &other.socket)
+    }
 }
 
 impl UseWebSocketHandle {
-    /// Sends a message; errors as [`WebSocket::send`], and [`Error::Closed`] when the socket
-    /// could not be created at all.
+    /// Sends a message; errors as [`WebSocket::send`], and [`Error::Closed`] while there is
+    /// no socket.
     pub fn send(&self, message: &Message) -> Result<(), Error> {
         self.with_socket(|socket| socket.send(message))
     }
 
-    /// Starts the closing handshake with no code ([`WebSocket::close`]).
+    /// Starts the closing handshake with no code ([`WebSocket::close`]). The socket stays
+    /// closed until [`open`](Self::open).
     pub fn close(&self) {
         let _ = self.with_socket(|socket| {
             socket.close();
@@ -68,6 +90,31 @@ impl UseWebSocketHandle {
     /// Starts the closing handshake with a code and a reason ([`WebSocket::close_with`]).
     pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
         self.with_socket(|socket| socket.close_with(code, reason))
+    }
+
+    /// Opens a socket if there is none, or if the last one is closing or closed (after
+    /// [`close`](Self::close), say, or while `enabled` is `false`).
+    pub fn open(&self) {
+        let live = self.socket.borrow().as_ref().is_some_and(|socket| {
+            matches!(
+                socket.ready_state(),
+                ReadyState::Connecting | ReadyState::Open
+            )
+        });
+        if !live {
+            self.request.dispatch(Action::Open);
+        }
+    }
+
+    /// Closes the current socket, if any, and opens a new one.
+    pub fn reconnect(&self) {
+        self.request.dispatch(Action::Open);
+    }
+
+    /// The socket itself, while there is one: for what this handle does not offer
+    /// (`buffered_amount()`, `protocol()`, streams...).
+    pub fn socket(&self) -> Option<WebSocket> {
+        self.socket.borrow().clone()
     }
 
     /// Runs `action` on the socket, then publishes its (possibly changed) `readyState`.
@@ -83,8 +130,37 @@ impl UseWebSocketHandle {
     }
 }
 
-/// Opens a WebSocket to `url` (relative URLs resolve against the page) when the component
-/// mounts or `url` changes, and closes it when the component unmounts or `url` changes.
+/// Whether a socket is wanted, and how many times one was asked for by hand: each time makes a
+/// new socket.
+#[derive(Clone, Copy, PartialEq)]
+struct Request {
+    wanted: bool,
+    by_hand: u32,
+}
+
+enum Action {
+    Enabled(bool),
+    Open,
+}
+
+impl Reducible for Request {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(match action {
+            Action::Enabled(wanted) => Self { wanted, ..*self },
+            Action::Open => Self {
+                wanted: true,
+                by_hand: self.by_hand + 1,
+            },
+        })
+    }
+}
+
+/// Opens a WebSocket to `url` (relative URLs resolve against the page; or a function called
+/// at each opening, see [`WebSocketUrl`]) when the component mounts, and closes it when the
+/// component unmounts. It does not reconnect by itself: see
+/// [`use_reconnecting_websocket`](crate::use_reconnecting_websocket) for that.
 ///
 /// ```no_run
 /// use wasm_ws_yew::{use_websocket, Message, UseWebSocketOptions};
@@ -102,38 +178,79 @@ impl UseWebSocketHandle {
 ///         })
 ///     };
 ///     let socket = use_websocket("/websocket/test", UseWebSocketOptions { on_message: Some(on_message), ..Default::default() });
-///     html! { <p>{ socket.ready_state.name() } { " " } { &*last }</p> }
+///     let reopen = { let socket = socket.clone(); Callback::from(move |_: MouseEvent| socket.open()) };
+///     html! { <p>{ socket.ready_state.name() } { " " } { &*last } <button onclick={reopen}>{ "open" }</button></p> }
 /// }
 /// ```
 #[hook]
-pub fn use_websocket(url: &str, options: UseWebSocketOptions) -> UseWebSocketHandle {
-    let ready_state = use_state_eq(|| ReadyState::Connecting);
+pub fn use_websocket(url: impl Into<WebSocketUrl>, options: UseWebSocketOptions) -> UseWebSocketHandle {
+    let url = url.into();
+    let enabled = options.enabled;
+    let ready_state = use_state_eq(move || {
+        if enabled {
+            ReadyState::Connecting
+        } else {
+            ReadyState::Closed
+        }
+    });
     let open_error = use_state_eq(|| None::<Error>);
+    let request = use_reducer_eq(move || Request {
+        wanted: enabled,
+        by_hand: 0,
+    });
     let socket = use_mut_ref(|| None::<WebSocket>);
     // Read at event time, so the handlers always call the newest callbacks.
+    let latest_url: LatestUrl = use_mut_ref(|| url.clone());
+    *latest_url.borrow_mut() = url.clone();
+    let protocols = options.protocols.clone();
+    let binary_type = options.binary_type;
     let latest_options = use_mut_ref(UseWebSocketOptions::default);
     *latest_options.borrow_mut() = options;
 
     {
+        let request = request.dispatcher();
+        use_effect_with(enabled, move |enabled| request.dispatch(Action::Enabled(*enabled)));
+    }
+    {
+        let socket = socket.clone();
+        use_effect_with(binary_type, move |binary_type| {
+            if let Some(socket) = socket.borrow().as_ref() {
+                socket.set_binary_type(*binary_type);
+            }
+        });
+    }
+    {
         let (ready_state, open_error, socket) =
             (ready_state.setter(), open_error.setter(), socket.clone());
-        use_effect_with(url.to_owned(), move |url| {
-            match WebSocket::open(url) {
-                Ok(opened) => {
-                    opened.set_binary_type(latest_options.borrow().binary_type);
-                    install_handlers(&opened, &latest_options, &ready_state);
-                    ready_state.set(opened.ready_state());
-                    open_error.set(None);
-                    *socket.borrow_mut() = Some(opened);
-                }
-                Err(error) => {
+        use_effect_with(
+            (url.key(), protocols, *request),
+            move |(_, protocols, request)| {
+                if request.wanted {
+                    match WebSocket::open_with_protocols(&url::produce(&latest_url), protocols) {
+                        Ok(opened) => {
+                            opened.set_binary_type(latest_options.borrow().binary_type);
+                            install_handlers(&opened, &latest_options, &ready_state);
+                            ready_state.set(opened.ready_state());
+                            open_error.set(None);
+                            *socket.borrow_mut() = Some(opened);
+                        }
+                        Err(error) => {
+                            ready_state.set(ReadyState::Closed);
+                            open_error.set(Some(error));
+                        }
+                    }
+                } else {
                     ready_state.set(ReadyState::Closed);
-                    open_error.set(Some(error));
                 }
-            }
-            // Dropping the handle releases the handlers and closes the socket.
-            move || drop(socket.borrow_mut().take())
-        });
+                // Released and closed now, even if someone still holds a clone of the socket.
+                move || {
+                    if let Some(socket) = socket.borrow_mut().take() {
+                        socket.clear_handlers();
+                        socket.close();
+                    }
+                }
+            },
+        );
     }
 
     UseWebSocketHandle {
@@ -141,6 +258,7 @@ pub fn use_websocket(url: &str, options: UseWebSocketOptions) -> UseWebSocketHan
         open_error: (*open_error).clone(),
         socket,
         set_ready_state: ready_state.setter(),
+        request: request.dispatcher(),
     }
 }
 

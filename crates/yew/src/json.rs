@@ -1,0 +1,200 @@
+//! Typed JSON over a connection (cargo feature `json`): incoming text and binary frames are
+//! decoded into one type, outgoing values encoded from another.
+//!
+//! A message that does not decode goes to an `on_decode_error` callback with the error and the
+//! raw message, never to a made-up default; a value that does not encode is a typed error.
+
+use std::{fmt, marker::PhantomData};
+
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_ws::{ConnectionStatus, Message, SendError, Sent};
+use yew::Callback;
+
+use crate::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions};
+
+/// A message that is not JSON of the expected type.
+#[derive(Debug)]
+pub struct JsonDecodeError {
+    /// Why it did not decode.
+    pub error: serde_json::Error,
+    /// The message as it arrived.
+    pub message: Message,
+}
+
+impl fmt::Display for JsonDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the message is not the expected JSON: {}", self.error)
+    }
+}
+
+impl std::error::Error for JsonDecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// Why a value was not sent.
+#[derive(Debug)]
+pub enum JsonSendError {
+    /// The value could not be encoded as JSON.
+    Encode(serde_json::Error),
+    /// The connection refused the message (see [`SendError`]).
+    Send(SendError),
+}
+
+impl fmt::Display for JsonSendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Encode(error) => write!(f, "the value could not be encoded as JSON: {error}"),
+            Self::Send(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for JsonSendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Encode(error) => Some(error),
+            Self::Send(error) => Some(error),
+        }
+    }
+}
+
+/// Decodes a message: text and binary frames as JSON. A `Blob` cannot be read synchronously:
+/// use `BinaryType::ArrayBuffer` (the hooks' default) to have binary frames decoded.
+///
+/// ```
+/// use wasm_ws_yew::json::decode;
+/// use wasm_ws::Message;
+/// assert_eq!(decode::<Vec<u8>>(Message::from("[1,2]")).unwrap(), vec![1, 2]);
+/// assert_eq!(decode::<Vec<u8>>(Message::from(b"[3]".to_vec())).unwrap(), vec![3]);
+/// let error = decode::<Vec<u8>>(Message::from("hello")).unwrap_err();
+/// assert_eq!(error.message, Message::from("hello"));
+/// ```
+pub fn decode<In: DeserializeOwned>(message: Message) -> Result<In, JsonDecodeError> {
+    let decoded = match &message {
+        Message::Text(text) => serde_json::from_str(text),
+        Message::Binary(bytes) => serde_json::from_slice(bytes),
+        Message::Blob(_) => Err(<serde_json::Error as serde::de::Error>::custom(
+            "a Blob cannot be decoded synchronously: use BinaryType::ArrayBuffer",
+        )),
+    };
+    decoded.map_err(|error| JsonDecodeError { error, message })
+}
+
+/// Encodes a value as a text message.
+pub fn encode<Out: Serialize + ?Sized>(value: &Out) -> Result<Message, serde_json::Error> {
+    serde_json::to_string(value).map(Message::Text)
+}
+
+/// A callback that decodes each message and hands it on, or its decode error.
+pub(crate) fn decoding<In: DeserializeOwned + 'static>(
+    on_message: Option<Callback<In>>,
+    on_decode_error: Option<Callback<JsonDecodeError>>,
+) -> Callback<Message> {
+    Callback::from(move |message| match decode::<In>(message) {
+        Ok(value) => {
+            if let Some(on_message) = &on_message {
+                on_message.emit(value);
+            }
+        }
+        Err(error) => {
+            if let Some(on_decode_error) = &on_decode_error {
+                on_decode_error.emit(error);
+            }
+        }
+    })
+}
+
+/// Options for [`use_json_websocket`](crate::use_json_websocket): those of
+/// [`use_reconnecting_websocket`](crate::use_reconnecting_websocket), with typed callbacks.
+pub struct UseJsonWebSocketOptions<In> {
+    /// The connection's options; its `on_message` is replaced by the typed callbacks below.
+    pub connection: UseReconnectingWebSocketOptions,
+    /// Called with every message that decodes as `In`. Default: none.
+    pub on_message: Option<Callback<In>>,
+    /// Called with every message that does not. Default: none.
+    pub on_decode_error: Option<Callback<JsonDecodeError>>,
+}
+
+impl<In> Default for UseJsonWebSocketOptions<In> {
+    fn default() -> Self {
+        Self {
+            connection: UseReconnectingWebSocketOptions::default(),
+            on_message: None,
+            on_decode_error: None,
+        }
+    }
+}
+
+impl<In> Clone for UseJsonWebSocketOptions<In> {
+    fn clone(&self) -> Self {
+        Self {
+            connection: self.connection.clone(),
+            on_message: self.on_message.clone(),
+            on_decode_error: self.on_decode_error.clone(),
+        }
+    }
+}
+
+impl<In> PartialEq for UseJsonWebSocketOptions<In> {
+    fn eq(&self, other: &Self) -> bool {
+        self.connection == other.connection
+            && self.on_message == other.on_message
+            && self.on_decode_error == other.on_decode_error
+    }
+}
+
+/// A connection that sends `Out` values as JSON: what
+/// [`use_json_websocket`](crate::use_json_websocket) and
+/// [`use_json_websocket_context`](crate::use_json_websocket_context) return. Derefs to the untyped handle (status, queued length,
+/// close, reconnect...).
+pub struct UseJsonWebSocketHandle<Out> {
+    handle: UseReconnectingWebSocketHandle,
+    _out: PhantomData<fn(Out)>,
+}
+
+impl<Out> UseJsonWebSocketHandle<Out> {
+    pub(crate) fn new(handle: UseReconnectingWebSocketHandle) -> Self {
+        Self {
+            handle,
+            _out: PhantomData,
+        }
+    }
+}
+
+impl<Out> Clone for UseJsonWebSocketHandle<Out> {
+    fn clone(&self) -> Self {
+        Self {
+            handle: self.handle.clone(),
+            _out: PhantomData,
+        }
+    }
+}
+
+impl<Out> PartialEq for UseJsonWebSocketHandle<Out> {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle == other.handle
+    }
+}
+
+impl<Out> std::ops::Deref for UseJsonWebSocketHandle<Out> {
+    type Target = UseReconnectingWebSocketHandle;
+
+    fn deref(&self) -> &Self::Target {
+        &self.handle
+    }
+}
+
+impl<Out: Serialize> UseJsonWebSocketHandle<Out> {
+    /// Encodes `value` and sends it (now if open, else queued).
+    pub fn send(&self, value: &Out) -> Result<Sent, JsonSendError> {
+        let message = encode(value).map_err(JsonSendError::Encode)?;
+        self.handle.send(message).map_err(JsonSendError::Send)
+    }
+
+    /// Where the connection stands.
+    pub fn status(&self) -> &ConnectionStatus {
+        &self.handle.status
+    }
+}

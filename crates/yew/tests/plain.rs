@@ -1,0 +1,179 @@
+//! `use_websocket` at parity, in a real browser against the real server: `enabled: false` opens
+//! nothing until `open()`; `open()` after `close()` connects again; `reconnect()` replaces the
+//! socket; a URL function is called at each opening; changed protocols make a new socket and a
+//! changed binary type applies to the live one.
+
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
+
+use wasm_bindgen_test::*;
+use wasm_ws::{BinaryType, ReadyState};
+use wasm_ws_test_support::{count_sockets, endpoint, sockets_created, wait_for_dom};
+use wasm_ws_yew::{use_websocket, UseWebSocketHandle, UseWebSocketOptions, WebSocketUrl};
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[derive(Properties, Clone, PartialEq)]
+struct ProbeProps {
+    url: WebSocketUrl,
+    enabled: bool,
+    protocols: Vec<String>,
+    binary_type: BinaryType,
+    handle: HandleCell,
+}
+
+#[derive(Clone, Default)]
+struct HandleCell(Rc<RefCell<Option<UseWebSocketHandle>>>);
+
+impl PartialEq for HandleCell {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[function_component]
+fn Probe(props: &ProbeProps) -> Html {
+    let handle = use_websocket(
+        props.url.clone(),
+        UseWebSocketOptions {
+            enabled: props.enabled,
+            protocols: props.protocols.clone(),
+            binary_type: props.binary_type,
+            ..Default::default()
+        },
+    );
+    *props.handle.0.borrow_mut() = Some(handle.clone());
+    html! {
+        <>
+            <p class="state">{ handle.ready_state.name() }</p>
+            <p class="binary">{ props.binary_type.as_str() }</p>
+        </>
+    }
+}
+
+struct Mounted {
+    app: yew::AppHandle<Probe>,
+    root: Element,
+    props: ProbeProps,
+}
+
+impl Mounted {
+    fn handle(&self) -> UseWebSocketHandle {
+        self.props.handle.0.borrow().clone().expect("rendered")
+    }
+
+    fn shown(&self, selector: &str) -> String {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .and_then(|element| element.text_content())
+            .unwrap_or_default()
+    }
+
+    async fn wait_for(&self, state: ReadyState) {
+        let name = state.name();
+        wait_for_dom(&self.root, name, || self.shown(".state") == name).await;
+    }
+
+    fn update(&mut self, change: impl FnOnce(&mut ProbeProps)) {
+        change(&mut self.props);
+        self.app.update(self.props.clone());
+    }
+}
+
+fn mount(url: WebSocketUrl, enabled: bool) -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = ProbeProps {
+        url,
+        enabled,
+        protocols: Vec::new(),
+        binary_type: BinaryType::ArrayBuffer,
+        handle: HandleCell::default(),
+    };
+    let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props.clone()).render();
+    Mounted { app, root, props }
+}
+
+#[wasm_bindgen_test]
+async fn disabled_opens_nothing_until_open_and_open_after_close_connects_again() {
+    count_sockets();
+    let probe = mount(endpoint("echo").into(), false);
+    probe.wait_for(ReadyState::Closed).await;
+    assert_eq!(sockets_created(), 0, "enabled: false opens nothing");
+    assert!(probe.handle().socket().is_none());
+
+    probe.handle().open();
+    probe.wait_for(ReadyState::Open).await;
+    assert_eq!(sockets_created(), 1);
+    probe.handle().open();
+    assert_eq!(sockets_created(), 1, "open() leaves a live socket alone");
+
+    probe.handle().close();
+    probe.wait_for(ReadyState::Closed).await;
+    probe.handle().open();
+    probe.wait_for(ReadyState::Open).await;
+    assert_eq!(sockets_created(), 2, "open() after close() connects again");
+
+    let before = probe.handle().socket().unwrap();
+    probe.handle().reconnect();
+    wait_for_dom(&probe.root, "a new socket", || {
+        probe.handle().socket().is_some_and(|socket| socket.as_raw() != before.as_raw())
+    })
+    .await;
+    assert_ne!(before.ready_state(), ReadyState::Open, "the old socket is closed");
+    assert_eq!(sockets_created(), 3);
+    probe.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_url_function_is_called_at_each_opening() {
+    let calls = Rc::new(Cell::new(0));
+    let counted = calls.clone();
+    let url = WebSocketUrl::from_fn(move || {
+        counted.set(counted.get() + 1);
+        endpoint(&format!("echo?token={}", counted.get()))
+    });
+    let probe = mount(url, true);
+    probe.wait_for(ReadyState::Open).await;
+    assert!(probe.handle().socket().unwrap().url().ends_with("token=1"));
+    probe.handle().reconnect();
+    wait_for_dom(&probe.root, "the second opening", || calls.get() == 2).await;
+    probe.wait_for(ReadyState::Open).await;
+    assert!(probe.handle().socket().unwrap().url().ends_with("token=2"));
+    probe.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn changed_protocols_reconnect_and_a_changed_binary_type_applies_at_once() {
+    let mut probe = mount(endpoint("echo").into(), true);
+    probe.wait_for(ReadyState::Open).await;
+    let first = probe.handle().socket().unwrap();
+    assert_eq!(first.protocol(), "");
+
+    probe.update(|props| props.binary_type = BinaryType::Blob);
+    // Once the new props are rendered, the effects that follow the render have run.
+    wait_for_dom(&probe.root, "the new props rendered", || {
+        probe.shown(".binary") == "blob"
+    })
+    .await;
+    assert_eq!(first.binary_type(), BinaryType::Blob, "applied to the live socket");
+    assert_eq!(probe.handle().socket().unwrap().as_raw(), first.as_raw(), "same socket");
+
+    probe.update(|props| props.protocols = vec!["echo".into()]);
+    wait_for_dom(&probe.root, "a socket offering echo", || {
+        probe.handle().socket().is_some_and(|socket| socket.as_raw() != first.as_raw())
+    })
+    .await;
+    probe.wait_for(ReadyState::Open).await;
+    assert_eq!(probe.handle().socket().unwrap().protocol(), "echo");
+    probe.app.destroy();
+}

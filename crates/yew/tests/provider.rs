@@ -1,0 +1,218 @@
+//! One connection for a component tree, in a real browser against the real server: ten
+//! consumers under one `WebSocketProvider` open one socket; every subscriber gets every
+//! message; a status change re-renders consumers; unmounting a subscriber unsubscribes it; the
+//! provider's unmount closes the socket; `enabled` holds the connection back.
+
+// Browser tests: they build and run for wasm32 only (scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use std::{cell::RefCell, rc::Rc};
+
+use futures_channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use wasm_bindgen_test::*;
+use wasm_ws_test_support::{
+    count_sockets, endpoint, next_within, sockets_created, wait_for_dom, within, GREETING, PATIENCE,
+};
+use wasm_ws_yew::{
+    use_websocket_context, use_websocket_subscription, Message, UseReconnectingWebSocketHandle,
+    WebSocketProvider,
+};
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A consumer: shows the status, and reports every message it receives (tagged with its
+/// number) and each of its renders.
+#[derive(Properties, Clone, PartialEq)]
+struct ConsumerProps {
+    number: usize,
+    received: Sender<(usize, Message)>,
+    renders: Sender<usize>,
+    handle: HandleCell,
+}
+
+/// Where consumer 0 leaves the context's handle, for the test to act through.
+#[derive(Clone, Default)]
+struct HandleCell(Rc<RefCell<Option<UseReconnectingWebSocketHandle>>>);
+
+impl PartialEq for HandleCell {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A channel sender as a prop (equal to itself only).
+#[derive(Clone)]
+struct Sender<T>(Rc<UnboundedSender<T>>);
+
+impl<T> PartialEq for Sender<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[function_component]
+fn Consumer(props: &ConsumerProps) -> Html {
+    let connection = use_websocket_context();
+    let _ = props.renders.0.unbounded_send(props.number);
+    if props.number == 0 {
+        *props.handle.0.borrow_mut() = Some(connection.clone());
+    }
+    let (received, number) = (props.received.clone(), props.number);
+    use_websocket_subscription(Callback::from(move |message| {
+        let _ = received.0.unbounded_send((number, message));
+    }));
+    html! { <p class={format!("consumer-{number}")}>{ format!("{:?}", connection.status) }</p> }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct TreeProps {
+    url: AttrValue,
+    consumers: usize,
+    enabled: bool,
+    received: Sender<(usize, Message)>,
+    renders: Sender<usize>,
+    handle: HandleCell,
+}
+
+#[function_component]
+fn Tree(props: &TreeProps) -> Html {
+    html! {
+        <WebSocketProvider url={props.url.clone()} enabled={props.enabled}>
+            { for (0..props.consumers).map(|number| html! {
+                <Consumer {number} received={props.received.clone()} renders={props.renders.clone()}
+                    handle={props.handle.clone()} />
+            }) }
+        </WebSocketProvider>
+    }
+}
+
+struct Mounted {
+    app: yew::AppHandle<Tree>,
+    root: Element,
+    received: UnboundedReceiver<(usize, Message)>,
+    renders: UnboundedReceiver<usize>,
+    handle: HandleCell,
+}
+
+impl Mounted {
+    fn handle(&self) -> UseReconnectingWebSocketHandle {
+        self.handle.0.borrow().clone().expect("rendered")
+    }
+
+    /// The renders reported so far, forgotten.
+    fn take_renders(&mut self) -> Vec<usize> {
+        let mut renders = Vec::new();
+        while let Ok(render) = self.renders.try_recv() {
+            renders.push(render);
+        }
+        renders
+    }
+}
+
+fn mount(url: String, consumers: usize, enabled: bool) -> Mounted {
+    let (received_sender, received) = mpsc::unbounded();
+    let (renders_sender, renders) = mpsc::unbounded();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let handle = HandleCell::default();
+    let props = TreeProps {
+        url: url.into(),
+        consumers,
+        enabled,
+        received: Sender(Rc::new(received_sender)),
+        renders: Sender(Rc::new(renders_sender)),
+        handle: handle.clone(),
+    };
+    let app = yew::Renderer::<Tree>::with_root_and_props(root.clone(), props).render();
+    Mounted {
+        app,
+        root,
+        received,
+        renders,
+        handle,
+    }
+}
+
+fn shown(root: &Element, number: usize) -> String {
+    root.query_selector(&format!(".consumer-{number}"))
+        .unwrap()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn ten_consumers_share_one_socket_and_each_gets_every_message() {
+    count_sockets();
+    let mut tree = mount(endpoint("test"), 10, true);
+    let mut greeted = std::collections::BTreeSet::new();
+    while greeted.len() < 10 {
+        let (number, message) =
+            next_within(&mut tree.received, PATIENCE, "the greeting, in every consumer").await;
+        assert_eq!(message, Message::from(GREETING), "consumer {number}");
+        assert!(greeted.insert(number), "consumer {number} got the greeting twice");
+    }
+    assert_eq!(sockets_created(), 1, "one socket for the whole tree");
+    for number in 0..10 {
+        wait_for_dom(&tree.root, "Open in every consumer", || {
+            shown(&tree.root, number) == "Open"
+        })
+        .await;
+    }
+    tree.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_message_re_renders_no_consumer_and_a_status_change_re_renders_them_all() {
+    let mut tree = mount(endpoint("echo"), 3, true);
+    for number in 0..3 {
+        wait_for_dom(&tree.root, "Open", || shown(&tree.root, number) == "Open").await;
+    }
+    tree.take_renders();
+
+    // A message reaches every subscriber but renders nobody: the callbacks set no state.
+    tree.handle().send(Message::from("to all")).unwrap();
+    for _ in 0..3 {
+        let (_, message) = next_within(&mut tree.received, PATIENCE, "the echo").await;
+        assert_eq!(message, Message::from("to all"));
+    }
+    assert_eq!(tree.take_renders(), Vec::<usize>::new(), "no render for a message");
+
+    // A status change renders every consumer.
+    tree.handle().close();
+    for number in 0..3 {
+        wait_for_dom(&tree.root, "Closed", || shown(&tree.root, number) == "Closed").await;
+    }
+    let mut rendered = tree.take_renders();
+    rendered.sort();
+    rendered.dedup();
+    assert_eq!(rendered, [0, 1, 2]);
+    tree.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn an_unmounted_subscriber_gets_nothing_more_and_the_provider_closes_on_unmount() {
+    count_sockets();
+    let mut tree = mount(endpoint("echo"), 2, true);
+    wait_for_dom(&tree.root, "Open", || shown(&tree.root, 1) == "Open").await;
+    let socket = tree.handle().socket().expect("a socket");
+    tree.app.destroy();
+    let closed = within(PATIENCE, socket.closed())
+        .await
+        .expect("the provider's unmount closes its socket");
+    assert_eq!(closed.code, 1005, "closed by the client, without a code");
+    // Nothing was delivered to the unmounted subscribers.
+    assert!(tree.received.try_recv().is_err(), "nothing received");
+    assert_eq!(sockets_created(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn enabled_false_holds_the_connection_back() {
+    count_sockets();
+    let tree = mount(endpoint("test"), 2, false);
+    wait_for_dom(&tree.root, "Closed", || shown(&tree.root, 0) == "Closed").await;
+    assert_eq!(sockets_created(), 0);
+    tree.app.destroy();
+}
