@@ -11,8 +11,12 @@ use gloo_timers::future::sleep;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{endpoint, wait_for_dom, GREETING};
-use wasm_ws_yew::{WebSocketConsole, WebSocketConsoleProps};
+use wasm_ws_yew::{
+    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message, ReconnectOptions,
+    WebSocketConsole, WebSocketConsoleProps,
+};
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+use yew::{html, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -36,10 +40,20 @@ fn state(root: &Element) -> String {
 }
 
 fn received(root: &Element) -> Vec<String> {
-    let lines = root.query_selector_all(".wsc-received").unwrap();
+    texts(root, ".wsc-received")
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let lines = root.query_selector_all(selector).unwrap();
     (0..lines.length())
         .filter_map(|i| lines.item(i)?.text_content())
         .collect()
+}
+
+fn type_and_send(root: &Element, text: &str) {
+    let textarea: HtmlTextAreaElement = find(root, ".wsc-input").unwrap().unchecked_into();
+    textarea.set_value(text);
+    click(root, ".wsc-send");
 }
 
 fn click(root: &Element, selector: &str) {
@@ -115,4 +129,142 @@ async fn an_invalid_url_is_shown_not_panicked_on() {
         .and_then(|e| e.text_content())
         .unwrap_or_default();
     assert!(error.starts_with("SyntaxError"), "{error}");
+}
+
+#[wasm_bindgen_test]
+async fn closed_it_opens_again_and_sent_lines_are_told_from_received_ones() {
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("echo")
+    }));
+    wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
+    type_and_send(&root, "first");
+    wait_for_dom(&root, "the echo", || received(&root) == ["first"]).await;
+    assert_eq!(texts(&root, ".wsc-sent"), ["first"]);
+
+    click(&root, ".wsc-close");
+    wait_for_dom(&root, "an open button", || find(&root, ".wsc-open").is_some()).await;
+    assert_eq!(state(&root), "CLOSED");
+    click(&root, ".wsc-open");
+    wait_for_dom(&root, "OPEN again", || state(&root) == "OPEN").await;
+    type_and_send(&root, "second");
+    wait_for_dom(&root, "the second echo", || received(&root) == ["first", "second"]).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_reconnecting_mode_shows_the_queue_and_reconnects_on_demand() {
+    let reconnect = ReconnectOptions::default();
+    // The handshake waits 500 ms: messages sent meanwhile are queued, and shown as such.
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("delay?ms=500"),
+        reconnect: Some(reconnect),
+    }));
+    wait_for_dom(&root, "the first render", || find(&root, ".wsc-input").is_some()).await;
+    type_and_send(&root, "early");
+    wait_for_dom(&root, "one queued", || {
+        texts(&root, ".wsc-queued") == ["1 queued"]
+    })
+    .await;
+    assert_eq!(texts(&root, ".wsc-sent"), ["early (queued)"]);
+    wait_for_dom(&root, "the queued message's echo", || received(&root) == ["early"]).await;
+    assert!(find(&root, ".wsc-queued").is_none(), "the queue drained");
+
+    click(&root, ".wsc-reconnect");
+    wait_for_dom(&root, "a second open", || {
+        texts(&root, ".wsc-info")
+            .iter()
+            .filter(|line| *line == "connection open")
+            .count()
+            == 2
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn labels_ids_classes_and_a_line_renderer_customise_it() {
+    let render_line = Callback::from(|line: ConsoleLine| {
+        let kind = match line.kind {
+            LineKind::Received => "in",
+            LineKind::Sent => "out",
+            LineKind::Info | LineKind::Error => "note",
+        };
+        html! { <span class={format!("custom-{kind}")}>{ line.text }</span> }
+    });
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let passed = seen.clone();
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("echo"),
+        class: "dark",
+        labels: ConsoleLabels {
+            send: "发送".into(),
+            ..ConsoleLabels::default()
+        },
+        ids: ConsoleIds::tutorial(),
+        render_line: render_line,
+        on_message: Callback::from(move |message: Message| passed.borrow_mut().push(message)),
+    }));
+    wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
+    assert!(find(&root, ".wsc.dark").is_some());
+    assert_eq!(texts(&root, "#send-btn"), ["发送"]);
+    for id in ["#exit", "#msg-need-send", "#receive-box"] {
+        assert!(find(&root, id).is_some(), "{id}");
+    }
+    type_and_send(&root, "custom");
+    wait_for_dom(&root, "the echo, rendered by the renderer", || {
+        texts(&root, ".custom-in") == ["custom"]
+    })
+    .await;
+    assert_eq!(texts(&root, ".custom-out"), ["custom"]);
+    assert_eq!(*seen.borrow(), [Message::from("custom")], "passed on");
+}
+
+#[wasm_bindgen_test]
+async fn the_log_follows_the_newest_line_only_while_the_reader_is_at_the_bottom() {
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("echo")
+    }));
+    wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
+    let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
+    for n in 0..40 {
+        type_and_send(&root, &format!("line {n}"));
+    }
+    wait_for_dom(&root, "forty echoes", || received(&root).len() == 40).await;
+    scroll_settled(&log).await;
+    assert!(at_bottom(&log), "it followed the newest line");
+
+    // The reader scrolls up: new lines do not pull the view back down.
+    log.set_scroll_top(0);
+    scroll_settled(&log).await;
+    type_and_send(&root, "while reading");
+    wait_for_dom(&root, "the echo", || received(&root).len() == 41).await;
+    sleep(Duration::from_millis(300)).await; // longer than a smooth scroll would start in
+    assert_eq!(log.scroll_top(), 0, "the reader was left where they were");
+
+    // Back at the bottom, it follows again.
+    log.set_scroll_top(log.scroll_height());
+    scroll_settled(&log).await;
+    type_and_send(&root, "back");
+    wait_for_dom(&root, "the echo", || received(&root).len() == 42).await;
+    scroll_settled(&log).await;
+    assert!(at_bottom(&log), "it follows again");
+}
+
+fn at_bottom(log: &HtmlElement) -> bool {
+    log.scroll_top() + log.client_height() >= log.scroll_height() - 2
+}
+
+/// Waits for the log's next `scrollend` (or returns if it does not scroll within a second).
+async fn scroll_settled(log: &HtmlElement) {
+    let (ended, mut settled) = futures_channel::mpsc::unbounded::<()>();
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        let _ = ended.unbounded_send(());
+    });
+    log.add_event_listener_with_callback("scrollend", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let _ = wasm_ws_test_support::within(
+        Duration::from_secs(1),
+        futures_util::StreamExt::next(&mut settled),
+    )
+    .await;
+    log.remove_event_listener_with_callback("scrollend", listener.as_ref().unchecked_ref())
+        .unwrap();
 }
