@@ -55,7 +55,8 @@ pub mod json;
 mod url;
 
 pub use components::console::{
-    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, WebSocketConsole, WebSocketConsoleProps,
+    ConsoleConnection, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, WebSocketConsole,
+    WebSocketConsoleProps,
 };
 pub use context::{
     provider::{WebSocketProvider, WebSocketProviderProps},

@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{endpoint, wait_for_dom, GREETING};
 use wasm_ws_yew::{
-    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message, ReconnectOptions,
-    WebSocketConsole, WebSocketConsoleProps,
+    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message, ReconnectOptions, WebSocketConsole,
+    WebSocketConsoleProps,
 };
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::{html, Callback};
@@ -142,12 +142,18 @@ async fn closed_it_opens_again_and_sent_lines_are_told_from_received_ones() {
     assert_eq!(texts(&root, ".wsc-sent"), ["first"]);
 
     click(&root, ".wsc-close");
-    wait_for_dom(&root, "an open button", || find(&root, ".wsc-open").is_some()).await;
+    wait_for_dom(&root, "an open button", || {
+        find(&root, ".wsc-open").is_some()
+    })
+    .await;
     assert_eq!(state(&root), "CLOSED");
     click(&root, ".wsc-open");
     wait_for_dom(&root, "OPEN again", || state(&root) == "OPEN").await;
     type_and_send(&root, "second");
-    wait_for_dom(&root, "the second echo", || received(&root) == ["first", "second"]).await;
+    wait_for_dom(&root, "the second echo", || {
+        received(&root) == ["first", "second"]
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -158,14 +164,20 @@ async fn the_reconnecting_mode_shows_the_queue_and_reconnects_on_demand() {
         url: endpoint("delay?ms=500"),
         reconnect: Some(reconnect),
     }));
-    wait_for_dom(&root, "the first render", || find(&root, ".wsc-input").is_some()).await;
+    wait_for_dom(&root, "the first render", || {
+        find(&root, ".wsc-input").is_some()
+    })
+    .await;
     type_and_send(&root, "early");
     wait_for_dom(&root, "one queued", || {
         texts(&root, ".wsc-queued") == ["1 queued"]
     })
     .await;
     assert_eq!(texts(&root, ".wsc-sent"), ["early (queued)"]);
-    wait_for_dom(&root, "the queued message's echo", || received(&root) == ["early"]).await;
+    wait_for_dom(&root, "the queued message's echo", || {
+        received(&root) == ["early"]
+    })
+    .await;
     assert!(find(&root, ".wsc-queued").is_none(), "the queue drained");
 
     click(&root, ".wsc-reconnect");

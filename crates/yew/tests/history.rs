@@ -88,9 +88,19 @@ async fn a_burst_is_kept_without_a_loss_and_renders_at_most_once_per_frame() {
     )
     .render();
     next_within(&mut renders, PATIENCE, "the first render").await;
-    let expected = format!("total {PAIRS} kept {CAPACITY} first Some({})", PAIRS as usize - CAPACITY);
-    wait_for_dom(&root, &expected, || root.text_content().unwrap_or_default() == expected).await;
-    let frames = stop_counting.call0(&JsValue::NULL).unwrap().as_f64().unwrap() as usize;
+    let expected = format!(
+        "total {PAIRS} kept {CAPACITY} first Some({})",
+        PAIRS as usize - CAPACITY
+    );
+    wait_for_dom(&root, &expected, || {
+        root.text_content().unwrap_or_default() == expected
+    })
+    .await;
+    let frames = stop_counting
+        .call0(&JsValue::NULL)
+        .unwrap()
+        .as_f64()
+        .unwrap() as usize;
     let mut rendered = 1;
     while renders.try_recv().is_ok() {
         rendered += 1;
@@ -99,7 +109,10 @@ async fn a_burst_is_kept_without_a_loss_and_renders_at_most_once_per_frame() {
         &format!("history: {PAIRS} kept messages, {rendered} renders in {frames} frames").into(),
     );
     // The first render, the effect's state updates, then at most one per frame.
-    assert!(rendered <= frames + 3, "{rendered} renders in {frames} frames");
+    assert!(
+        rendered <= frames + 3,
+        "{rendered} renders in {frames} frames"
+    );
 
     let history = cell.borrow().clone().unwrap();
     let kept: Vec<u32> = history.entries().iter().map(|entry| entry.value).collect();

@@ -126,10 +126,17 @@ async fn disabled_opens_nothing_until_open_and_open_after_close_connects_again()
     let before = probe.handle().socket().unwrap();
     probe.handle().reconnect();
     wait_for_dom(&probe.root, "a new socket", || {
-        probe.handle().socket().is_some_and(|socket| socket.as_raw() != before.as_raw())
+        probe
+            .handle()
+            .socket()
+            .is_some_and(|socket| socket.as_raw() != before.as_raw())
     })
     .await;
-    assert_ne!(before.ready_state(), ReadyState::Open, "the old socket is closed");
+    assert_ne!(
+        before.ready_state(),
+        ReadyState::Open,
+        "the old socket is closed"
+    );
     assert_eq!(sockets_created(), 3);
     probe.app.destroy();
 }
@@ -165,12 +172,23 @@ async fn changed_protocols_reconnect_and_a_changed_binary_type_applies_at_once()
         probe.shown(".binary") == "blob"
     })
     .await;
-    assert_eq!(first.binary_type(), BinaryType::Blob, "applied to the live socket");
-    assert_eq!(probe.handle().socket().unwrap().as_raw(), first.as_raw(), "same socket");
+    assert_eq!(
+        first.binary_type(),
+        BinaryType::Blob,
+        "applied to the live socket"
+    );
+    assert_eq!(
+        probe.handle().socket().unwrap().as_raw(),
+        first.as_raw(),
+        "same socket"
+    );
 
     probe.update(|props| props.protocols = vec!["echo".into()]);
     wait_for_dom(&probe.root, "a socket offering echo", || {
-        probe.handle().socket().is_some_and(|socket| socket.as_raw() != first.as_raw())
+        probe
+            .handle()
+            .socket()
+            .is_some_and(|socket| socket.as_raw() != first.as_raw())
     })
     .await;
     probe.wait_for(ReadyState::Open).await;

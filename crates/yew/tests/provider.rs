@@ -149,10 +149,17 @@ async fn ten_consumers_share_one_socket_and_each_gets_every_message() {
     let mut tree = mount(endpoint("test"), 10, true);
     let mut greeted = std::collections::BTreeSet::new();
     while greeted.len() < 10 {
-        let (number, message) =
-            next_within(&mut tree.received, PATIENCE, "the greeting, in every consumer").await;
+        let (number, message) = next_within(
+            &mut tree.received,
+            PATIENCE,
+            "the greeting, in every consumer",
+        )
+        .await;
         assert_eq!(message, Message::from(GREETING), "consumer {number}");
-        assert!(greeted.insert(number), "consumer {number} got the greeting twice");
+        assert!(
+            greeted.insert(number),
+            "consumer {number} got the greeting twice"
+        );
     }
     assert_eq!(sockets_created(), 1, "one socket for the whole tree");
     for number in 0..10 {
@@ -178,12 +185,19 @@ async fn a_message_re_renders_no_consumer_and_a_status_change_re_renders_them_al
         let (_, message) = next_within(&mut tree.received, PATIENCE, "the echo").await;
         assert_eq!(message, Message::from("to all"));
     }
-    assert_eq!(tree.take_renders(), Vec::<usize>::new(), "no render for a message");
+    assert_eq!(
+        tree.take_renders(),
+        Vec::<usize>::new(),
+        "no render for a message"
+    );
 
     // A status change renders every consumer.
     tree.handle().close();
     for number in 0..3 {
-        wait_for_dom(&tree.root, "Closed", || shown(&tree.root, number) == "Closed").await;
+        wait_for_dom(&tree.root, "Closed", || {
+            shown(&tree.root, number) == "Closed"
+        })
+        .await;
     }
     let mut rendered = tree.take_renders();
     rendered.sort();

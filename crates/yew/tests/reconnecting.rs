@@ -116,13 +116,19 @@ async fn a_message_sent_before_open_arrives_once_open() {
         Ok(Sent::Queued)
     );
     // The queued length is state: the page shows it, and shows it drain.
-    wait_for_dom(&probe.root, "one queued", || probe.rendered(".queued") == "1").await;
+    wait_for_dom(&probe.root, "one queued", || {
+        probe.rendered(".queued") == "1"
+    })
+    .await;
     until(&mut probe.events, "the echo", |event| {
         *event == ConnectionEvent::Message(Message::from("sent early"))
     })
     .await;
     probe.wait_for_status(&ConnectionStatus::Open).await;
-    wait_for_dom(&probe.root, "none queued", || probe.rendered(".queued") == "0").await;
+    wait_for_dom(&probe.root, "none queued", || {
+        probe.rendered(".queued") == "0"
+    })
+    .await;
     assert_eq!(probe.handle().queued_len, 0);
     probe.handle().close();
     probe.wait_for_status(&ConnectionStatus::Closed).await;

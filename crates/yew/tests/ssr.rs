@@ -7,16 +7,18 @@
 
 use wasm_ws_yew::{
     use_message_history, use_reconnecting_websocket, use_websocket, use_websocket_context,
-    use_websocket_subscription, ConsoleIds, HistoryOptions, Message, UseReconnectingWebSocketOptions,
-    UseWebSocketOptions, WebSocketConsole, WebSocketProvider,
+    use_websocket_subscription, ConsoleIds, HistoryOptions, Message,
+    UseReconnectingWebSocketOptions, UseWebSocketOptions, WebSocketConsole, WebSocketProvider,
 };
 use yew::prelude::*;
 
 #[function_component]
 fn Hooks() -> Html {
     let plain = use_websocket("/websocket/test", UseWebSocketOptions::default());
-    let resilient =
-        use_reconnecting_websocket("/websocket/test", UseReconnectingWebSocketOptions::default());
+    let resilient = use_reconnecting_websocket(
+        "/websocket/test",
+        UseReconnectingWebSocketOptions::default(),
+    );
     let history = use_message_history(HistoryOptions::default());
     html! {
         <p id="hooks">
@@ -35,9 +37,15 @@ fn Consumer() -> Html {
 #[cfg(feature = "json")]
 #[function_component]
 fn Json() -> Html {
-    use wasm_ws_yew::{json::UseJsonWebSocketOptions, use_json_websocket, use_json_websocket_context};
-    let direct = use_json_websocket::<Vec<u32>, Vec<u32>>("/websocket/test", UseJsonWebSocketOptions::default());
-    let shared = use_json_websocket_context::<Vec<u32>, Vec<u32>>(Callback::noop(), Callback::noop());
+    use wasm_ws_yew::{
+        json::UseJsonWebSocketOptions, use_json_websocket, use_json_websocket_context,
+    };
+    let direct = use_json_websocket::<Vec<u32>, Vec<u32>>(
+        "/websocket/test",
+        UseJsonWebSocketOptions::default(),
+    );
+    let shared =
+        use_json_websocket_context::<Vec<u32>, Vec<u32>>(Callback::noop(), Callback::noop());
     html! { <p id="json">{ format!("json {:?} / {:?}", direct.status(), shared.status()) }</p> }
 }
 

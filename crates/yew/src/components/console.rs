@@ -2,16 +2,18 @@
 
 use std::rc::Rc;
 
-use wasm_ws::{
-    CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
-};
+use wasm_ws::{CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent};
 use web_sys::{HtmlTextAreaElement, ScrollBehavior, ScrollToOptions};
-use yew::prelude::*;
+use yew::{html::IntoPropValue, prelude::*};
 
 use crate::{
-    hooks::use_reconnecting_websocket::no_reconnection, use_message_history,
-    use_reconnecting_websocket, HistoryFilter, HistoryOptions, UseReconnectingWebSocketOptions,
-    WebSocketUrl,
+    hooks::{
+        use_reconnecting_websocket::no_reconnection,
+        use_websocket_subscription::use_connection_events,
+    },
+    use_message_history, use_reconnecting_websocket, use_websocket_context, HistoryFilter,
+    HistoryOptions, UseMessageHistoryHandle, UseReconnectingWebSocketHandle,
+    UseReconnectingWebSocketOptions, WebSocketUrl,
 };
 
 /// What a line of the console's log reports.
@@ -104,13 +106,58 @@ impl ConsoleIds {
     }
 }
 
+/// Where the console's connection comes from: its own, to a URL (anything string-like or a
+/// [`WebSocketUrl`] converts into this), or the nearest
+/// [`WebSocketProvider`](crate::WebSocketProvider)'s, shared with the rest of the page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum ConsoleConnection {
+    /// The nearest provider's connection (and its reconnect options).
+    #[default]
+    Shared,
+    /// A connection of its own to this URL.
+    Own(WebSocketUrl),
+}
+
+impl<T: Into<WebSocketUrl>> From<T> for ConsoleConnection {
+    fn from(url: T) -> Self {
+        Self::Own(url.into())
+    }
+}
+
+impl IntoPropValue<ConsoleConnection> for &'static str {
+    fn into_prop_value(self) -> ConsoleConnection {
+        ConsoleConnection::Own(IntoPropValue::<WebSocketUrl>::into_prop_value(self))
+    }
+}
+
+impl IntoPropValue<ConsoleConnection> for String {
+    fn into_prop_value(self) -> ConsoleConnection {
+        ConsoleConnection::Own(self.into())
+    }
+}
+
+impl IntoPropValue<ConsoleConnection> for AttrValue {
+    fn into_prop_value(self) -> ConsoleConnection {
+        ConsoleConnection::Own(self.into())
+    }
+}
+
+impl IntoPropValue<ConsoleConnection> for WebSocketUrl {
+    fn into_prop_value(self) -> ConsoleConnection {
+        ConsoleConnection::Own(self)
+    }
+}
+
 /// Properties of [`WebSocketConsole`]; every optional one has a documented default.
 #[derive(Properties, PartialEq, Clone)]
 pub struct WebSocketConsoleProps {
     /// The socket's URL; relative URLs resolve against the page (`/websocket/test` becomes
     /// `ws://host/websocket/test` on http and `wss://...` on https). Or a function called at
-    /// each attempt ([`WebSocketUrl::from_fn`]).
-    pub url: WebSocketUrl,
+    /// each attempt ([`WebSocketUrl::from_fn`]). Left out, the console shows the nearest
+    /// [`WebSocketProvider`](crate::WebSocketProvider)'s connection instead (in the
+    /// reconnecting mode), and `protocols` and `reconnect` are the provider's.
+    #[prop_or_default]
+    pub url: ConsoleConnection,
     /// How many lines the log keeps; older ones scroll out. Default: 1000.
     #[prop_or(1000)]
     pub max_lines: usize,
@@ -145,7 +192,8 @@ pub struct WebSocketConsoleProps {
 /// it, scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
 /// "close connection" button, and the connection's state. Once closed, "open connection"
 /// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
-/// itself, shows how many messages wait, and has a Reconnect button.
+/// itself, shows how many messages wait, and has a Reconnect button. Without a `url`, it shows
+/// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
 /// frame.
@@ -156,7 +204,7 @@ pub struct WebSocketConsoleProps {
 /// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`.
 ///
 /// ```no_run
-/// use wasm_ws_yew::{ConsoleIds, WebSocketConsole};
+/// use wasm_ws_yew::{ConsoleIds, WebSocketConsole, WebSocketProvider};
 /// use wasm_ws::ReconnectOptions;
 /// use yew::prelude::*;
 ///
@@ -164,52 +212,115 @@ pub struct WebSocketConsoleProps {
 /// fn App() -> Html {
 ///     html! {
 ///         <>
-///             <WebSocketConsole url="/websocket/test" max_lines={200} />
-///             <WebSocketConsole url="/websocket/test" reconnect={ReconnectOptions::default()}
-///                 ids={ConsoleIds::default()} class="dark" />
+///             <WebSocketConsole url="/websocket/test" max_lines={200} ids={ConsoleIds::tutorial()} />
+///             <WebSocketConsole url="/websocket/test" reconnect={ReconnectOptions::default()} class="dark" />
+///             <WebSocketProvider url="/websocket/test">
+///                 <WebSocketConsole /> // the provider's connection
+///             </WebSocketProvider>
 ///         </>
 ///     }
 /// }
 /// ```
 #[function_component]
 pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
-    let lines = use_message_history(HistoryOptions {
-        capacity: props.max_lines,
+    match &props.url {
+        ConsoleConnection::Own(_) => html! { <OwnConsole ..props.clone() /> },
+        ConsoleConnection::Shared => html! { <SharedConsole ..props.clone() /> },
+    }
+}
+
+/// The console's lines: pushed by the console itself, never from messages directly.
+#[hook]
+fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<ConsoleLine> {
+    use_message_history(HistoryOptions {
+        capacity: max_lines,
         filter: no_messages(),
-    });
+    })
+}
+
+/// A callback that logs each event as a line, and passes messages on.
+fn logging(
+    lines: &UseMessageHistoryHandle<ConsoleLine>,
+    on_message: Option<Callback<Message>>,
+    reconnecting: bool,
+) -> Callback<ConnectionEvent> {
+    let lines = lines.clone();
+    Callback::from(move |event: ConnectionEvent| {
+        if let (ConnectionEvent::Message(message), Some(on_message)) = (&event, &on_message) {
+            on_message.emit(message.clone());
+        }
+        if let Some(line) = describe_event(event, reconnecting) {
+            lines.push(line);
+        }
+    })
+}
+
+/// The console on a connection of its own.
+#[function_component]
+fn OwnConsole(props: &WebSocketConsoleProps) -> Html {
+    let lines = use_console_lines(props.max_lines);
+    let reconnecting = props.reconnect.is_some();
+    let ConsoleConnection::Own(url) = props.url.clone() else {
+        unreachable!("WebSocketConsole renders OwnConsole with a URL");
+    };
+    let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
+    let connection = use_reconnecting_websocket(
+        url.clone(),
+        UseReconnectingWebSocketOptions {
+            reconnect: ReconnectOptions {
+                protocols: props.protocols.clone(),
+                ..reconnect
+            },
+            on_event: Some(logging(&lines, props.on_message.clone(), reconnecting)),
+            ..Default::default()
+        },
+    );
+    let url = match url {
+        WebSocketUrl::Fixed(url) => url,
+        WebSocketUrl::Produced(_) => "(a URL made at each attempt)".into(),
+    };
+    html! { <ConsoleView {connection} {lines} {url} {reconnecting} props={props.clone()} /> }
+}
+
+/// The console on the nearest provider's connection.
+#[function_component]
+fn SharedConsole(props: &WebSocketConsoleProps) -> Html {
+    let lines = use_console_lines(props.max_lines);
+    let connection = use_websocket_context();
+    use_connection_events(
+        "WebSocketConsole without a url",
+        logging(&lines, props.on_message.clone(), true),
+    );
+    let url = AttrValue::from("(shared connection)");
+    html! { <ConsoleView {connection} {lines} {url} reconnecting={true} props={props.clone()} /> }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+struct ConsoleViewProps {
+    connection: UseReconnectingWebSocketHandle,
+    lines: UseMessageHistoryHandle<ConsoleLine>,
+    url: AttrValue,
+    reconnecting: bool,
+    props: WebSocketConsoleProps,
+}
+
+/// What the console shows, whichever connection it is on.
+#[function_component]
+fn ConsoleView(view: &ConsoleViewProps) -> Html {
+    let ConsoleViewProps {
+        connection,
+        lines,
+        url,
+        reconnecting,
+        props,
+    } = view;
+    let reconnecting = *reconnecting;
     let log_box = use_node_ref();
     let input = use_node_ref();
     let follow = use_mut_ref(|| Follow {
         following: true,
         last_top: 0.0,
     });
-    let reconnecting = props.reconnect.is_some();
-
-    let on_event = {
-        let (lines, on_message) = (lines.clone(), props.on_message.clone());
-        Callback::from(move |event: ConnectionEvent| {
-            if let ConnectionEvent::Message(message) = &event {
-                if let Some(on_message) = &on_message {
-                    on_message.emit(message.clone());
-                }
-            }
-            if let Some(line) = describe_event(event, reconnecting) {
-                lines.push(line);
-            }
-        })
-    };
-    let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
-    let connection = use_reconnecting_websocket(
-        props.url.clone(),
-        UseReconnectingWebSocketOptions {
-            reconnect: ReconnectOptions {
-                protocols: props.protocols.clone(),
-                ..reconnect
-            },
-            on_event: Some(on_event),
-            ..Default::default()
-        },
-    );
 
     // After a render that added lines, follow the newest one if the reader is at the bottom.
     {
@@ -266,7 +377,7 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
             send.emit(());
         }
     });
-    let action = |act: fn(&crate::UseReconnectingWebSocketHandle)| {
+    let action = |act: fn(&UseReconnectingWebSocketHandle)| {
         let connection = connection.clone();
         Callback::from(move |_: MouseEvent| act(&connection))
     };
@@ -293,16 +404,12 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
         _ => None,
     };
     let render_line = props.render_line.clone();
-    let url = match &props.url {
-        WebSocketUrl::Fixed(url) => url.to_string(),
-        WebSocketUrl::Produced(_) => "(a URL made at each attempt)".to_owned(),
-    };
     let ids = &props.ids;
     let labels = &props.labels;
     html! {
         <section class={classes!("wsc", props.class.clone())}>
             <header class="wsc-header">
-                <code class="wsc-url">{ url }</code>
+                <code class="wsc-url">{ url.clone() }</code>
                 if reconnecting && connection.queued_len > 0 {
                     <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
                 }
@@ -368,13 +475,19 @@ impl Follow {
 fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'static str) {
     match status {
         ConnectionStatus::Open => ("OPEN".into(), "wsc-state-open"),
-        ConnectionStatus::Connecting { attempt: 0 } => ("CONNECTING".into(), "wsc-state-connecting"),
-        ConnectionStatus::Connecting { attempt } => {
-            (format!("CONNECTING (attempt {attempt})"), "wsc-state-connecting")
+        ConnectionStatus::Connecting { attempt: 0 } => {
+            ("CONNECTING".into(), "wsc-state-connecting")
         }
+        ConnectionStatus::Connecting { attempt } => (
+            format!("CONNECTING (attempt {attempt})"),
+            "wsc-state-connecting",
+        ),
         ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state-closing"),
         ConnectionStatus::Reconnecting { attempt, delay } if reconnecting => (
-            format!("RECONNECTING (attempt {attempt} in {:.1} s)", delay.as_secs_f64()),
+            format!(
+                "RECONNECTING (attempt {attempt} in {:.1} s)",
+                delay.as_secs_f64()
+            ),
             "wsc-state-reconnecting",
         ),
         ConnectionStatus::GaveUp { .. } if reconnecting => ("GAVE UP".into(), "wsc-state-closed"),
@@ -395,7 +508,10 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
         ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
         ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
             LineKind::Info,
-            format!("reconnecting in {:.1} s (attempt {attempt})", delay.as_secs_f64()),
+            format!(
+                "reconnecting in {:.1} s (attempt {attempt})",
+                delay.as_secs_f64()
+            ),
         ),
         ConnectionEvent::GaveUp { attempts } => info(
             LineKind::Error,
@@ -439,4 +555,3 @@ fn no_messages() -> HistoryFilter<ConsoleLine> {
     }
     NONE.with(Rc::clone)
 }
-

@@ -15,7 +15,7 @@ use std::{
     rc::Rc,
 };
 
-use wasm_ws::Message;
+use wasm_ws::ConnectionEvent;
 use yew::Callback;
 
 use crate::UseReconnectingWebSocketHandle;
@@ -29,9 +29,10 @@ pub struct WebSocketContext {
 }
 
 /// A subscriber's newest callback, which its component updates at every render.
-pub(crate) type LatestCallback = Rc<RefCell<Callback<Message>>>;
+pub(crate) type LatestCallback = Rc<RefCell<Callback<ConnectionEvent>>>;
 
-/// The message callbacks of a provider's subscribers, by subscription id.
+/// The event callbacks of a provider's subscribers (messages and the connection's life), by
+/// subscription id.
 #[derive(Clone, Default)]
 pub(crate) struct Subscribers {
     entries: Rc<RefCell<Vec<(u64, LatestCallback)>>>,
@@ -57,10 +58,10 @@ impl Subscribers {
         self.entries.borrow_mut().retain(|(entry, _)| *entry != id);
     }
 
-    /// Hands `message` to every subscriber, in the order they subscribed. A subscriber may
+    /// Hands `event` to every subscriber, in the order they subscribed. A subscriber may
     /// subscribe or unsubscribe from inside its callback.
-    pub(crate) fn deliver(&self, message: Message) {
-        let callbacks: Vec<Callback<Message>> = self
+    pub(crate) fn deliver(&self, event: ConnectionEvent) {
+        let callbacks: Vec<Callback<ConnectionEvent>> = self
             .entries
             .borrow()
             .iter()
@@ -68,15 +69,15 @@ impl Subscribers {
             .collect();
         if let Some((last, others)) = callbacks.split_last() {
             for callback in others {
-                callback.emit(message.clone());
+                callback.emit(event.clone());
             }
-            last.emit(message);
+            last.emit(event);
         }
     }
 
-    /// A callback that delivers each message it is given.
-    pub(crate) fn dispatcher(&self) -> Callback<Message> {
+    /// A callback that delivers each event it is given.
+    pub(crate) fn dispatcher(&self) -> Callback<ConnectionEvent> {
         let subscribers = self.clone();
-        Callback::from(move |message| subscribers.deliver(message))
+        Callback::from(move |event| subscribers.deliver(event))
     }
 }

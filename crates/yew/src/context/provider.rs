@@ -82,8 +82,8 @@ pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
             ..reconnect
         },
         enabled: props.enabled,
-        on_message: Some(subscribers.dispatcher()),
-        on_event: None,
+        on_message: None,
+        on_event: Some(subscribers.dispatcher()),
     };
     let handle = use_reconnecting_websocket(props.url.clone(), options);
     let context = WebSocketContext {

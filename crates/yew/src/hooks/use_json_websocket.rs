@@ -62,4 +62,3 @@ where
     );
     UseJsonWebSocketHandle::new(handle)
 }
-

@@ -4,8 +4,8 @@ use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws::{
     reconnecting::{Heartbeat, MessageFilter, ReconnectPredicate},
-    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket,
-    SendError, Sent, WebSocket,
+    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket, SendError,
+    Sent, WebSocket,
 };
 use yew::prelude::*;
 
@@ -104,7 +104,10 @@ impl UseReconnectingWebSocketHandle {
     /// Connects again now, with the attempt counter reset; also after [`close`](Self::close),
     /// after giving up, and while `enabled` is `false`.
     pub fn reconnect(&self) {
-        if self.with_connection(ReconnectingWebSocket::reconnect).is_none() {
+        if self
+            .with_connection(ReconnectingWebSocket::reconnect)
+            .is_none()
+        {
             self.wanted.set(Wanted::ByHand);
         }
     }
@@ -115,7 +118,9 @@ impl UseReconnectingWebSocketHandle {
         let stopped = self.with_connection(|connection| {
             matches!(
                 connection.status(),
-                ConnectionStatus::Closed | ConnectionStatus::GaveUp { .. } | ConnectionStatus::Failed(_)
+                ConnectionStatus::Closed
+                    | ConnectionStatus::GaveUp { .. }
+                    | ConnectionStatus::Failed(_)
             )
         });
         match stopped {
@@ -132,7 +137,8 @@ impl UseReconnectingWebSocketHandle {
 
     /// The current socket, if an attempt is under way, open or closing.
     pub fn socket(&self) -> Option<WebSocket> {
-        self.with_connection(ReconnectingWebSocket::socket).flatten()
+        self.with_connection(ReconnectingWebSocket::socket)
+            .flatten()
     }
 }
 
@@ -206,8 +212,14 @@ pub fn use_reconnecting_websocket(
     *latest.borrow_mut() = options;
 
     {
-        let wanted = wanted.setter();
-        use_effect_with(initial, move |enabled| wanted.set(Wanted::AsEnabled(*enabled)));
+        // Only a change of `enabled` counts: the first value is already in `wanted`, and an
+        // `open()` made before this effect first runs must not be undone by it.
+        let (wanted, previous) = (wanted.setter(), use_mut_ref(|| initial));
+        use_effect_with(initial, move |enabled| {
+            if previous.replace(*enabled) != *enabled {
+                wanted.set(Wanted::AsEnabled(*enabled));
+            }
+        });
     }
     {
         let (status, queued_len, connection) =
@@ -298,10 +310,7 @@ pub(crate) fn settings_of(options: &ReconnectOptions) -> ReconnectOptions {
     ReconnectOptions {
         should_reconnect: PREDICATE.with(Rc::clone),
         heartbeat: options.heartbeat.as_ref().map(|heartbeat| Heartbeat {
-            is_reply: heartbeat
-                .is_reply
-                .as_ref()
-                .map(|_| FILTER.with(Rc::clone)),
+            is_reply: heartbeat.is_reply.as_ref().map(|_| FILTER.with(Rc::clone)),
             ..heartbeat.clone()
         }),
         ..options.clone()

@@ -183,7 +183,10 @@ impl Reducible for Request {
 /// }
 /// ```
 #[hook]
-pub fn use_websocket(url: impl Into<WebSocketUrl>, options: UseWebSocketOptions) -> UseWebSocketHandle {
+pub fn use_websocket(
+    url: impl Into<WebSocketUrl>,
+    options: UseWebSocketOptions,
+) -> UseWebSocketHandle {
     let url = url.into();
     let enabled = options.enabled;
     let ready_state = use_state_eq(move || {
@@ -208,8 +211,14 @@ pub fn use_websocket(url: impl Into<WebSocketUrl>, options: UseWebSocketOptions)
     *latest_options.borrow_mut() = options;
 
     {
-        let request = request.dispatcher();
-        use_effect_with(enabled, move |enabled| request.dispatch(Action::Enabled(*enabled)));
+        // Only a change of `enabled` counts: the first value is already in `request`, and an
+        // `open()` made before this effect first runs must not be undone by it.
+        let (request, previous) = (request.dispatcher(), use_mut_ref(|| enabled));
+        use_effect_with(enabled, move |enabled| {
+            if previous.replace(*enabled) != *enabled {
+                request.dispatch(Action::Enabled(*enabled));
+            }
+        });
     }
     {
         let socket = socket.clone();

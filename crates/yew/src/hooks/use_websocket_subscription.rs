@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use wasm_ws::Message;
+use wasm_ws::{ConnectionEvent, Message};
 use yew::prelude::*;
 
 use crate::context::WebSocketContext;
@@ -17,8 +17,24 @@ use crate::context::WebSocketContext;
 /// When no provider is above the component.
 #[hook]
 pub fn use_websocket_subscription(callback: Callback<Message>) {
-    let context = use_context::<WebSocketContext>()
-        .expect("use_websocket_subscription: no WebSocketProvider above this component");
+    use_connection_events(
+        "use_websocket_subscription",
+        Callback::from(move |event| {
+            if let ConnectionEvent::Message(message) = event {
+                callback.emit(message);
+            }
+        }),
+    );
+}
+
+/// Calls `callback` with every event of the nearest provider's connection, from mount to
+/// unmount (the newest `callback` is the one called). `caller` names the hook in the panic
+/// when there is no provider.
+#[hook]
+pub(crate) fn use_connection_events(caller: &'static str, callback: Callback<ConnectionEvent>) {
+    let Some(context) = use_context::<WebSocketContext>() else {
+        panic!("{caller}: no WebSocketProvider above this component");
+    };
     let latest = use_mut_ref(|| callback.clone());
     *latest.borrow_mut() = callback;
     use_effect_with(context.subscribers, move |subscribers| {
