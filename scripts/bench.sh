@@ -2,8 +2,9 @@
 # Benchmarks wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor
 # (crates/bench): echo, capacity (10,000 connections) and churn, each figure the median of
 # several runs. Prints progress, then a Markdown table, also written to target/bench/results.md.
-# Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), and the bundle
-# sizes (scripts/bundle-sizes.sh, target/bench/bundles.md).
+# Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), the Yew console
+# under a flood (target/bench/console.md), and the bundle sizes (scripts/bundle-sizes.sh,
+# target/bench/bundles.md).
 # Arguments go to the bench: scripts/bench.sh --runs 5 --capacity-connections 2000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,14 +25,21 @@ setup_chromium
 start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1 --test-endpoints
 server_pid=$LISTENING_PID
 trap 'kill $server_pid 2>/dev/null || true' EXIT
-in_browser CHROMEDRIVER "$(command -v chromedriver)" env \
-  WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
-  cargo bench -p bench-browser --target wasm32-unknown-unknown --bench compare -- --nocapture 2>&1 |
-  sed -n 's/^ *\(|.*\)$/\1/p' | tee target/bench/browser.md
+browser_bench() { # browser_bench NAME: one of crates/bench/browser/benches, its table rows
+  in_browser CHROMEDRIVER "$(command -v chromedriver)" env \
+    WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
+    cargo bench -p bench-browser --target wasm32-unknown-unknown --bench "$1" -- --nocapture 2>&1 |
+    sed -n 's/^ *\(|.*\)$/\1/p'
+}
+browser_bench compare | tee target/bench/browser.md
+log "in the browser: WebSocketConsole under a flood, against a raw JS counter"
+browser_bench console | tee target/bench/console.md
 
 log "bundle sizes"
 trunk build --release >/dev/null 2>&1
+(cd examples/ticker && trunk build --release >/dev/null 2>&1)
 scripts/bundle-sizes.sh
 
-cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/bundles.md >target/bench/report.md
+cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/console.md <(echo) \
+  target/bench/bundles.md >target/bench/report.md
 log "the whole report: target/bench/report.md"

@@ -10,13 +10,20 @@ root=$PWD
 version=$(cargo metadata --format-version 1 --no-deps |
   node -e 'const m=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(m.packages.find(p=>p.name==="wasm-ws").version)')
 
+# cargo verifies each package against the others through a temporary local registry, and takes
+# what comes from a registry as never changing at a given version: drop what an earlier run
+# unpacked and built from there, or it would be used again. The verification builds go to a
+# target directory of their own, where everything named wasm-ws is such a build.
+export CARGO_TARGET_DIR=target/packaging
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/wasm-ws-*
+rm -rf "$CARGO_TARGET_DIR"/debug/.fingerprint/wasm-ws-* "$CARGO_TARGET_DIR"/debug/deps/*wasm_ws*
 cargo package -q -p wasm-ws -p wasm-ws-yew -p wasm-ws-server --allow-dirty
 
 app=$(mktemp -d)
 trap 'rm -rf "$app"' EXIT
 mkdir -p "$app/packages" "$app/src"
 for crate in wasm-ws wasm-ws-yew; do
-  tar -xzf "target/package/$crate-$version.crate" -C "$app/packages"
+  tar -xzf "$CARGO_TARGET_DIR/package/$crate-$version.crate" -C "$app/packages"
 done
 cat >"$app/Cargo.toml" <<TOML
 [package]
