@@ -10,7 +10,9 @@ use std::{
 use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
-use tokio_tungstenite::{connect_async, tungstenite::Message};
+use tokio_tungstenite::{connect_async, tungstenite::Message, MaybeTlsStream, WebSocketStream};
+
+type Client = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
 use crate::procfs;
 
@@ -218,5 +220,88 @@ pub async fn churn(addr: SocketAddr, pid: u32, cycles: usize) -> Churn {
         fds_after: procfs::open_fds(pid),
         rss_kib_before,
         rss_kib_after: procfs::rss_kib(pid),
+    }
+}
+
+/// What one push-after-echo run measured.
+pub struct PushAfterEcho {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// How late a push comes when it follows an echo. Each of `connections` clients of
+/// `/websocket/test`, on every other push (the pushes in between, with nothing before them,
+/// set the schedule), sends two messages `LEAD` before the push is due, the second as soon as
+/// the first comes back: a client that answers what it has just received is what makes the
+/// kernel hold back its acknowledgement of the second echo (the "ping-pong" pattern of
+/// interactive connections). A server that leaves Nagle's algorithm on then holds the push,
+/// written while that echo is unacknowledged, until the delayed acknowledgement comes (up to
+/// 40 ms on Linux); one that sets `TCP_NODELAY` sends it when due. Returns the lateness of the
+/// pushes that followed an echo.
+pub async fn push_after_echo(addr: SocketAddr, connections: usize, rounds: usize) -> PushAfterEcho {
+    const LEAD: Duration = Duration::from_millis(5);
+    let histogram = Arc::new(Mutex::new(Histogram::<u64>::new(3).unwrap()));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let histogram = histogram.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut socket, _) = connect_async(url(addr)).await.expect("connects");
+            let mut local = Histogram::<u64>::new(3).unwrap();
+            // Waits for the next push, answering nothing; `None` if the connection ended.
+            async fn next_push(socket: &mut Client) -> Option<Instant> {
+                loop {
+                    match socket.next().await {
+                        Some(Ok(message)) if is_push(&message) => return Some(Instant::now()),
+                        Some(Ok(_)) => continue,
+                        _ => return None,
+                    }
+                }
+            }
+            for _ in 0..rounds {
+                // A push with nothing before it: the schedule.
+                let Some(on_time) = next_push(&mut socket).await else {
+                    return;
+                };
+                let due = on_time + Duration::from_secs(1);
+                tokio::time::sleep_until((due - LEAD).into()).await;
+                // A push may come in the middle of the echoes (the client woke late): it was
+                // not held back then, and it is the one measured.
+                let mut pushed = None;
+                for text in ["a", "b"] {
+                    if socket.send(Message::text(text)).await.is_err() {
+                        return;
+                    }
+                    loop {
+                        match socket.next().await {
+                            Some(Ok(Message::Text(echo))) if echo.as_str() == text => break,
+                            Some(Ok(message)) if is_push(&message) => {
+                                pushed = Some(Instant::now());
+                            }
+                            Some(Ok(_)) => continue,
+                            _ => return,
+                        }
+                    }
+                }
+                let pushed = match pushed {
+                    Some(pushed) => pushed,
+                    None => match next_push(&mut socket).await {
+                        Some(pushed) => pushed,
+                        None => return,
+                    },
+                };
+                let late = pushed.saturating_duration_since(due);
+                local.record(late.as_micros() as u64).unwrap();
+            }
+            let _ = socket.close(None).await;
+            histogram.lock().await.add(&local).unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let histogram = histogram.lock().await;
+    PushAfterEcho {
+        p50_ms: histogram.value_at_quantile(0.5) as f64 / 1000.0,
+        p99_ms: histogram.value_at_quantile(0.99) as f64 / 1000.0,
     }
 }

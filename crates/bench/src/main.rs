@@ -43,6 +43,16 @@ struct Args {
     /// Churn mode: connect/close cycles per run.
     #[arg(long, default_value_t = 1000)]
     churn_cycles: usize,
+    /// Push-after-echo mode: connections, each timing two messages to come back just before a
+    /// push.
+    #[arg(long, default_value_t = 20)]
+    nagle_connections: usize,
+    /// Push-after-echo mode: pushes measured per connection (each after one with no echo).
+    #[arg(long, default_value_t = 3)]
+    nagle_rounds: usize,
+    /// Only these modes (echo, capacity, churn, push-after-echo); default: all.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
     /// Where the Markdown table goes (it is also printed).
     #[arg(long, default_value = "target/bench/results.md")]
     out: PathBuf,
@@ -63,6 +73,8 @@ struct Figures {
     lost: Figure,
     churn_fds: Figure,
     churn_rss: Figure,
+    push_after_echo_p50: Figure,
+    push_after_echo_p99: Figure,
 }
 
 // One thread for the load; the server under test has the other core.
@@ -76,92 +88,121 @@ async fn main() {
     let fd_limit = procfs::raise_fd_limit();
     eprintln!("open-file limit: {fd_limit}");
 
+    let wants = |mode: &str| args.only.is_empty() || args.only.iter().any(|m| m == mode);
     let mut all: Vec<Figures> = PEERS.iter().map(|_| Figures::default()).collect();
     for run in 1..=args.runs {
         for (peer, figures) in PEERS.iter().zip(&mut all) {
-            eprintln!(
-                "run {run}/{}: {} echo ({} connections, {} B, {} s)",
-                args.runs,
-                peer.name(),
-                args.echo_connections,
-                args.echo_size,
-                args.echo_seconds
-            );
-            let server = Running::start(*peer, &root).await;
-            let echo = load::echo(
-                server.addr,
-                server.pid,
-                args.echo_connections,
-                args.echo_size,
-                Duration::from_secs(args.echo_seconds),
-            )
-            .await;
-            server.stop().await;
-            eprintln!(
-                "  {:.0} msg/s, p99 {:.0} µs, server CPU {:.1} µs/echo",
-                echo.messages_per_second, echo.p99_us, echo.server_cpu_us_per_echo
-            );
-            figures.rate.0.push(echo.messages_per_second);
-            figures.p50.0.push(echo.p50_us);
-            figures.p99.0.push(echo.p99_us);
-            figures.p999.0.push(echo.p999_us);
-            figures.cpu.0.push(echo.server_cpu_us_per_echo);
+            if wants("echo") {
+                eprintln!(
+                    "run {run}/{}: {} echo ({} connections, {} B, {} s)",
+                    args.runs,
+                    peer.name(),
+                    args.echo_connections,
+                    args.echo_size,
+                    args.echo_seconds
+                );
+                let server = Running::start(*peer, &root).await;
+                let echo = load::echo(
+                    server.addr,
+                    server.pid,
+                    args.echo_connections,
+                    args.echo_size,
+                    Duration::from_secs(args.echo_seconds),
+                )
+                .await;
+                server.stop().await;
+                eprintln!(
+                    "  {:.0} msg/s, p99 {:.0} µs, server CPU {:.1} µs/echo",
+                    echo.messages_per_second, echo.p99_us, echo.server_cpu_us_per_echo
+                );
+                figures.rate.0.push(echo.messages_per_second);
+                figures.p50.0.push(echo.p50_us);
+                figures.p99.0.push(echo.p99_us);
+                figures.p999.0.push(echo.p999_us);
+                figures.cpu.0.push(echo.server_cpu_us_per_echo);
+            }
 
-            eprintln!(
-                "run {run}/{}: {} capacity ({} connections, {} s)",
-                args.runs,
-                peer.name(),
-                args.capacity_connections,
-                args.capacity_seconds
-            );
-            let server = Running::start(*peer, &root).await;
-            let capacity = load::capacity(
-                server.addr,
-                server.pid,
-                args.capacity_connections,
-                Duration::from_secs(args.capacity_seconds),
-            )
-            .await;
-            server.stop().await;
-            eprintln!(
-                "  {} connected, {:.2} KiB/connection, lateness p99 {:.1} ms, {} pushes lost",
-                capacity.connected,
-                capacity.rss_kib_per_connection,
-                capacity.lateness_p99_ms,
-                capacity.pushes_lost
-            );
-            figures
-                .rss_per_connection
-                .0
-                .push(capacity.rss_kib_per_connection);
-            figures.lateness_p50.0.push(capacity.lateness_p50_ms);
-            figures.lateness_p99.0.push(capacity.lateness_p99_ms);
-            let missing = (args.capacity_connections - capacity.connected) as u64;
-            figures.lost.0.push(
-                (capacity.pushes_lost + missing * args.capacity_seconds.saturating_sub(1)) as f64,
-            );
+            if wants("capacity") {
+                eprintln!(
+                    "run {run}/{}: {} capacity ({} connections, {} s)",
+                    args.runs,
+                    peer.name(),
+                    args.capacity_connections,
+                    args.capacity_seconds
+                );
+                let server = Running::start(*peer, &root).await;
+                let capacity = load::capacity(
+                    server.addr,
+                    server.pid,
+                    args.capacity_connections,
+                    Duration::from_secs(args.capacity_seconds),
+                )
+                .await;
+                server.stop().await;
+                eprintln!(
+                    "  {} connected, {:.2} KiB/connection, lateness p99 {:.1} ms, {} pushes lost",
+                    capacity.connected,
+                    capacity.rss_kib_per_connection,
+                    capacity.lateness_p99_ms,
+                    capacity.pushes_lost
+                );
+                figures
+                    .rss_per_connection
+                    .0
+                    .push(capacity.rss_kib_per_connection);
+                figures.lateness_p50.0.push(capacity.lateness_p50_ms);
+                figures.lateness_p99.0.push(capacity.lateness_p99_ms);
+                let missing = (args.capacity_connections - capacity.connected) as u64;
+                figures.lost.0.push(
+                    (capacity.pushes_lost + missing * args.capacity_seconds.saturating_sub(1))
+                        as f64,
+                );
+            }
 
-            eprintln!(
-                "run {run}/{}: {} churn ({} cycles)",
-                args.runs,
-                peer.name(),
-                args.churn_cycles
-            );
-            let server = Running::start(*peer, &root).await;
-            let churn = load::churn(server.addr, server.pid, args.churn_cycles).await;
-            server.stop().await;
-            eprintln!(
-                "  fds {} -> {}, RSS {} -> {} KiB",
-                churn.fds_before, churn.fds_after, churn.rss_kib_before, churn.rss_kib_after
-            );
-            figures
-                .churn_fds
-                .0
-                .push(churn.fds_after as f64 - churn.fds_before as f64);
-            figures
-                .churn_rss
-                .0
-                .push(churn.rss_kib_after as f64 - churn.rss_kib_before as f64);
+            if wants("churn") {
+                eprintln!(
+                    "run {run}/{}: {} churn ({} cycles)",
+                    args.runs,
+                    peer.name(),
+                    args.churn_cycles
+                );
+                let server = Running::start(*peer, &root).await;
+                let churn = load::churn(server.addr, server.pid, args.churn_cycles).await;
+                server.stop().await;
+                eprintln!(
+                    "  fds {} -> {}, RSS {} -> {} KiB",
+                    churn.fds_before, churn.fds_after, churn.rss_kib_before, churn.rss_kib_after
+                );
+                figures
+                    .churn_fds
+                    .0
+                    .push(churn.fds_after as f64 - churn.fds_before as f64);
+                figures
+                    .churn_rss
+                    .0
+                    .push(churn.rss_kib_after as f64 - churn.rss_kib_before as f64);
+            }
+
+            if wants("push-after-echo") {
+                eprintln!(
+                    "run {run}/{}: {} push after echo ({} connections × {} pushes)",
+                    args.runs,
+                    peer.name(),
+                    args.nagle_connections,
+                    args.nagle_rounds
+                );
+                let server = Running::start(*peer, &root).await;
+                let measured =
+                    load::push_after_echo(server.addr, args.nagle_connections, args.nagle_rounds)
+                        .await;
+                server.stop().await;
+                eprintln!(
+                    "  a push after an echo: late by p50 {:.1} ms, p99 {:.1} ms",
+                    measured.p50_ms, measured.p99_ms
+                );
+                figures.push_after_echo_p50.0.push(measured.p50_ms);
+                figures.push_after_echo_p99.0.push(measured.p99_ms);
+            }
         }
     }
 
@@ -231,7 +272,22 @@ async fn main() {
             figures: column(|f| &f.churn_rss),
             target: None,
         },
+        Row {
+            metric: "push after an echo: lateness p50 (ms)",
+            figures: column(|f| &f.push_after_echo_p50),
+            target: None,
+        },
+        Row {
+            metric: "push after an echo: lateness p99 (ms)",
+            figures: column(|f| &f.push_after_echo_p99),
+            target: None,
+        },
     ];
+    // Only the modes that ran.
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .filter(|row| row.figures.iter().any(|figure| !figure.0.is_empty()))
+        .collect();
     let names: Vec<&str> = PEERS.iter().map(|peer| peer.name()).collect();
     let machine = machine();
     let table = report::table(&names, &rows);

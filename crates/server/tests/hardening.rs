@@ -329,6 +329,31 @@ fn sigterm_closes_every_client_with_1001_within_a_second_and_exits() {
     }
 }
 
+#[test]
+fn after_sigterm_a_client_that_just_got_an_echo_sees_1001_within_milliseconds() {
+    // A frame written right after another waits, under Nagle's algorithm, until the client
+    // acknowledges the first: up to a delayed acknowledgement (tens of milliseconds). The
+    // server sets TCP_NODELAY, so the 1001 that follows an echo leaves at once.
+    let mut server = Binary::start(&[]);
+    let mut client = Raw::connect(server.addr, "/websocket/echo");
+    client.text(b"just before");
+    client.expect_text(b"just before");
+    let signalled = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    client.expect_close(1001);
+    let took = signalled.elapsed();
+    println!("1001 after an echo: {took:?} after SIGTERM");
+    assert!(
+        took < Duration::from_millis(10),
+        "the 1001 came {took:?} after SIGTERM"
+    );
+    let _ = server.child.wait();
+}
+
 // Logs.
 
 #[test]

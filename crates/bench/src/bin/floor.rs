@@ -21,6 +21,8 @@ async fn main() {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        // As wasm-ws-server does (and node's ws): no frame waits on Nagle's algorithm.
+        let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
             // Small buffers, like a server tuned for many connections (tungstenite's default
             // read buffer is 128 KiB per connection).
