@@ -6,7 +6,7 @@ use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc, Mutex,
     },
 };
@@ -25,6 +25,8 @@ pub enum Refusal {
     ServerFull,
     /// This address holds its maximum of connections (429).
     AddressFull(IpAddr),
+    /// The server is shutting down (503): a load balancer tries another instance.
+    Draining,
 }
 
 impl Refusal {
@@ -33,6 +35,7 @@ impl Refusal {
         let (status, body) = match self {
             Self::Origin(_) => (StatusCode::FORBIDDEN, "origin not allowed\n"),
             Self::ServerFull => (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n"),
+            Self::Draining => (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n"),
             Self::AddressFull(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many connections from this address\n",
@@ -121,6 +124,8 @@ pub struct Admission {
     per_address: Mutex<HashMap<IpAddr, usize>>,
     /// Told whenever a connection goes, for [`Admission::all_closed`].
     released: Notify,
+    /// Set when shutdown begins: from then on every handshake is refused.
+    draining: AtomicBool,
 }
 
 impl Admission {
@@ -133,12 +138,23 @@ impl Admission {
             total: AtomicUsize::new(0),
             per_address: Mutex::new(HashMap::new()),
             released: Notify::new(),
+            draining: AtomicBool::new(false),
         })
     }
 
     /// How many WebSocket connections are open.
     pub fn open_connections(&self) -> usize {
         self.total.load(Ordering::Relaxed)
+    }
+
+    /// Refuses every handshake from now on (503): the server is shutting down.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::Release);
+    }
+
+    /// Whether the server is shutting down.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Acquire)
     }
 
     /// Resolves once no WebSocket connection is open.
@@ -155,6 +171,10 @@ impl Admission {
 
     /// Checks the Origin and takes a connection slot; the slot is freed when the ticket drops.
     pub fn admit(self: &Arc<Self>, request: &HttpRequest) -> Result<Ticket, Refusal> {
+        // Never a 101 followed by a 1001: a draining server takes no new connection.
+        if self.is_draining() {
+            return Err(Refusal::Draining);
+        }
         let header = |name| {
             request
                 .headers()

@@ -85,6 +85,12 @@ pub struct Limits {
     /// (with 1008 when a Close frame still fits).
     #[arg(long, env = "WASM_WS_SEND_TIMEOUT", default_value = "10s", value_parser = parse_interval)]
     pub send_timeout: Duration,
+
+    /// On SIGTERM, spread the clients' 1001 Close frames at random over this window, so that
+    /// thousands of clients do not all reconnect in the same instant; each client is served
+    /// until its moment comes. `0s` sends them all at once.
+    #[arg(long, env = "WASM_WS_DRAIN_WINDOW", default_value = "0s", value_parser = parse_duration)]
+    pub drain_window: Duration,
 }
 
 impl Default for Limits {
@@ -110,11 +116,16 @@ impl Config {
 
 /// Parses a human-readable, non-zero duration (`1s`, `250ms`).
 fn parse_interval(text: &str) -> Result<Duration, String> {
-    let interval = humantime::parse_duration(text).map_err(|error| error.to_string())?;
+    let interval = parse_duration(text)?;
     if interval.is_zero() {
         return Err("the interval must be greater than zero".into());
     }
     Ok(interval)
+}
+
+/// Parses a human-readable duration (`0s`, `2s`, `250ms`).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -80,13 +80,19 @@ impl std::future::Future for Running {
 }
 
 /// `GET /healthz`: liveness for load balancers, with the number of open WebSockets.
+///
+/// While the server shuts down it answers 503 with `"status":"draining"`, so that a load
+/// balancer stops sending it traffic.
 async fn healthz(state: web::Data<ServerState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(format!(
-            "{{\"status\":\"ok\",\"connections\":{}}}\n",
-            state.admission.open_connections()
-        ))
+    let (mut response, status) = if state.admission.is_draining() {
+        (HttpResponse::ServiceUnavailable(), "draining")
+    } else {
+        (HttpResponse::Ok(), "ok")
+    };
+    response.content_type("application/json").body(format!(
+        "{{\"status\":\"{status}\",\"connections\":{}}}\n",
+        state.admission.open_connections()
+    ))
 }
 
 /// Binds the configured address and starts serving. Must be called inside an actix system
@@ -137,7 +143,11 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     // one is unacknowledged (a push or a 1001 right after an echo) waits for the client's
     // delayed acknowledgement: about 40 ms here, and where messages die during a restart.
     .tcp_nodelay(true)
-    .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
+    .shutdown_timeout(
+        (config.limits.drain_window + SHUTDOWN_GRACE)
+            .as_secs_f64()
+            .ceil() as u64,
+    );
 
     let server = match config.workers {
         Some(workers) => server.workers(workers.max(1)),
@@ -157,6 +167,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         signal: Arc::new(signal),
         admission,
         server: server.handle(),
+        drain_window: config.limits.drain_window,
     };
     Ok(Running {
         server,

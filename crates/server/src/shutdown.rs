@@ -1,5 +1,10 @@
 //! Shutting down gracefully: every WebSocket client gets a Close with 1001 ("going away")
 //! before the server stops, on SIGTERM, Ctrl-C, or when asked through a [`ShutdownHandle`].
+//!
+//! Draining, in order: new handshakes get 503 and `/healthz` says `draining` (a load balancer
+//! sends the next clients elsewhere); each connection answers what it has already received,
+//! then sends its 1001 (at a random moment within `--drain-window`, if one is set); the server
+//! stops once every connection has gone, or the grace period has run out.
 
 use std::{sync::Arc, time::Duration};
 
@@ -7,8 +12,9 @@ use tokio::sync::watch;
 
 use crate::admission::Admission;
 
-/// How long shutdown waits for every client to receive its 1001 Close before the server
-/// stops. Clients that read get theirs within milliseconds; this only bounds slow ones.
+/// How long shutdown waits, after the drain window, for every client to receive its 1001 Close
+/// before the server stops. Clients that read get theirs within milliseconds; this only bounds
+/// slow ones.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Shuts the server down: every WebSocket client receives a Close with 1001 ("going away"),
@@ -18,16 +24,20 @@ pub struct ShutdownHandle {
     pub(crate) signal: Arc<watch::Sender<bool>>,
     pub(crate) admission: Arc<Admission>,
     pub(crate) server: actix_web::dev::ServerHandle,
+    pub(crate) drain_window: Duration,
 }
 
 impl ShutdownHandle {
-    /// Closes every connection with 1001, waits up to [`SHUTDOWN_GRACE`] for them to go, then
-    /// stops the server.
+    /// Refuses new handshakes, closes every connection with 1001 (spread over the drain
+    /// window), waits up to the window and [`SHUTDOWN_GRACE`] for them to go, then stops the
+    /// server.
     pub async fn shutdown(&self) {
         let open = self.admission.open_connections();
-        tracing::info!(open, "shutting down: closing every connection with 1001");
+        tracing::info!(open, drain_window = ?self.drain_window, "shutting down: draining, then 1001 to every connection");
+        self.admission.start_draining();
         self.signal.send_replace(true);
-        let _ = tokio::time::timeout(SHUTDOWN_GRACE, self.admission.all_closed()).await;
+        let grace = self.drain_window + SHUTDOWN_GRACE;
+        let _ = tokio::time::timeout(grace, self.admission.all_closed()).await;
         // Graceful: connections whose Close is queued but not yet written get to flush it
         // (actix bounds this by the shutdown timeout).
         self.server.stop(true).await;

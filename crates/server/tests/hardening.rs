@@ -318,15 +318,7 @@ fn sigterm_closes_every_client_with_1001_within_a_second_and_exits() {
         closed_after < Duration::from_secs(1),
         "the last Close came after {closed_after:?}"
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(exit) = server.child.try_wait().unwrap() {
-            assert!(exit.success(), "{exit:?}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        thread::sleep(Duration::from_millis(20));
-    }
+    assert!(wait_for_exit(&mut server).success());
 }
 
 #[test]
@@ -352,6 +344,138 @@ fn after_sigterm_a_client_that_just_got_an_echo_sees_1001_within_milliseconds() 
         "the 1001 came {took:?} after SIGTERM"
     );
     let _ = server.child.wait();
+}
+
+fn sigterm(server: &Binary) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Reads frames until a Close; returns its code.
+fn close_code(client: &mut Raw) -> u16 {
+    loop {
+        let frame = client
+            .read_frame()
+            .expect("a Close before the connection ends");
+        if frame.opcode == CLOSE {
+            return u16::from_be_bytes([frame.payload[0], frame.payload[1]]);
+        }
+    }
+}
+
+fn wait_for_exit(server: &mut Binary) -> std::process::ExitStatus {
+    let (sender, exited) = std::sync::mpsc::channel();
+    let pid = server.child.id();
+    // `wait` blocks: a thread waits, the test waits on the channel with a deadline.
+    let mut child = std::mem::replace(
+        &mut server.child,
+        std::process::Command::new("true").spawn().unwrap(),
+    );
+    thread::spawn(move || sender.send(child.wait()));
+    exited
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("the server (pid {pid}) did not exit"))
+        .unwrap()
+}
+
+#[test]
+fn while_draining_healthz_says_so_new_handshakes_get_503_and_the_server_exits_0() {
+    let (mut server, mut log) = Binary::start_logging(&["--drain-window", "2s"]);
+    let mut client = Raw::connect(server.addr, "/websocket/echo");
+    assert_eq!(http_get(server.addr, "/healthz").0, 200);
+    sigterm(&server);
+    log.until(&["shutting down"]);
+    let (status, body) = http_get(server.addr, "/healthz");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains(r#""status":"draining""#), "{body}");
+    assert_eq!(
+        handshake_status(server.addr, "").0,
+        503,
+        "a new handshake is refused, never a 101 then a 1001"
+    );
+    // The connection that was open is still served until its moment.
+    client.text(b"still served");
+    client.expect_text(b"still served");
+    assert_eq!(close_code(&mut client), 1001);
+    assert!(wait_for_exit(&mut server).success());
+}
+
+#[test]
+fn messages_already_received_are_answered_before_the_1001() {
+    let mut server = Binary::start(&[]);
+    let mut client = Raw::connect(server.addr, "/websocket/echo");
+    let mut burst = Vec::new();
+    for n in 0..200 {
+        burst.extend(encode(
+            true,
+            0,
+            TEXT,
+            format!("m{n}").as_bytes(),
+            Some([1, 2, 3, 4]),
+        ));
+    }
+    client.send_bytes(&burst);
+    sigterm(&server);
+    for n in 0..200 {
+        client.expect_text(format!("m{n}").as_bytes());
+    }
+    assert_eq!(close_code(&mut client), 1001);
+    assert!(wait_for_exit(&mut server).success());
+}
+
+/// SIGTERM with `--drain-window`, 20 clients: when each saw its 1001, after the signal.
+fn closes_after_sigterm(window: &str) -> Vec<Duration> {
+    let mut server = Binary::start(&["--drain-window", window]);
+    let mut clients: Vec<Raw> = (0..20)
+        .map(|_| Raw::connect(server.addr, "/websocket/echo"))
+        .collect();
+    for client in &mut clients {
+        client.text(b"ready");
+        client.expect_text(b"ready");
+    }
+    let signalled = Instant::now();
+    sigterm(&server);
+    let readers: Vec<_> = clients
+        .into_iter()
+        .map(|mut client| {
+            thread::spawn(move || {
+                assert_eq!(close_code(&mut client), 1001);
+                signalled.elapsed()
+            })
+        })
+        .collect();
+    let closes = readers.into_iter().map(|r| r.join().unwrap()).collect();
+    assert!(wait_for_exit(&mut server).success());
+    closes
+}
+
+#[test]
+fn a_drain_window_spreads_the_1001s_over_it() {
+    let spread = |closes: &[Duration]| {
+        closes
+            .iter()
+            .max()
+            .unwrap()
+            .saturating_sub(*closes.iter().min().unwrap())
+    };
+    let at_once = closes_after_sigterm("0s");
+    let spread_out = closes_after_sigterm("1s");
+    println!(
+        "1001s to 20 clients after SIGTERM: spread {:?} without a window (last {:?}), {:?} with --drain-window 1s (last {:?})",
+        spread(&at_once), at_once.iter().max().unwrap(), spread(&spread_out), spread_out.iter().max().unwrap()
+    );
+    // 20 moments uniform over 1 s: a spread under 200 ms has odds of about 1 in 10^12.
+    assert!(
+        spread(&spread_out) >= Duration::from_millis(200),
+        "{spread_out:?}"
+    );
+    assert!(
+        *spread_out.iter().max().unwrap() < Duration::from_secs(2),
+        "every 1001 within the window and the grace period: {spread_out:?}"
+    );
 }
 
 // Logs.

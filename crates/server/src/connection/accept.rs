@@ -16,7 +16,7 @@ use tokio::{
     time::{self, MissedTickBehavior},
 };
 
-use super::{end, held_open::HeldOpen, Connection, Ended};
+use super::{end, held_open::HeldOpen, Connection, Ended, Leaving};
 use crate::{admission::Admission, config::Limits, frame_guard::FrameGuard};
 
 /// What every connection shares: the limits, the admission counters and the shutdown signal.
@@ -141,6 +141,7 @@ impl Endpoint {
             heartbeat,
             last_heard: Instant::now(),
             violation: None,
+            leaving: Leaving::No,
             _ticket: ticket,
             _hang_up: hang_up,
         };

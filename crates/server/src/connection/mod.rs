@@ -49,6 +49,25 @@ pub enum Incoming {
     Pong(Bytes),
 }
 
+/// Where a connection stands with the server's shutdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaving {
+    /// The server is not shutting down.
+    No,
+    /// The server is shutting down; this connection is served until its moment within the
+    /// drain window.
+    At(time::Instant),
+    /// Its moment has come: what has already arrived is answered, then the 1001.
+    Now,
+}
+
+/// What woke [`Connection::next`] up.
+enum Woke {
+    Received(Option<Result<AggregatedMessage, actix_ws::ProtocolError>>),
+    Tick,
+    Leave,
+}
+
 /// What an endpoint's body returns: it runs until the connection ends, and only ever returns
 /// how it ended, so every step can end it with `?`.
 pub type Ended = Result<Infallible, End>;
@@ -65,6 +84,8 @@ pub struct Connection {
     last_heard: Instant,
     /// A protocol violation seen, to close with once the messages before it are delivered.
     violation: Option<CloseReason>,
+    /// Where it stands with the server's shutdown.
+    leaving: Leaving,
     _ticket: Ticket,
     /// Dropped with the connection: releases the response body, and so hangs up.
     _hang_up: oneshot::Sender<()>,
@@ -77,25 +98,40 @@ impl Connection {
     /// Cancel-safe as far as incoming messages go: no message is lost if the future is dropped.
     pub async fn next(&mut self) -> Result<Incoming, End> {
         loop {
-            let message = match self.violation.take() {
+            let message = match (self.violation.take(), self.leaving) {
                 // Messages decoded before the bad frame are still queued: they come first
                 // (Autobahn 4.1.3: a valid message, then a bad frame, is echoed, then closed).
-                Some(reason) => match self.messages.next().now_or_never() {
+                (Some(reason), _) => match self.messages.next().now_or_never() {
                     Some(Some(Ok(message))) => {
                         self.violation = Some(reason);
                         message
                     }
                     _ => return Err(End::Fail(reason)),
                 },
-                None => {
-                    let received = tokio::select! {
-                        message = self.messages.recv() => Some(message),
-                        _ = self.heartbeat.tick() => None,
-                        _ = self.shutdown.wait_for(|down| *down) => return Err(End::Close(end::going_away("server shutting down"))),
+                // Leaving: what has already arrived is answered first, then the 1001.
+                (None, Leaving::Now) => match self.messages.next().now_or_never() {
+                    Some(Some(Ok(message))) => message,
+                    _ => return Err(End::Close(end::going_away("server shutting down"))),
+                },
+                (None, _) => {
+                    let woke = tokio::select! {
+                        // Messages first: nothing received is left unanswered for a tick or
+                        // the shutdown.
+                        biased;
+                        message = self.messages.recv() => Woke::Received(message),
+                        _ = self.heartbeat.tick() => Woke::Tick,
+                        _ = leaving(&mut self.shutdown, self.leaving) => Woke::Leave,
                     };
-                    let Some(message) = received else {
-                        self.check_liveness().await?;
-                        continue;
+                    let message = match woke {
+                        Woke::Received(message) => message,
+                        Woke::Tick => {
+                            self.check_liveness().await?;
+                            continue;
+                        }
+                        Woke::Leave => {
+                            self.leaving = self.next_leaving();
+                            continue;
+                        }
                     };
                     self.last_heard = Instant::now();
                     match message {
@@ -122,6 +158,18 @@ impl Connection {
                 // RFC 6455 section 5.5.1: answer a Close with the code received.
                 AggregatedMessage::Close(reason) => return Err(End::Reply(reason)),
             }
+        }
+    }
+
+    /// The step after the shutdown signal or the connection's moment: a moment at random
+    /// within the drain window, then leaving now.
+    fn next_leaving(&self) -> Leaving {
+        match self.leaving {
+            Leaving::No if !self.limits.drain_window.is_zero() => {
+                let spread = self.limits.drain_window.mul_f64(fastrand::f64());
+                Leaving::At(time::Instant::now() + spread)
+            }
+            _ => Leaving::Now,
         }
     }
 
@@ -160,6 +208,18 @@ impl Connection {
             Incoming::Binary(bytes) => self.send_binary(bytes).await,
             Incoming::Pong(_) => Ok(()),
         }
+    }
+}
+
+/// Resolves when the connection should move on from `leaving`: the shutdown signal, then its
+/// moment.
+async fn leaving(shutdown: &mut watch::Receiver<bool>, leaving: Leaving) {
+    match leaving {
+        Leaving::No => {
+            let _ = shutdown.wait_for(|down| *down).await;
+        }
+        Leaving::At(moment) => time::sleep_until(moment).await,
+        Leaving::Now => std::future::pending().await,
     }
 }
 
