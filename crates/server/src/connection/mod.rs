@@ -57,7 +57,7 @@ enum Leaving {
     /// The server is shutting down; this connection is served until its moment within the
     /// drain window.
     At(time::Instant),
-    /// Its moment has come: what has already arrived is answered, then the 1001.
+    /// Its moment has come: the 1001, once nothing received waits.
     Now,
 }
 
@@ -108,15 +108,14 @@ impl Connection {
                     }
                     _ => return Err(End::Fail(reason)),
                 },
-                // Leaving: what has already arrived is answered first, then the 1001.
-                (None, Leaving::Now) => match self.messages.next().now_or_never() {
-                    Some(Some(Ok(message))) => message,
-                    _ => return Err(End::Close(end::going_away("server shutting down"))),
-                },
+                // Its moment has come, and nothing received waits (see `biased` below).
+                (None, Leaving::Now) => {
+                    return Err(End::Close(end::going_away("server shutting down")))
+                }
                 (None, _) => {
                     let woke = tokio::select! {
-                        // Messages first: nothing received is left unanswered for a tick or
-                        // the shutdown.
+                        // Messages first: whatever a client has already sent is answered before
+                        // a liveness check or its 1001.
                         biased;
                         message = self.messages.recv() => Woke::Received(message),
                         _ = self.heartbeat.tick() => Woke::Tick,
