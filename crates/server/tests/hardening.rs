@@ -405,24 +405,39 @@ fn while_draining_healthz_says_so_new_handshakes_get_503_and_the_server_exits_0(
 
 #[test]
 fn messages_already_received_are_answered_before_the_1001() {
+    // Enough that echoing them takes longer than the signal takes to arrive: the shutdown comes
+    // while most still wait in the server's buffers. All of it is written before the signal.
+    const MESSAGES: usize = 200;
+    let payload = vec![0x42; 8 * 1024];
     let mut server = Binary::start(&[]);
     let mut client = Raw::connect(server.addr, "/websocket/echo");
-    let mut burst = Vec::new();
-    for n in 0..200 {
-        burst.extend(encode(
-            true,
-            0,
-            TEXT,
-            format!("m{n}").as_bytes(),
-            Some([1, 2, 3, 4]),
-        ));
-    }
-    client.send_bytes(&burst);
+    let mut writer = client.socket().try_clone().unwrap();
+    let frame = encode(true, 0, BINARY, &payload, Some([1, 2, 3, 4]));
+    let (written, all_written) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        for _ in 0..MESSAGES {
+            writer.write_all(&frame).unwrap();
+        }
+        written.send(()).unwrap();
+    });
+    all_written.recv_timeout(Duration::from_secs(10)).unwrap();
     sigterm(&server);
-    for n in 0..200 {
-        client.expect_text(format!("m{n}").as_bytes());
-    }
-    assert_eq!(close_code(&mut client), 1001);
+    let mut echoed = 0;
+    let code = loop {
+        let frame = client
+            .read_frame()
+            .expect("a Close before the connection ends");
+        match frame.opcode {
+            BINARY => echoed += 1,
+            CLOSE => break u16::from_be_bytes([frame.payload[0], frame.payload[1]]),
+            other => panic!("unexpected opcode {other}"),
+        }
+    };
+    assert_eq!(code, 1001);
+    assert_eq!(
+        echoed, MESSAGES,
+        "every message sent before the signal was answered"
+    );
     assert!(wait_for_exit(&mut server).success());
 }
 

@@ -49,6 +49,15 @@ pub enum Incoming {
     Pong(Bytes),
 }
 
+/// How long a leaving connection waits for more from its client before the 1001: what a
+/// client sent just before the shutdown may still be on its way through the kernel's and
+/// actix's buffers, and it is answered first. A client that keeps sending is cut off after
+/// [`LAST_CALL_LIMIT`].
+pub const LAST_CALL_QUIET: Duration = Duration::from_millis(20);
+
+/// The longest a leaving connection keeps answering a client that does not go quiet.
+pub const LAST_CALL_LIMIT: Duration = Duration::from_millis(500);
+
 /// Where a connection stands with the server's shutdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Leaving {
@@ -57,8 +66,9 @@ enum Leaving {
     /// The server is shutting down; this connection is served until its moment within the
     /// drain window.
     At(time::Instant),
-    /// Its moment has come: the 1001, once nothing received waits.
-    Now,
+    /// Its moment has come: it answers what is still arriving, until the client has been
+    /// quiet for [`LAST_CALL_QUIET`] (or at most until the given limit), then sends its 1001.
+    LastCall(time::Instant),
 }
 
 /// What woke [`Connection::next`] up.
@@ -108,10 +118,6 @@ impl Connection {
                     }
                     _ => return Err(End::Fail(reason)),
                 },
-                // Its moment has come, and nothing received waits (see `biased` below).
-                (None, Leaving::Now) => {
-                    return Err(End::Close(end::going_away("server shutting down")))
-                }
                 (None, _) => {
                     let woke = tokio::select! {
                         // Messages first: whatever a client has already sent is answered before
@@ -121,6 +127,9 @@ impl Connection {
                         _ = self.heartbeat.tick() => Woke::Tick,
                         _ = leaving(&mut self.shutdown, self.leaving) => Woke::Leave,
                     };
+                    if let (Leaving::LastCall(_), Woke::Leave) = (self.leaving, &woke) {
+                        return Err(End::Close(end::going_away("server shutting down")));
+                    }
                     let message = match woke {
                         Woke::Received(message) => message,
                         Woke::Tick => {
@@ -161,14 +170,14 @@ impl Connection {
     }
 
     /// The step after the shutdown signal or the connection's moment: a moment at random
-    /// within the drain window, then leaving now.
+    /// within the drain window, then the last call.
     fn next_leaving(&self) -> Leaving {
         match self.leaving {
             Leaving::No if !self.limits.drain_window.is_zero() => {
                 let spread = self.limits.drain_window.mul_f64(fastrand::f64());
                 Leaving::At(time::Instant::now() + spread)
             }
-            _ => Leaving::Now,
+            _ => Leaving::LastCall(time::Instant::now() + LAST_CALL_LIMIT),
         }
     }
 
@@ -211,14 +220,17 @@ impl Connection {
 }
 
 /// Resolves when the connection should move on from `leaving`: the shutdown signal, then its
-/// moment.
+/// moment, then the end of its last call (a quiet client, or the limit). The quiet period
+/// starts anew at each call, that is after each message answered.
 async fn leaving(shutdown: &mut watch::Receiver<bool>, leaving: Leaving) {
     match leaving {
         Leaving::No => {
             let _ = shutdown.wait_for(|down| *down).await;
         }
         Leaving::At(moment) => time::sleep_until(moment).await,
-        Leaving::Now => std::future::pending().await,
+        Leaving::LastCall(limit) => {
+            time::sleep_until(limit.min(time::Instant::now() + LAST_CALL_QUIET)).await
+        }
     }
 }
 
