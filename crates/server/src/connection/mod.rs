@@ -50,10 +50,11 @@ pub enum Incoming {
 }
 
 /// How long a leaving connection waits for more from its client before the 1001: what a
-/// client sent just before the shutdown may still be on its way through the kernel's and
-/// actix's buffers, and it is answered first. A client that keeps sending is cut off after
-/// [`LAST_CALL_LIMIT`].
-pub const LAST_CALL_QUIET: Duration = Duration::from_millis(20);
+/// client sent just before the shutdown may still be on its way from the kernel's buffers
+/// through actix's (another task reads them, and it runs while this one waits), and it is
+/// answered first. Short, because a client that has just been answered should get its 1001
+/// within milliseconds; a client that keeps sending is cut off after [`LAST_CALL_LIMIT`].
+pub const LAST_CALL_QUIET: Duration = Duration::from_millis(2);
 
 /// The longest a leaving connection keeps answering a client that does not go quiet.
 pub const LAST_CALL_LIMIT: Duration = Duration::from_millis(500);
