@@ -339,8 +339,9 @@ fn after_sigterm_a_client_that_just_got_an_echo_sees_1001_within_milliseconds() 
     client.expect_close(1001);
     let took = signalled.elapsed();
     println!("1001 after an echo: {took:?} after SIGTERM");
+    // Nagle held it ~40 ms here; the 2 ms last call and the signal's delivery take a few.
     assert!(
-        took < Duration::from_millis(10),
+        took < Duration::from_millis(15),
         "the 1001 came {took:?} after SIGTERM"
     );
     let _ = server.child.wait();
