@@ -14,7 +14,7 @@ use std::{
 use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
 use tokio::sync::Notify;
 
-use crate::config::Limits;
+use crate::{client_address::TrustedProxies, config::Limits};
 
 /// Why a handshake was refused; becomes the HTTP answer and a log line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +118,7 @@ fn normalise(origin: &str) -> String {
 #[derive(Debug)]
 pub struct Admission {
     origins: OriginPolicy,
+    proxies: TrustedProxies,
     max_total: usize,
     max_per_address: usize,
     total: AtomicUsize,
@@ -133,6 +134,7 @@ impl Admission {
     pub fn new(limits: &Limits) -> Arc<Self> {
         Arc::new(Self {
             origins: OriginPolicy::new(limits),
+            proxies: TrustedProxies::new(limits.trusted_proxies.clone()),
             max_total: limits.max_connections,
             max_per_address: limits.max_connections_per_ip,
             total: AtomicUsize::new(0),
@@ -169,7 +171,14 @@ impl Admission {
         }
     }
 
-    /// Checks the Origin and takes a connection slot; the slot is freed when the ticket drops.
+    /// The client's address: the peer's, or the one a trusted proxy names.
+    pub fn client_address(&self, request: &HttpRequest) -> Option<IpAddr> {
+        let peer = request.peer_addr()?.ip();
+        Some(self.proxies.client_address(peer, request.headers()))
+    }
+
+    /// Checks the Origin and takes a connection slot for the client (see
+    /// [`Admission::client_address`]); the slot is freed when the ticket drops.
     pub fn admit(self: &Arc<Self>, request: &HttpRequest) -> Result<Ticket, Refusal> {
         // Never a 101 followed by a 1001: a draining server takes no new connection.
         if self.is_draining() {
@@ -188,7 +197,7 @@ impl Admission {
         {
             return Err(Refusal::Origin(origin.map(str::to_owned)));
         }
-        let address = request.peer_addr().map(|peer| peer.ip());
+        let address = self.client_address(request);
 
         // Count first, then check, so that concurrent handshakes cannot overshoot the cap.
         if self.total.fetch_add(1, Ordering::AcqRel) >= self.max_total {

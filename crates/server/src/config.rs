@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
+use crate::client_address::Cidr;
+
 /// How the server is configured.
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -59,6 +61,18 @@ pub struct Limits {
     /// Refuse handshakes without an Origin header (non-browser clients send none).
     #[arg(long, env = "WASM_WS_REQUIRE_ORIGIN")]
     pub require_origin: bool,
+
+    /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` headers are believed, as an
+    /// address or a range (`127.0.0.1`, `10.0.0.0/8`; repeat the flag, or separate with
+    /// commas). Connections from these addresses count against, and are logged as, the client
+    /// the proxy names (the rightmost address in its list that is not itself a trusted proxy);
+    /// from anywhere else those headers are ignored. Default: none.
+    #[arg(
+        long = "trusted-proxy",
+        env = "WASM_WS_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<Cidr>,
 
     /// Largest frame, and largest message after reassembling fragments, in bytes; a larger one
     /// closes the connection with 1009.

@@ -5,6 +5,7 @@
 //!
 //! - [`config`]: command-line flags with environment fallbacks.
 //! - [`admission`]: who may connect: the Origin check and the connection caps.
+//! - [`client_address`]: who the client is behind trusted reverse proxies.
 //! - [`connection`]: one WebSocket connection: the handshake handler every endpoint goes
 //!   through ([`connection::accept`]), bounded sends, liveness, protocol errors closed with the
 //!   right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
@@ -30,6 +31,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod admission;
+pub mod client_address;
 pub mod config;
 pub mod connection;
 pub mod endpoints;

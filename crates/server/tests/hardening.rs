@@ -129,6 +129,59 @@ fn caps_beyond_the_per_address_limit_get_429() {
     first.expect_text(b"still fine");
 }
 
+// Behind reverse proxies.
+
+#[test]
+fn forwarding_headers_from_an_untrusted_peer_change_nothing() {
+    let (addr, _) = spawn_server(config(&["--max-connections-per-ip", "1"]));
+    let (first, _held) = handshake_status(addr, "X-Forwarded-For: 10.0.0.1\r\n");
+    assert_eq!(first, 101);
+    for spoof in [
+        "X-Forwarded-For: 10.0.0.2\r\n",
+        "Forwarded: for=10.0.0.3\r\n",
+    ] {
+        assert_eq!(
+            handshake_status(addr, spoof).0,
+            429,
+            "the same peer, whatever it claims: {spoof}"
+        );
+    }
+}
+
+#[test]
+fn through_a_trusted_proxy_each_forwarded_client_has_its_own_cap() {
+    let (addr, _) = spawn_server(config(&[
+        "--max-connections-per-ip",
+        "1",
+        "--trusted-proxy",
+        "127.0.0.0/8",
+    ]));
+    let (one, _one) = handshake_status(addr, "X-Forwarded-For: 10.0.0.1\r\n");
+    let (two, _two) = handshake_status(addr, "Forwarded: for=10.0.0.2\r\n");
+    assert_eq!((one, two), (101, 101), "two clients behind one proxy");
+    assert_eq!(
+        handshake_status(addr, "X-Forwarded-For: 10.0.0.1\r\n").0,
+        429,
+        "the first client again"
+    );
+    // A client that writes its own header before the proxy's: the rightmost untrusted hop
+    // counts, which is what the proxy saw.
+    assert_eq!(
+        handshake_status(addr, "X-Forwarded-For: 10.0.0.9, 10.0.0.1\r\n").0,
+        429,
+        "10.0.0.9 was written by the client (10.0.0.1)"
+    );
+}
+
+#[test]
+fn logs_name_the_forwarded_client() {
+    let (server, mut log) = Binary::start_logging(&["--trusted-proxy", "127.0.0.1"]);
+    let (status, _held) = handshake_status(server.addr, "X-Forwarded-For: 198.51.100.7\r\n");
+    assert_eq!(status, 101);
+    let line = log.until(&["connection opened"]);
+    assert!(line.contains("198.51.100.7"), "{line}");
+}
+
 // Healthz, and isolation.
 
 #[test]

@@ -95,11 +95,13 @@ impl Endpoint {
             state,
         } = upgrade;
         let endpoint = self.name;
+        // The peer (a proxy, perhaps), and the client a trusted proxy names, or the peer's.
         let peer = request.peer_addr();
+        let client = state.admission.client_address(&request);
         let ticket = match state.admission.admit(&request) {
             Ok(ticket) => ticket,
             Err(refusal) => {
-                tracing::warn!(endpoint, ?peer, ?refusal, "handshake refused");
+                tracing::warn!(endpoint, ?client, ?peer, ?refusal, "handshake refused");
                 return refusal.response();
             }
         };
@@ -130,9 +132,10 @@ impl Endpoint {
             limits.ping_interval,
         );
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        tracing::info!(endpoint, ?peer, "connection opened");
+        tracing::info!(endpoint, ?client, ?peer, "connection opened");
         let mut connection = Connection {
             endpoint,
+            client,
             peer,
             session,
             messages,

@@ -41,13 +41,13 @@ pub(super) fn going_away(reason: &str) -> CloseReason {
 /// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
 /// and drops the connection, which hangs up.
 pub(super) async fn finish(mut connection: Connection, end: End) {
-    let (endpoint, peer) = (connection.endpoint, connection.peer);
+    let (endpoint, client, peer) = (connection.endpoint, connection.client, connection.peer);
     let (reason, await_reply) = match end {
         End::Reply(reason) => (reason, false),
         End::Close(reason) => (Some(reason), true),
         End::Fail(reason) => (Some(reason), false),
         End::Gone => {
-            tracing::info!(endpoint, ?peer, "connection gone");
+            tracing::info!(endpoint, ?client, ?peer, "connection gone");
             return;
         }
     };
@@ -55,7 +55,7 @@ pub(super) async fn finish(mut connection: Connection, end: End) {
     let send_timeout = connection.limits.send_timeout;
     let sent = time::timeout(send_timeout, connection.session.close(reason)).await;
     if !matches!(sent, Ok(Ok(()))) {
-        tracing::info!(endpoint, ?peer, "close frame not delivered");
+        tracing::info!(endpoint, ?client, ?peer, "close frame not delivered");
     } else if await_reply {
         // The client's Close, or its hanging up, completes the handshake; anything else it
         // still sends is ignored.
@@ -69,7 +69,7 @@ pub(super) async fn finish(mut connection: Connection, end: End) {
         };
         let _ = time::timeout(CLOSE_REPLY_TIMEOUT, reply).await;
     }
-    tracing::info!(endpoint, ?peer, ?code, "connection closed");
+    tracing::info!(endpoint, ?client, ?peer, ?code, "connection closed");
 }
 
 /// The close code a protocol error deserves (RFC 6455 section 7.4.1).

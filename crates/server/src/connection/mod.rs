@@ -17,7 +17,7 @@ mod held_open;
 use std::{
     convert::Infallible,
     future::Future,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -86,6 +86,9 @@ pub type Ended = Result<Infallible, End>;
 /// One open WebSocket connection.
 pub struct Connection {
     endpoint: &'static str,
+    /// The client, as the peer's address or a trusted proxy's word says.
+    client: Option<IpAddr>,
+    /// Who the TCP connection is with: the client, or a proxy.
     peer: Option<SocketAddr>,
     session: Session,
     messages: AggregatedMessageStream,
@@ -147,7 +150,7 @@ impl Connection {
                         Some(Ok(message)) => message,
                         Some(Err(error)) => {
                             let reason = close_reason_for(&error);
-                            tracing::warn!(endpoint = self.endpoint, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
+                            tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
                             self.violation = Some(reason);
                             continue;
                         }
@@ -186,7 +189,7 @@ impl Connection {
     async fn check_liveness(&mut self) -> Result<(), End> {
         let silent_for = self.last_heard.elapsed();
         if silent_for >= self.limits.idle_timeout {
-            tracing::info!(endpoint = self.endpoint, peer = ?self.peer, "idle timeout");
+            tracing::info!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, "idle timeout");
             return Err(End::Fail(end::going_away("idle timeout")));
         }
         if silent_for >= self.limits.ping_interval {
