@@ -77,8 +77,9 @@ pub use message::{BinaryType, Message};
 pub use ready_state::ReadyState;
 // The resilient layer lives in [`reconnecting`]; its everyday names are re-exported here.
 pub use reconnecting::{
-    Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat, MessageFilter,
-    QueueLimits, ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket, SendError, Sent,
+    AckMatcher, Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat,
+    MessageFilter, QueueLimits, ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket,
+    SendError, Sent,
 };
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};

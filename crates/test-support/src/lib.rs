@@ -5,7 +5,8 @@
 //! - what the sample endpoint says ([`GREETING`], [`is_push`]);
 //! - waiting with a deadline that says what it waited for ([`next_within`], [`until`], and in
 //!   the browser `wait_for_dom`): tests wait for a condition, never for a length of time;
-//! - in the browser, how many WebSockets a page created (`count_sockets`, `sockets_created`).
+//! - in the browser, how many WebSockets a page created (`count_sockets`, `sockets_created`),
+//!   and orders to the fault-injecting proxy (`order_proxy`).
 
 use std::{future::Future, time::Duration};
 
@@ -14,9 +15,13 @@ use futures_util::{Stream, StreamExt};
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod proxy;
+#[cfg(target_arch = "wasm32")]
 mod sockets;
 #[cfg(target_arch = "wasm32")]
 pub use dom::{wait_for_dom, wait_for_dom_within};
+#[cfg(target_arch = "wasm32")]
+pub use proxy::order_proxy;
 #[cfg(target_arch = "wasm32")]
 pub use sockets::{count_sockets, sockets_created};
 

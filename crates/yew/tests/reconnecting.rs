@@ -11,7 +11,7 @@ use std::{cell::RefCell, rc::Rc, time::Duration};
 use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
 use wasm_ws::Backoff;
-use wasm_ws_test_support::{endpoint, until, wait_for_dom};
+use wasm_ws_test_support::{endpoint, order_proxy, until, wait_for_dom, PROXY};
 use wasm_ws_yew::{
     use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
     UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
@@ -43,6 +43,7 @@ fn Probe(props: &ProbeProps) -> Html {
         <>
             <p class="status">{ format!("{:?}", handle.status) }</p>
             <p class="queued">{ handle.queued_len }</p>
+            <p class="unacknowledged">{ handle.unacknowledged_len }</p>
         </>
     }
 }
@@ -172,5 +173,45 @@ async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
     })
     .await;
     probe.wait_for_status(&ConnectionStatus::Closed).await;
+    probe.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn acknowledgements_show_what_awaits_one_and_survive_a_cut() {
+    order_proxy("restore").await;
+    let reconnect = ReconnectOptions {
+        acknowledge: Some(Rc::new(|incoming: &Message, sent: &Message| {
+            incoming == sent
+        })),
+        backoff: Backoff {
+            initial: Duration::from_millis(50),
+            max: Duration::from_millis(200),
+            factor: 2.0,
+            jitter: 0.0,
+        },
+        ..ReconnectOptions::default()
+    };
+    let mut probe = mount(format!("{PROXY}/websocket/echo"), reconnect).await;
+    probe.wait_for_status(&ConnectionStatus::Open).await;
+    // The proxy forwards nothing: the message is taken, and awaits its acknowledgement.
+    order_proxy("silence").await;
+    assert_eq!(probe.handle().send(Message::from("kept")), Ok(Sent::Now));
+    wait_for_dom(&probe.root, "one unacknowledged", || {
+        probe.rendered(".unacknowledged") == "1"
+    })
+    .await;
+    order_proxy("cut").await;
+    order_proxy("restore").await;
+    until(
+        &mut probe.events,
+        "the echo after the reconnection",
+        |event| *event == ConnectionEvent::Message(Message::from("kept")),
+    )
+    .await;
+    wait_for_dom(&probe.root, "none unacknowledged", || {
+        probe.rendered(".unacknowledged") == "0"
+    })
+    .await;
+    probe.handle().close();
     probe.app.destroy();
 }

@@ -103,6 +103,9 @@ pub enum SendError {
     Closed(Message),
     /// The socket refused the message.
     Socket(Error),
+    /// With [`ReconnectOptions::acknowledge`](super::ReconnectOptions::acknowledge): as many
+    /// messages as the queue limits allow already await acknowledgement.
+    Unacknowledged(Message),
 }
 
 impl fmt::Display for SendError {
@@ -113,6 +116,9 @@ impl fmt::Display for SendError {
             }
             Self::Closed(_) => f.write_str("the connection was closed"),
             Self::Socket(error) => write!(f, "{error}"),
+            Self::Unacknowledged(_) => {
+                f.write_str("too many messages await acknowledgement from the server")
+            }
         }
     }
 }

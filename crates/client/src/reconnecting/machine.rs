@@ -83,6 +83,9 @@ pub(super) struct Machine {
     /// after a stable one.
     attempt: Cell<u32>,
     pub(super) queue: RefCell<Queue>,
+    /// With [`ReconnectOptions::acknowledge`]: what was sent and not yet acknowledged, oldest
+    /// first, sent again after a reconnection.
+    pub(super) unacknowledged: RefCell<Queue>,
     pub(super) events: FanOut<ConnectionEvent>,
     /// With [`ReconnectOptions::reconnect_on_wake`]: the page's visibility and network
     /// listeners, removed with the machine.
@@ -116,6 +119,7 @@ impl Machine {
                 changes: Cell::new(0),
                 attempt: Cell::new(0),
                 queue: RefCell::default(),
+                unacknowledged: RefCell::default(),
                 events: FanOut::default(),
                 _wake: wake,
             }
@@ -227,13 +231,24 @@ impl Machine {
             State::Connecting { socket, .. } => socket.clone(),
             _ => return,
         };
-        // Flush the queue, in order, before anything newer can be sent.
+        // What was sent and not acknowledged goes again, in order, then the queue, before
+        // anything newer can be sent.
         {
+            let mut unacknowledged = self.unacknowledged.borrow_mut();
+            let resent = unacknowledged
+                .iter()
+                .try_for_each(|message| socket.send(message));
             let mut queue = self.queue.borrow_mut();
-            while let Some(message) = queue.pop() {
-                if socket.send(&message).is_err() {
+            let (acknowledging, limits) = (self.options.acknowledge.is_some(), self.options.queue);
+            while resent.is_ok() {
+                let Some(message) = queue.pop() else { break };
+                let room = !acknowledging || unacknowledged.fits(&message, limits);
+                if !room || socket.send(&message).is_err() {
                     queue.push_front(message);
                     break;
+                }
+                if acknowledging {
+                    let _ = unacknowledged.push(message, limits);
                 }
             }
         }
@@ -254,6 +269,11 @@ impl Machine {
     }
 
     fn received(self: &Rc<Self>, message: Message) {
+        if let Some(acknowledges) = &self.options.acknowledge {
+            self.unacknowledged
+                .borrow_mut()
+                .remove_first(|sent| acknowledges(&message, sent));
+        }
         if let State::Open {
             last_heard,
             ping_deadline,

@@ -3,7 +3,8 @@
 //! itself stays exactly as the browser behaves.
 //!
 //! - [`ReconnectingWebSocket`]: the handle (this file).
-//! - [`ReconnectOptions`], [`Heartbeat`]: how it behaves, every default documented.
+//! - [`ReconnectOptions`], [`Heartbeat`], [`AckMatcher`]: how it behaves, every default
+//!   documented.
 //! - [`Backoff`]: the delays between attempts; [`QueueLimits`]: how much waits to go out.
 //! - [`ConnectionEvent`], [`ConnectionStatus`], [`Sent`], [`SendError`]: what it reports.
 //! - The state machine itself is private (`machine.rs`): one enum whose variants own their
@@ -26,7 +27,7 @@ use futures_core::Stream;
 
 pub use backoff::Backoff;
 pub use event::{ConnectionEvent, ConnectionStatus, SendError, Sent};
-pub use options::{Heartbeat, MessageFilter, ReconnectOptions, ReconnectPredicate};
+pub use options::{AckMatcher, Heartbeat, MessageFilter, ReconnectOptions, ReconnectPredicate};
 pub use queue::QueueLimits;
 
 use crate::{
@@ -46,6 +47,8 @@ use machine::{Machine, State};
 ///   before anything newer, as soon as it opens; a send that does not fit is refused.
 /// - **Heartbeat** (optional): pings after silence, and treats a connection that stays silent
 ///   as dead.
+/// - **Acknowledgements** (optional, [`ReconnectOptions::acknowledge`]): what was sent stays
+///   until the server acknowledges it, and goes again after a reconnection: at least once.
 ///
 /// Clones are cheap and control the same connection; dropping the last one closes the socket
 /// and cancels every timer.
@@ -141,8 +144,19 @@ impl ReconnectingWebSocket {
         match &*state {
             State::Stopped | State::Closing { .. } => return Err(SendError::Closed(message)),
             State::Open { socket, .. } if self.machine.queue.borrow().len() == 0 => {
+                let limits = self.machine.options.queue;
+                let acknowledging = self.machine.options.acknowledge.is_some();
+                let mut unacknowledged = self.machine.unacknowledged.borrow_mut();
+                if acknowledging && !unacknowledged.fits(&message, limits) {
+                    return Err(SendError::Unacknowledged(message));
+                }
                 match socket.send(&message) {
-                    Ok(()) => return Ok(Sent::Now),
+                    Ok(()) => {
+                        if acknowledging {
+                            let _ = unacknowledged.push(message, limits);
+                        }
+                        return Ok(Sent::Now);
+                    }
                     // Closing already, the close event not yet dispatched: queue it instead.
                     Err(Error::Closed(_)) => {}
                     Err(error) => return Err(SendError::Socket(error)),
@@ -177,6 +191,23 @@ impl ReconnectingWebSocket {
     /// Takes every queued message out of the queue, oldest first.
     pub fn drain_queue(&self) -> Vec<Message> {
         self.machine.queue.borrow_mut().drain()
+    }
+
+    /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement.
+    pub fn unacknowledged_len(&self) -> usize {
+        self.machine.unacknowledged.borrow().len()
+    }
+
+    /// With [`ReconnectOptions::acknowledge`]: a copy of the messages that await
+    /// acknowledgement, oldest first.
+    pub fn unacknowledged(&self) -> Vec<Message> {
+        self.machine.unacknowledged.borrow().snapshot()
+    }
+
+    /// Gives up on every message that awaits acknowledgement: they will not be sent again.
+    /// Returns them, oldest first.
+    pub fn drain_unacknowledged(&self) -> Vec<Message> {
+        self.machine.unacknowledged.borrow_mut().drain()
     }
 
     /// The current socket's `readyState`; CLOSED between attempts.

@@ -12,6 +12,10 @@ pub type MessageFilter = Rc<dyn Fn(&Message) -> bool>;
 /// Decides from a close event whether to reconnect.
 pub type ReconnectPredicate = Rc<dyn Fn(&CloseEvent) -> bool>;
 
+/// Says whether an incoming message (the first argument) acknowledges a sent one (the second);
+/// see [`ReconnectOptions::acknowledge`].
+pub type AckMatcher = Rc<dyn Fn(&Message, &Message) -> bool>;
+
 /// An application-level heartbeat: after `interval` without receiving anything, `ping` is
 /// sent; if nothing at all arrives within `timeout` after it, the connection is dead: it is
 /// dropped (reported as a close with code 1006) and reconnected.
@@ -82,6 +86,32 @@ pub struct ReconnectOptions {
     /// [`heartbeat`](Self::heartbeat) pings at once, so a socket left half-dead by a sleep is
     /// found in seconds. Default: `false`.
     pub reconnect_on_wake: bool,
+    /// At-least-once delivery across reconnections. Without it (the default), a message
+    /// handed to an open socket ([`Sent::Now`](super::Sent::Now)) is gone if the socket dies
+    /// before the server has it: at most once. With it, every message sent stays in an
+    /// unacknowledged buffer (bounded by [`queue`](Self::queue)'s limits: a send that would
+    /// exceed them is refused with [`SendError::Unacknowledged`](super::SendError::Unacknowledged))
+    /// until an incoming message acknowledges it, as this function decides; after a
+    /// reconnection the unacknowledged ones are sent again, in order, before the queue.
+    ///
+    /// That is at least once: a message the server got but whose acknowledgement was lost is
+    /// sent twice. For exactly once, give each message an id (a counter is enough), have the
+    /// server answer with the id and drop an id it has seen, and have the application drop a
+    /// reply whose id it has seen.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use wasm_ws::ReconnectOptions;
+    /// // An echo server: the echo itself acknowledges the message.
+    /// let options = ReconnectOptions {
+    ///     acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+    ///     ..ReconnectOptions::default()
+    /// };
+    /// # let _ = options;
+    /// ```
+    ///
+    /// Default: `None`.
+    pub acknowledge: Option<AckMatcher>,
 }
 
 impl Default for ReconnectOptions {
@@ -97,12 +127,13 @@ impl Default for ReconnectOptions {
             queue: QueueLimits::default(),
             heartbeat: None,
             reconnect_on_wake: false,
+            acknowledge: None,
         }
     }
 }
 
 impl PartialEq for ReconnectOptions {
-    /// Equal when every field is; the predicate compares by identity (the same `Rc`), so
+    /// Equal when every field is; the closures compare by identity (the same `Rc`), so
     /// options kept across renders (in a Yew prop, say) compare equal.
     fn eq(&self, other: &Self) -> bool {
         let Self {
@@ -116,6 +147,7 @@ impl PartialEq for ReconnectOptions {
             queue,
             heartbeat,
             reconnect_on_wake,
+            acknowledge,
         } = self;
         *protocols == other.protocols
             && *binary_type == other.binary_type
@@ -127,6 +159,7 @@ impl PartialEq for ReconnectOptions {
             && *queue == other.queue
             && *heartbeat == other.heartbeat
             && *reconnect_on_wake == other.reconnect_on_wake
+            && same_closure(acknowledge, &other.acknowledge)
     }
 }
 
@@ -151,6 +184,7 @@ impl fmt::Debug for ReconnectOptions {
             .field("queue", &self.queue)
             .field("heartbeat", &self.heartbeat)
             .field("reconnect_on_wake", &self.reconnect_on_wake)
+            .field("acknowledges", &self.acknowledge.is_some())
             .finish_non_exhaustive()
     }
 }

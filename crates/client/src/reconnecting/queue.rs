@@ -40,12 +40,18 @@ pub(crate) struct Queue {
 }
 
 impl Queue {
+    /// Whether `message` would fit within `limits`.
+    pub(crate) fn fits(&self, message: &Message, limits: QueueLimits) -> bool {
+        self.messages.len() < limits.max_messages
+            && self.bytes + size_of(message) <= limits.max_bytes
+    }
+
     /// Adds a message at the back, or gives it back if it does not fit.
     pub(crate) fn push(&mut self, message: Message, limits: QueueLimits) -> Result<(), Message> {
-        let size = size_of(&message);
-        if self.messages.len() >= limits.max_messages || self.bytes + size > limits.max_bytes {
+        if !self.fits(&message, limits) {
             return Err(message);
         }
+        let size = size_of(&message);
         self.bytes += size;
         self.messages.push_back(message);
         Ok(())
@@ -65,6 +71,19 @@ impl Queue {
 
     pub(crate) fn len(&self) -> usize {
         self.messages.len()
+    }
+
+    /// Removes the oldest message `matches` accepts, if any.
+    pub(crate) fn remove_first(&mut self, matches: impl Fn(&Message) -> bool) -> Option<Message> {
+        let position = self.messages.iter().position(matches)?;
+        let message = self.messages.remove(position)?;
+        self.bytes -= size_of(&message);
+        Some(message)
+    }
+
+    /// The messages, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter()
     }
 
     pub(crate) fn bytes(&self) -> usize {

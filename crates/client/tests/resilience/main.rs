@@ -17,13 +17,12 @@ use std::{cell::Cell, rc::Rc, time::Duration};
 use futures_util::{FutureExt, StreamExt};
 use gloo_timers::future::sleep;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use wasm_ws::{
     reconnecting::ConnectionStatus, Backoff, CloseEvent, ConnectionEvent, ConnectionEvents, Error,
     Heartbeat, Message, ReconnectOptions, ReconnectingWebSocket, SendError, Sent,
 };
-use wasm_ws_test_support::{next_within, until, PROXY, PROXY_CONTROL, SERVER};
+use wasm_ws_test_support::{next_within, order_proxy, until, PROXY, SERVER};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -46,14 +45,7 @@ extern "C" {
 
 /// Orders the proxy: "cut", "refuse", "silence" or "restore".
 async fn proxy(command: &str) {
-    let window = web_sys::window().unwrap();
-    let response = JsFuture::from(window.fetch_with_str(&format!("{PROXY_CONTROL}/{command}")))
-        .await
-        .unwrap();
-    assert!(
-        response.unchecked_into::<web_sys::Response>().ok(),
-        "proxy {command}"
-    );
+    order_proxy(command).await;
 }
 
 /// Quick settings for tests: short, exact delays (no jitter).
@@ -465,6 +457,95 @@ async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
         &format!("resilience: silence detected after {detected_after:.0} ms").into(),
     );
     connection.close();
+}
+
+/// Sends numbered messages through the proxy while it forwards nothing, cuts, restores, and
+/// returns what came back once the newest message's echo arrived.
+async fn through_a_silent_cut(acknowledge: bool) -> (Vec<String>, ReconnectingWebSocket) {
+    proxy("restore").await;
+    let options = ReconnectOptions {
+        acknowledge: acknowledge
+            .then(|| -> wasm_ws::AckMatcher { Rc::new(|incoming, sent| incoming == sent) }),
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    // The proxy keeps the connection but forwards nothing: the socket takes these, and they
+    // never reach the server.
+    proxy("silence").await;
+    for n in 0..20 {
+        assert_eq!(connection.send(Message::from(n.to_string())), Ok(Sent::Now));
+    }
+    proxy("cut").await;
+    proxy("restore").await;
+    until(&mut events, "open again", |e| *e == ConnectionEvent::Open).await;
+    connection.send(Message::from("after")).unwrap();
+    let mut echoed = Vec::new();
+    loop {
+        if let ConnectionEvent::Message(Message::Text(text)) = next(&mut events, 10).await {
+            let last = text == "after";
+            echoed.push(text);
+            if last {
+                return (echoed, connection);
+            }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn with_acknowledgements_what_a_dead_socket_took_is_sent_again() {
+    let (echoed, connection) = through_a_silent_cut(true).await;
+    let expected: Vec<String> = (0..20)
+        .map(|n| n.to_string())
+        .chain(["after".to_owned()])
+        .collect();
+    assert_eq!(echoed, expected, "every message, in order, once each here");
+    assert_eq!(connection.unacknowledged_len(), 0, "all acknowledged");
+    connection.close();
+
+    // Without them, the same messages are lost: at most once.
+    let (echoed, connection) = through_a_silent_cut(false).await;
+    assert_eq!(
+        echoed,
+        ["after"],
+        "the 20 taken by the dead socket are gone"
+    );
+    web_sys::console::log_1(
+        &"resilience: 20 messages taken by a dead socket: 0 lost with acknowledgements, 20 lost without".into(),
+    );
+    connection.close();
+}
+
+#[wasm_bindgen_test]
+async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
+    proxy("restore").await;
+    let options = ReconnectOptions {
+        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+        queue: wasm_ws::QueueLimits {
+            max_messages: 2,
+            max_bytes: 1024,
+        },
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    proxy("silence").await;
+    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
+    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    assert_eq!(
+        connection.send(Message::from("c")),
+        Err(SendError::Unacknowledged(Message::from("c")))
+    );
+    assert_eq!(
+        connection.unacknowledged(),
+        [Message::from("a"), Message::from("b")]
+    );
+    assert_eq!(connection.drain_unacknowledged().len(), 2);
+    assert_eq!(connection.unacknowledged_len(), 0);
+    connection.close();
+    proxy("restore").await;
 }
 
 /// Options that come back on wake, with a long backoff that a wake must cut short.

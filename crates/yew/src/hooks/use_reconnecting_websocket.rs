@@ -3,7 +3,7 @@
 use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws::{
-    reconnecting::{Heartbeat, MessageFilter, ReconnectPredicate},
+    reconnecting::{AckMatcher, Heartbeat, MessageFilter, ReconnectPredicate},
     ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket, SendError,
     Sent, WebSocket,
 };
@@ -54,15 +54,34 @@ pub struct UseReconnectingWebSocketHandle {
     /// How many messages wait in the outbound queue, kept up to date across renders (it
     /// changes on send, on open when the queue is flushed, and on drain).
     pub queued_len: usize,
+    /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement
+    /// (and go again after a reconnection), kept up to date across renders.
+    pub unacknowledged_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
-    set_queued_len: UseStateSetter<usize>,
+    lengths: Lengths,
     wanted: UseStateSetter<Wanted>,
+}
+
+/// The setters of the two lengths the handle shows as state.
+#[derive(Clone)]
+struct Lengths {
+    queued: UseStateSetter<usize>,
+    unacknowledged: UseStateSetter<usize>,
+}
+
+impl Lengths {
+    fn update(&self, connection: &ReconnectingWebSocket) {
+        // Unchanged values do not re-render (use_state_eq).
+        self.queued.set(connection.queued_len());
+        self.unacknowledged.set(connection.unacknowledged_len());
+    }
 }
 
 impl PartialEq for UseReconnectingWebSocketHandle {
     fn eq(&self, other: &Self) -> bool {
         self.status == other.status
             && self.queued_len == other.queued_len
+            && self.unacknowledged_len == other.unacknowledged_len
             && Rc::ptr_eq(&self.connection, &other.connection)
     }
 }
@@ -78,7 +97,7 @@ impl UseReconnectingWebSocketHandle {
         let sent = match self.connection.borrow().as_ref() {
             Some(connection) => {
                 let sent = connection.send(message);
-                self.set_queued_len.set(connection.queued_len());
+                self.lengths.update(connection);
                 sent
             }
             None => Err(SendError::Closed(message)),
@@ -91,7 +110,7 @@ impl UseReconnectingWebSocketHandle {
         let drained = self
             .with_connection(ReconnectingWebSocket::drain_queue)
             .unwrap_or_default();
-        self.set_queued_len.set(0);
+        self.lengths.queued.set(0);
         drained
     }
 
@@ -201,6 +220,11 @@ pub fn use_reconnecting_websocket(
         }
     });
     let queued_len = use_state_eq(|| 0usize);
+    let unacknowledged_len = use_state_eq(|| 0usize);
+    let lengths = Lengths {
+        queued: queued_len.setter(),
+        unacknowledged: unacknowledged_len.setter(),
+    };
     let wanted = use_state_eq(|| Wanted::AsEnabled(initial));
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
     // Read at each attempt and event, so the newest URL function, closures and callbacks are
@@ -222,8 +246,7 @@ pub fn use_reconnecting_websocket(
         });
     }
     {
-        let (status, queued_len, connection) =
-            (status.setter(), queued_len.setter(), connection.clone());
+        let (status, lengths, connection) = (status.setter(), lengths.clone(), connection.clone());
         use_effect_with(
             (url.key(), settings, *wanted),
             move |(_, settings, wanted)| {
@@ -231,7 +254,7 @@ pub fn use_reconnecting_websocket(
                     let options = calling_latest(settings, &latest);
                     match url::connect(&latest_url, options) {
                         Ok(opened) => {
-                            watch(&opened, latest, status, queued_len);
+                            watch(&opened, latest, status, lengths);
                             *connection.borrow_mut() = Some(opened);
                         }
                         Err(error) => status.set(ConnectionStatus::Failed(error)),
@@ -254,26 +277,27 @@ pub fn use_reconnecting_websocket(
     UseReconnectingWebSocketHandle {
         status: (*status).clone(),
         queued_len: *queued_len,
+        unacknowledged_len: *unacknowledged_len,
         connection,
-        set_queued_len: queued_len.setter(),
+        lengths,
         wanted: wanted.setter(),
     }
 }
 
-/// Mirrors the connection's status and queue length into state after every event, and passes
-/// the events on to the newest callbacks.
+/// Mirrors the connection's status and lengths into state after every event, and passes the
+/// events on to the newest callbacks.
 fn watch(
     connection: &ReconnectingWebSocket,
     latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
     status: UseStateSetter<ConnectionStatus>,
-    queued_len: UseStateSetter<usize>,
+    lengths: Lengths,
 ) {
     let weak = connection.downgrade();
     connection.on_event(move |event| {
         if let Some(connection) = weak.upgrade() {
             // Unchanged values do not re-render (use_state_eq): a message alone renders nothing.
             status.set(connection.status());
-            queued_len.set(connection.queued_len());
+            lengths.update(&connection);
         }
         let (on_message, on_event) = {
             let latest = latest.borrow();
@@ -306,9 +330,14 @@ pub(crate) fn settings_of(options: &ReconnectOptions) -> ReconnectOptions {
     thread_local! {
         static PREDICATE: ReconnectPredicate = Rc::new(|_| true);
         static FILTER: MessageFilter = Rc::new(|_| false);
+        static MATCHER: AckMatcher = Rc::new(|_, _| false);
     }
     ReconnectOptions {
         should_reconnect: PREDICATE.with(Rc::clone),
+        acknowledge: options
+            .acknowledge
+            .as_ref()
+            .map(|_| MATCHER.with(Rc::clone)),
         heartbeat: options.heartbeat.as_ref().map(|heartbeat| Heartbeat {
             is_reply: heartbeat.is_reply.as_ref().map(|_| FILTER.with(Rc::clone)),
             ..heartbeat.clone()
@@ -324,7 +353,14 @@ fn calling_latest(
 ) -> ReconnectOptions {
     let predicate_source = Rc::clone(latest);
     let filter_source = Rc::clone(latest);
+    let matcher_source = Rc::clone(latest);
     ReconnectOptions {
+        acknowledge: settings.acknowledge.as_ref().map(|_| -> AckMatcher {
+            Rc::new(move |incoming, sent| {
+                let matcher = matcher_source.borrow().reconnect.acknowledge.clone();
+                matcher.is_some_and(|acknowledges| acknowledges(incoming, sent))
+            })
+        }),
         should_reconnect: Rc::new(move |event| {
             let predicate = predicate_source.borrow().reconnect.should_reconnect.clone();
             predicate(event)
