@@ -128,24 +128,33 @@ in_browser() {
 
 # start_test_backends: what the browser tests talk to, on free loopback ports: wasm-ws-server
 # (debug build, the test endpoints on, any Origin since test pages come from the runner's own
-# port, the built page from dist/), the fault-injecting proxy in front of it, and a port with
-# nothing listening. Sets TEST_SERVER (host:port), TEST_SERVER_LOG (its log file), TEST_PROXY,
+# port, the built page from dist/), the same over TLS with a throwaway certificate, the
+# fault-injecting proxy in front of the first, and a port with nothing listening. Sets
+# TEST_SERVER (host:port), TEST_SERVER_LOG (its log file), TEST_TLS_SERVER, TEST_PROXY,
 # TEST_PROXY_CONTROL and TEST_CLOSED_PORT, and adds the pids to the array BACKGROUND, which the
 # caller stops.
 start_test_backends() {
-  cargo build -q -p wasm-ws-server
+  cargo build -q -p wasm-ws-server --features tls --bin wasm-ws-server --example test-certificate
   start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist \
     --allow-any-origin --test-endpoints
   BACKGROUND+=("$LISTENING_PID")
   TEST_SERVER=${LISTENING_LINE##*http://}
   TEST_SERVER_LOG=$LISTENING_OUTPUT
+  local certificates
+  certificates=$(mktemp -d)
+  target/debug/examples/test-certificate "$certificates" >/dev/null
+  start_listening wasm-ws-server-tls target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist \
+    --allow-any-origin --test-endpoints \
+    --tls-cert "$certificates/cert.pem" --tls-key "$certificates/key.pem"
+  BACKGROUND+=("$LISTENING_PID")
+  TEST_TLS_SERVER=${LISTENING_LINE##*https://}
   start_listening fault-proxy node "$ROOT/tests/fault-proxy/proxy.mjs" --target "$TEST_SERVER"
   BACKGROUND+=("$LISTENING_PID")
   TEST_PROXY=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENING_LINE")
   TEST_PROXY_CONTROL=${LISTENING_LINE##* control }
   # Bound, then let go: nothing listens there afterwards.
   TEST_CLOSED_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-  log "server at $TEST_SERVER, proxy at $TEST_PROXY (control $TEST_PROXY_CONTROL), nothing at port $TEST_CLOSED_PORT"
+  log "server at $TEST_SERVER (TLS: $TEST_TLS_SERVER), proxy at $TEST_PROXY (control $TEST_PROXY_CONTROL), nothing at port $TEST_CLOSED_PORT"
 }
 
 # browser_test ENGINE CARGO_TEST_ARGS...: `cargo test` for the browser, in one engine
@@ -162,6 +171,7 @@ browser_test() {
   esac
   in_browser "$variable" "$driver" env \
     WASM_WS_TEST_SERVER="ws://$TEST_SERVER" \
+    WASM_WS_TEST_TLS_SERVER="wss://$TEST_TLS_SERVER" \
     WASM_WS_TEST_PROXY="ws://$TEST_PROXY" \
     WASM_WS_TEST_PROXY_CONTROL="http://$TEST_PROXY_CONTROL" \
     WASM_WS_TEST_CLOSED_PORT="$TEST_CLOSED_PORT" \

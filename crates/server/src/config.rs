@@ -39,6 +39,12 @@ pub struct Config {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub limits: Limits,
+
+    /// TLS: the certificate and key to serve https:// and wss:// with (cargo feature `tls`).
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[command(flatten)]
+    pub tls: crate::tls::TlsFiles,
 }
 
 /// Who may connect, how much they may send, and how long the server waits for them.
@@ -124,6 +130,11 @@ impl Config {
             workers: Some(1),
             test_endpoints: true,
             limits: Limits::default(),
+            #[cfg(feature = "tls")]
+            tls: crate::tls::TlsFiles {
+                tls_cert: None,
+                tls_key: None,
+            },
         }
     }
 }

@@ -14,7 +14,14 @@
 //!   `/websocket/test` (greeting, timed pushes, echo); the others are test endpoints, mounted
 //!   only with `--test-endpoints`.
 //! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page.
-//! - [`shutdown`]: 1001 to every client, then stop.
+//! - [`shutdown`]: draining: 503 to new handshakes, 1001 to every client, then stop.
+//! - `tls` (cargo feature `tls`): serving https:// and wss:// itself.
+//!
+//! # Cargo features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `tls` | `--tls-cert` and `--tls-key`, and the `tls` module (rustls 0.23 with `ring`) |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), wasm_ws_server::server::StartError> {
@@ -38,6 +45,9 @@ pub mod endpoints;
 pub mod frame_guard;
 pub mod server;
 pub mod shutdown;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub mod tls;
 
 /// The README's examples, compiled as doctests so that they keep working.
 #[cfg(doctest)]

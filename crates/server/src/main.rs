@@ -24,10 +24,7 @@ async fn main() -> ExitCode {
         }
     };
     // A plain line on stdout that scripts wait for (logs go to stderr).
-    println!(
-        "wasm-ws-server listening on http://{}",
-        running.local_addr()
-    );
+    println!("wasm-ws-server listening on {}", running.url());
     // Ctrl-C or SIGTERM: every client gets a 1001 Close, then the process exits.
     actix_web::rt::spawn(running.shutdown_handle().on_signal());
     match running.await {

@@ -18,6 +18,8 @@ use crate::{
 pub enum StartError {
     /// The static directory to serve at `/` does not exist.
     StaticDirMissing(PathBuf),
+    /// The TLS certificate or key could not be used.
+    Tls(String),
     /// The listening socket could not be bound (address in use, not permitted, ...).
     Bind {
         /// The address asked for.
@@ -35,6 +37,7 @@ impl fmt::Display for StartError {
                 "static directory {} not found: build the page with `trunk build --release`, or pass --static-dir",
                 dir.display()
             ),
+            Self::Tls(reason) => f.write_str(reason),
             Self::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
         }
     }
@@ -43,7 +46,7 @@ impl fmt::Display for StartError {
 impl std::error::Error for StartError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::StaticDirMissing(_) => None,
+            Self::StaticDirMissing(_) | Self::Tls(_) => None,
             Self::Bind { source, .. } => Some(source),
         }
     }
@@ -53,6 +56,7 @@ impl std::error::Error for StartError {
 pub struct Running {
     server: Server,
     local_addr: SocketAddr,
+    secure: bool,
     shutdown: ShutdownHandle,
 }
 
@@ -60,6 +64,12 @@ impl Running {
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The server's base URL: `https://` with TLS, `http://` otherwise.
+    pub fn url(&self) -> String {
+        let scheme = if self.secure { "https" } else { "http" };
+        format!("{scheme}://{}", self.local_addr)
     }
 
     /// A handle that shuts the server down gracefully.
@@ -157,12 +167,23 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         addr: config.bind,
         source,
     };
+    #[cfg(feature = "tls")]
+    let server = match config.tls.server_config().map_err(StartError::Tls)? {
+        Some(tls) => server.bind_rustls_0_23(config.bind, tls),
+        None => server.bind(config.bind),
+    }
+    .map_err(bind_error)?;
+    #[cfg(not(feature = "tls"))]
     let server = server.bind(config.bind).map_err(bind_error)?;
     let local_addr = *server
         .addrs()
         .first()
         .expect("a successful bind yields an address");
     let server = server.run();
+    #[cfg(feature = "tls")]
+    let secure = config.tls.tls_cert.is_some();
+    #[cfg(not(feature = "tls"))]
+    let secure = false;
     let shutdown = ShutdownHandle {
         signal: Arc::new(signal),
         admission,
@@ -172,6 +193,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     Ok(Running {
         server,
         local_addr,
+        secure,
         shutdown,
     })
 }

@@ -32,6 +32,13 @@ pub const SERVER: &str = match option_env!("WASM_WS_TEST_SERVER") {
     None => "ws://127.0.0.1:3000",
 };
 
+/// The same server over TLS, as `wss://host:port` (`WASM_WS_TEST_TLS_SERVER`), with a
+/// throwaway certificate the browsers are told to accept.
+pub const TLS_SERVER: &str = match option_env!("WASM_WS_TEST_TLS_SERVER") {
+    Some(server) => server,
+    None => "wss://127.0.0.1:3443",
+};
+
 /// The fault-injecting proxy in front of the server (`tests/fault-proxy/proxy.mjs`), as
 /// `ws://host:port` (`WASM_WS_TEST_PROXY`).
 pub const PROXY: &str = match option_env!("WASM_WS_TEST_PROXY") {

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+#[cfg(feature = "tls")]
+pub mod certificates;
+
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
@@ -325,7 +328,7 @@ impl Binary {
             .unwrap();
         let addr = line
             .trim()
-            .rsplit("http://")
+            .rsplit("://")
             .next()
             .and_then(|addr| addr.parse().ok())
             .unwrap_or_else(|| panic!("no address in {line:?}"));
