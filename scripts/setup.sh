@@ -86,6 +86,13 @@ setup_firefox() {
   cargo_install geckodriver geckodriver "$GECKODRIVER_VERSION"
 }
 
+# nginx, for the rolling-restart test behind a real reverse proxy (run from a temporary
+# prefix by the test itself; the package starts no daemon here).
+setup_nginx() {
+  # In /usr/sbin, which is not on every user's PATH.
+  [ -x /usr/sbin/nginx ] || apt_install nginx nginx
+}
+
 # The end-to-end test's node packages (playwright-core drives the system Chromium).
 setup_e2e() {
   local dir="$ROOT/tests/e2e"
@@ -192,6 +199,7 @@ setup_tests() {
   setup_demo
   setup_chromium
   setup_firefox
+  setup_nginx
   setup_e2e
 }
 

@@ -7,7 +7,9 @@
 #     Firefox, against a real wasm-ws-server this script starts on a free loopback port;
 #  3. the end-to-end tests of the demo page, built by trunk and served by that same server, and
 #     of the ticker example (examples/ticker) on its own server behind the proxy;
-#  4. packaging: `cargo package` (verified) for wasm-ws, wasm-ws-yew and wasm-ws-server, and an
+#  4. a rolling restart of three server instances behind nginx (tests/deploy), with native
+#     clients and the demo page;
+#  5. packaging: `cargo package` (verified) for wasm-ws, wasm-ws-yew and wasm-ws-server, and an
 #     app outside the workspace built from the packaged crates.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,6 +40,10 @@ browser_test firefox -p wasm-ws -p wasm-ws-yew --all-features
 step "end-to-end tests: the demo page (and leaving it, in both engines), the ticker example"
 (cd tests/e2e && WASM_WS_DEMO_URL="http://$TEST_SERVER/" WASM_WS_SERVER_LOG="$TEST_SERVER_LOG" \
   WASM_WS_SERVER_BIN="$PWD/../../target/debug/wasm-ws-server" node --test --test-concurrency=1)
+
+step "deployment: a rolling restart of three instances behind nginx"
+(cd tests/deploy && WASM_WS_SERVER_BIN="$PWD/../../target/debug/wasm-ws-server" \
+  WASM_WS_DEMO_DIST="$PWD/../../dist" node --experimental-websocket --test)
 
 step "packaging: the three crates, and an app outside the workspace built from them"
 tests/packaging/outside-app.sh
