@@ -11,7 +11,8 @@ use std::{
     },
 };
 
-use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
+use actix_http::{header, RequestHead, StatusCode};
+use actix_web::HttpResponse;
 use tokio::sync::Notify;
 
 use crate::{client_address::TrustedProxies, config::Limits};
@@ -172,29 +173,26 @@ impl Admission {
     }
 
     /// The client's address: the peer's, or the one a trusted proxy names.
-    pub fn client_address(&self, request: &HttpRequest) -> Option<IpAddr> {
-        let peer = request.peer_addr()?.ip();
+    pub fn client_address(&self, request: &RequestHead) -> Option<IpAddr> {
+        let peer = request.peer_addr?.ip();
         Some(self.proxies.client_address(peer, request.headers()))
     }
 
     /// Checks the Origin and takes a connection slot for the client (see
     /// [`Admission::client_address`]); the slot is freed when the ticket drops.
-    pub fn admit(self: &Arc<Self>, request: &HttpRequest) -> Result<Ticket, Refusal> {
+    pub fn admit(self: &Arc<Self>, request: &RequestHead) -> Result<Ticket, Refusal> {
         // Never a 101 followed by a 1001: a draining server takes no new connection.
         if self.is_draining() {
             return Err(Refusal::Draining);
         }
-        let header = |name| {
+        let value_of = |name| {
             request
                 .headers()
                 .get(name)
                 .and_then(|value| value.to_str().ok())
         };
-        let origin = header(actix_web::http::header::ORIGIN);
-        if !self
-            .origins
-            .allows(origin, header(actix_web::http::header::HOST))
-        {
+        let origin = value_of(header::ORIGIN);
+        if !self.origins.allows(origin, value_of(header::HOST)) {
             return Err(Refusal::Origin(origin.map(str::to_owned)));
         }
         let address = self.client_address(request);

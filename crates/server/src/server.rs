@@ -1,17 +1,36 @@
-//! Binding the listener, assembling the application, and shutting down.
+//! Binding the listener, assembling the service, and shutting down.
+//!
+//! Every connection is served by actix-http's `HttpService`: plain HTTP requests (`/healthz`,
+//! the static page) go to an actix-web `App`; WebSocket handshakes go to its upgrade service,
+//! which hands each to the endpoint at its path ([`Routes::serve`]) together with the TCP
+//! connection itself, so that after the 101 no HTTP machinery stays with it.
 
-use std::{fmt, io, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    fmt, io,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
-use actix_web::{dev::Server, middleware, web, App, HttpResponse, HttpServer};
-use tokio::sync::watch;
+use actix_codec::Framed;
+use actix_http::{h1, HttpService, Request};
+use actix_server::Server;
+use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactory, ServiceFactoryExt};
+use actix_web::{dev::AppConfig, middleware, web, App, HttpResponse};
+use futures_util::FutureExt;
+use tokio::{net::TcpSocket, sync::watch};
 
 use crate::{
     admission::Admission,
     config::Config,
-    connection::ServerState,
-    endpoints::{self, sample},
+    connection::{ServerState, Upgrade},
+    endpoints::{sample, Routes},
     shutdown::{ShutdownHandle, SHUTDOWN_GRACE},
 };
+
+/// Pending connections the kernel queues before they are accepted: actix-web's default, which
+/// takes a burst of thousands of clients reconnecting at once.
+const BACKLOG: u32 = 2048;
 
 /// Why the server could not start. Each variant displays as one line for the terminal.
 #[derive(Debug)]
@@ -114,76 +133,92 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
             return Err(StartError::StaticDirMissing(dir.clone()));
         }
     }
-    let static_dir = config.static_dir.clone();
+    #[cfg(feature = "tls")]
+    let tls = config.tls.server_config().map_err(StartError::Tls)?;
     let (signal, shutdown) = watch::channel(false);
     let admission = Admission::new(&config.limits);
-    let state = web::Data::new(ServerState {
+    let state = ServerState {
         limits: Arc::new(config.limits.clone()),
         admission: Arc::clone(&admission),
         shutdown,
-    });
-    let sample_settings = web::Data::new(sample::Settings {
-        push_interval: config.push_interval,
-    });
-
-    let test_endpoints = config.test_endpoints;
-    if test_endpoints {
+    };
+    let routes = Routes {
+        sample: sample::Settings {
+            push_interval: config.push_interval,
+        },
+        test_endpoints: config.test_endpoints,
+    };
+    if routes.test_endpoints {
         tracing::warn!("test endpoints mounted (--test-endpoints): not for production");
     }
-    let server = HttpServer::new(move || {
-        let app = App::new()
-            .wrap(middleware::Logger::new("%a \"%r\" %s %T"))
-            .app_data(state.clone())
-            .app_data(sample_settings.clone())
-            .route("/healthz", web::get().to(healthz))
-            .configure(|routes| endpoints::routes(routes, test_endpoints));
-        match &static_dir {
-            Some(dir) => app.service(actix_files::Files::new("/", dir).index_file("index.html")),
-            None => app,
-        }
-    })
-    // Shutdown is ours (1001 to every client first), not actix's default signal handling.
-    .disable_signals()
-    // RFC 6455 section 7.1.1: after the closing handshake the server closes the TCP connection
-    // first, and browsers fire `close` only then. actix otherwise lingers up to 1 s reading
-    // before it hangs up, which made every browser close take most of a second. When to hang
-    // up is decided by `Connection`, which holds the response open until the handshake is done.
-    .client_disconnect_timeout(Duration::ZERO)
-    // Every frame leaves at once. Under Nagle's algorithm a frame written while the previous
-    // one is unacknowledged (a push or a 1001 right after an echo) waits for the client's
-    // delayed acknowledgement: about 40 ms here, and where messages die during a restart.
-    .tcp_nodelay(true)
-    .shutdown_timeout(
-        (config.limits.drain_window + SHUTDOWN_GRACE)
-            .as_secs_f64()
-            .ceil() as u64,
-    );
+    let static_dir = config.static_dir.clone();
+    let listener = listen(config.bind).map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
 
+    // The HTTP service for one worker, finished for plain TCP (`tcp`) or TLS (`rustls_0_23`).
+    macro_rules! http_service {
+        ($($finish:tt)*) => {{
+            let (state, static_dir) = (state.clone(), static_dir.clone());
+            move || {
+                HttpService::build()
+                    // Every frame leaves at once. Under Nagle's algorithm a frame written while
+                    // the previous one is unacknowledged (a push or a 1001 right after an echo)
+                    // waits for the client's delayed acknowledgement: about 40 ms here, and
+                    // where messages die during a restart.
+                    .tcp_nodelay(true)
+                    .local_addr(local_addr)
+                    .upgrade(upgrade_service(state.clone(), routes))
+                    .finish(map_config(
+                        App::new()
+                            .wrap(middleware::Logger::new("%a \"%r\" %s %T"))
+                            .app_data(web::Data::new(state.clone()))
+                            .configure(|config| http_routes(config, routes, static_dir.as_deref()))
+                            .into_factory(),
+                        // Only URL generation reads AppConfig's host and address; nothing
+                        // here generates URLs.
+                        |()| AppConfig::default(),
+                    )
+                    .map_err(|error| error.error_response()))
+                    .$($finish)*
+            }
+        }};
+    }
+    let server = Server::build()
+        // Shutdown is ours (1001 to every client first), not actix's default signal handling.
+        .disable_signals()
+        .shutdown_timeout(
+            (config.limits.drain_window + SHUTDOWN_GRACE)
+                .as_secs_f64()
+                .ceil() as u64,
+        );
     let server = match config.workers {
         Some(workers) => server.workers(workers.max(1)),
         None => server,
     };
-    let bind_error = |source| StartError::Bind {
-        addr: config.bind,
-        source,
-    };
     #[cfg(feature = "tls")]
-    let server = match config.tls.server_config().map_err(StartError::Tls)? {
-        Some(tls) => server.bind_rustls_0_23(config.bind, tls),
-        None => server.bind(config.bind),
-    }
-    .map_err(bind_error)?;
-    #[cfg(not(feature = "tls"))]
-    let server = server.bind(config.bind).map_err(bind_error)?;
-    let local_addr = *server
-        .addrs()
-        .first()
-        .expect("a successful bind yields an address");
-    let server = server.run();
-    #[cfg(feature = "tls")]
-    let secure = config.tls.tls_cert.is_some();
+    let secure = tls.is_some();
     #[cfg(not(feature = "tls"))]
     let secure = false;
+    let name = "wasm-ws-server";
+    #[cfg(feature = "tls")]
+    let server = match tls {
+        Some(tls) => server.listen(name, listener, http_service!(rustls_0_23(tls.clone()))),
+        None => server.listen(name, listener, http_service!(tcp())),
+    };
+    #[cfg(not(feature = "tls"))]
+    let server = server.listen(name, listener, http_service!(tcp()));
+    let server = server
+        .map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?
+        .run();
     let shutdown = ShutdownHandle {
         signal: Arc::new(signal),
         admission,
@@ -196,4 +231,43 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         secure,
         shutdown,
     })
+}
+
+/// A listening socket on `addr`, like actix-web's: the address reusable at once after a
+/// restart (no wait for the previous process's connections in TIME_WAIT), and [`BACKLOG`].
+fn listen(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)?.into_std()
+}
+
+/// WebSocket handshakes, with the connection they came on, to the endpoint at their path.
+fn upgrade_service<T: crate::connection::Stream + 'static>(
+    state: ServerState,
+    routes: Routes,
+) -> impl ServiceFactory<
+    (Request, Framed<T, h1::Codec>),
+    Config = (),
+    Response = (),
+    Error = actix_http::Error,
+    InitError = (),
+> {
+    fn_service(move |(request, framed): (Request, Framed<T, h1::Codec>)| {
+        let upgrade = Upgrade::new(request, framed, state.clone());
+        routes.serve(upgrade).map(Ok)
+    })
+}
+
+/// Plain HTTP: `/healthz`, the endpoints' paths without a handshake, and the static page.
+fn http_routes(config: &mut web::ServiceConfig, routes: Routes, static_dir: Option<&Path>) {
+    config
+        .route("/healthz", web::get().to(healthz))
+        .service(routes.not_upgraded());
+    if let Some(dir) = static_dir {
+        config.service(actix_files::Files::new("/", dir).index_file("index.html"));
+    }
 }

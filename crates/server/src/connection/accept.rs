@@ -1,23 +1,35 @@
-//! The handshake handler, in the shape of actix's `echo-actorless` example: admit the request,
-//! answer the handshake, spawn the connection's task, return the response. Every endpoint goes
-//! through [`Endpoint::accept`], so the Origin check, the caps, the limits, liveness and
-//! shutdown apply to all alike.
+//! The handshake, in the shape of actix's `echo-actorless` example: admit the request, answer
+//! the handshake, serve the connection. Every endpoint goes through [`Endpoint::accept`], so
+//! the Origin check, the caps, the limits, liveness and shutdown apply to all alike.
+//!
+//! A handshake arrives here through actix-http's upgrade service (see [`crate::server`]), not
+//! through actix-web's router: after the 101, actix-http hands over the TCP connection itself,
+//! and its HTTP dispatcher, with its buffers, is gone for the rest of the connection's life.
 
-use std::{
-    future::{ready, Ready},
-    sync::Arc,
-    time::Instant,
+use std::{sync::Arc, time::Instant};
+
+use actix_codec::Framed;
+use actix_http::{
+    body::{self, BodySize},
+    h1,
+    header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
+    ws::{self, HandshakeError},
+    ConnectionType, Request, RequestHead, Response,
 };
-
-use actix_http::BoxedPayloadStream;
-use actix_web::{dev, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
+use futures_util::SinkExt;
+use serde::de::DeserializeOwned;
 use tokio::{
-    sync::{oneshot, watch},
+    sync::watch,
     time::{self, MissedTickBehavior},
 };
 
-use super::{end, held_open::HeldOpen, Connection, Ended, Leaving};
-use crate::{admission::Admission, config::Limits, frame_guard::FrameGuard};
+use super::{
+    end,
+    socket::{Socket, Stream},
+    Connection, Ended, Leaving,
+};
+use crate::{admission::Admission, config::Limits};
 
 /// What every connection shares: the limits, the admission counters and the shutdown signal.
 #[derive(Debug, Clone)]
@@ -30,45 +42,96 @@ pub struct ServerState {
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// A WebSocket handshake request as an endpoint receives it: the request, its body (the
-/// frames to come) and the server's state. An actix extractor: take it as a handler argument.
+/// A WebSocket handshake request as an endpoint receives it: the request, the connection it
+/// came on, and the server's state.
 pub struct Upgrade {
-    request: HttpRequest,
-    body: dev::Payload,
-    state: web::Data<ServerState>,
+    request: Request,
+    framed: Framed<Box<dyn Stream>, h1::Codec>,
+    state: ServerState,
+    /// The subprotocol to answer with, whatever the client offered.
+    protocol: Option<HeaderValue>,
 }
 
 impl Upgrade {
-    /// The request.
-    pub fn request(&self) -> &HttpRequest {
-        &self.request
+    /// The request `framed` carried, for an endpoint to accept or refuse.
+    pub(crate) fn new<T: Stream + 'static>(
+        request: Request,
+        framed: Framed<T, h1::Codec>,
+        state: ServerState,
+    ) -> Self {
+        Self {
+            request,
+            framed: framed.into_map_io(|io| Box::new(io) as Box<dyn Stream>),
+            state,
+            protocol: None,
+        }
+    }
+
+    /// The request's head: method, URI, headers, peer address.
+    pub fn request(&self) -> &RequestHead {
+        self.request.head()
+    }
+
+    /// The request's path.
+    pub fn path(&self) -> &str {
+        self.request.path()
     }
 
     /// The server's state.
     pub fn state(&self) -> &ServerState {
         &self.state
     }
-}
 
-impl FromRequest for Upgrade {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    /// The query string as a `T`. A query that does not fit is answered here with 400, and
+    /// `None` is returned.
+    pub async fn query<T: DeserializeOwned>(self) -> Option<(Self, T)> {
+        let query = self.request.uri().query().unwrap_or_default();
+        match web::Query::<T>::from_query(query) {
+            Ok(query) => Some((self, query.into_inner())),
+            Err(error) => {
+                let bad_request = HttpResponse::BadRequest().body(format!("{error}\n"));
+                self.respond(bad_request).await;
+                None
+            }
+        }
+    }
 
-    fn from_request(request: &HttpRequest, body: &mut dev::Payload) -> Self::Future {
-        let state = request
-            .app_data::<web::Data<ServerState>>()
-            .cloned()
-            .ok_or_else(|| actix_web::error::ErrorInternalServerError("no server state"));
-        ready(state.map(|state| Self {
-            request: request.clone(),
-            body: body.take(),
+    /// Answers the handshake with this subprotocol, whether or not the client offered it.
+    pub fn with_protocol(mut self, protocol: HeaderValue) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
+    /// Answers with `response` instead of upgrading, then hangs up.
+    pub async fn respond(self, response: HttpResponse) {
+        let Self {
+            request,
+            mut framed,
             state,
-        }))
+            ..
+        } = self;
+        let status = response.status();
+        tracing::info!(path = request.path(), peer = ?request.head().peer_addr, %status, "handshake answered without upgrading");
+        let mut response = Response::from(response);
+        response.head_mut().set_connection_type(ConnectionType::Close);
+        let (head, body) = response.into_parts();
+        let body = body::to_bytes(body).await.unwrap_or_default();
+        let written = async {
+            framed
+                .send((head, BodySize::Sized(body.len() as u64)).into())
+                .await?;
+            if !body.is_empty() {
+                framed.send(h1::Message::Chunk(Some(body))).await?;
+            }
+            framed.send(h1::Message::Chunk(None)).await?;
+            SinkExt::<h1::Message<(Response<()>, BodySize)>>::close(&mut framed).await
+        };
+        let _ = time::timeout(state.limits.send_timeout, written).await;
     }
 }
 
 /// A WebSocket endpoint: its name in the logs, its path, and the subprotocols it selects
-/// (the first one the client offers). Kept next to the endpoint's route.
+/// (the first one the client offers). Kept next to the endpoint's handler.
 #[derive(Debug, Clone, Copy)]
 pub struct Endpoint {
     /// The name in the logs.
@@ -81,77 +144,93 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Admits the request (Origin, caps), performs the handshake, and serves the connection
-    /// with `serve` in its own task, finishing it with the [`End`](super::End) that `serve`
-    /// returns. Returns the handshake response: 101, or the refusal (logged) with its HTTP
-    /// status.
-    pub fn accept(
-        &self,
-        upgrade: Upgrade,
-        serve: impl AsyncFnOnce(&mut Connection) -> Ended + 'static,
-    ) -> HttpResponse {
-        let Upgrade {
-            request,
-            body,
-            state,
-        } = upgrade;
+    /// with `serve`, finishing it with the [`End`](super::End) that `serve` returns. A refused
+    /// handshake (logged) is answered with its HTTP status.
+    pub async fn accept(self, upgrade: Upgrade, serve: impl AsyncFnOnce(&mut Connection) -> Ended) {
+        if let Some(mut connection) = self.open(upgrade).await {
+            let Err(end) = serve(&mut connection).await;
+            end::finish(connection, end).await;
+        }
+    }
+
+    /// The handshake: the connection, or `None` once a refusal has been answered.
+    async fn open(self, upgrade: Upgrade) -> Option<Connection> {
         let endpoint = self.name;
+        let state = upgrade.state.clone();
+        let head = upgrade.request();
         // The peer (a proxy, perhaps), and the client a trusted proxy names, or the peer's.
-        let peer = request.peer_addr();
-        let client = state.admission.client_address(&request);
-        let ticket = match state.admission.admit(&request) {
+        let peer = head.peer_addr;
+        let client = state.admission.client_address(head);
+        let ticket = match state.admission.admit(head) {
             Ok(ticket) => ticket,
             Err(refusal) => {
                 tracing::warn!(endpoint, ?client, ?peer, ?refusal, "handshake refused");
-                return refusal.response();
+                upgrade.respond(refusal.response()).await;
+                return None;
             }
         };
-        // Between the socket and actix-ws: fail a frame whose header declares too much at once.
-        let body = FrameGuard::new(body, state.limits.max_message_size);
-        let mut body = dev::Payload::from(Box::pin(body) as BoxedPayloadStream);
-        let Ok(body) = web::Payload::from_request(&request, &mut body).into_inner() else {
-            unreachable!("taking a payload cannot fail");
+        let response = match self.handshake(&upgrade) {
+            Ok(response) => response,
+            Err(error) => {
+                upgrade.respond(HttpResponse::from_error(error)).await;
+                return None;
+            }
         };
-        let (response, session, messages) =
-            match actix_ws::handle_with_protocols(&request, body, self.protocols) {
-                Ok(handshake) => handshake,
-                Err(error) => return HttpResponse::from_error(error),
-            };
-        // actix ends the response, and so hangs up, right after the Close frame: hold it open
-        // until this connection is finished, so the hang-up comes when the handshake is done.
-        let (hang_up, held) = oneshot::channel();
-        let response = response
-            .map_body(|_, body| HeldOpen::new(body, held))
-            .map_into_boxed_body();
+        let Upgrade {
+            request,
+            mut framed,
+            ..
+        } = upgrade;
+        drop(request);
         let limits = Arc::clone(&state.limits);
-        let messages = messages
-            .max_frame_size(limits.max_message_size)
-            .aggregate_continuations()
-            .max_continuation_size(limits.max_message_size);
+        let switched = framed.send((response, BodySize::None).into());
+        if !matches!(time::timeout(limits.send_timeout, switched).await, Ok(Ok(()))) {
+            return None;
+        }
+        // The TCP connection, and what the client sent after its request; actix-http's
+        // buffers go.
+        let parts = framed.into_parts();
+        let socket = Socket::new(parts.io, parts.read_buf, limits.max_message_size);
         let mut heartbeat = time::interval_at(
             time::Instant::now() + limits.ping_interval,
             limits.ping_interval,
         );
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
         tracing::info!(endpoint, ?client, ?peer, "connection opened");
-        let mut connection = Connection {
+        Some(Connection {
             endpoint,
             client,
             peer,
-            session,
-            messages,
+            socket,
             limits,
-            shutdown: state.shutdown.clone(),
+            shutdown: state.shutdown,
             heartbeat,
             last_heard: Instant::now(),
-            violation: None,
             leaving: Leaving::No,
             _ticket: ticket,
-            _hang_up: hang_up,
-        };
-        actix_web::rt::spawn(async move {
-            let Err(end) = serve(&mut connection).await;
-            end::finish(connection, end).await;
-        });
-        response
+        })
+    }
+
+    /// The 101 response: the handshake checked, the subprotocol selected.
+    fn handshake(&self, upgrade: &Upgrade) -> Result<Response<()>, HandshakeError> {
+        let mut response = ws::handshake(upgrade.request())?;
+        let protocol = upgrade
+            .protocol
+            .clone()
+            .or_else(|| self.select_protocol(upgrade.request()));
+        if let Some(protocol) = protocol {
+            response.insert_header((SEC_WEBSOCKET_PROTOCOL, protocol));
+        }
+        Ok(response.finish().drop_body())
+    }
+
+    /// The first subprotocol the client offers that this endpoint supports.
+    fn select_protocol(&self, head: &RequestHead) -> Option<HeaderValue> {
+        head.headers()
+            .get_all(SEC_WEBSOCKET_PROTOCOL)
+            .filter_map(|offered| offered.to_str().ok())
+            .flat_map(|offered| offered.split(',').map(str::trim))
+            .find(|offered| self.protocols.contains(offered))
+            .and_then(|protocol| HeaderValue::from_str(protocol).ok())
     }
 }

@@ -3,12 +3,10 @@
 
 use std::time::Duration;
 
-use actix_web::error::PayloadError;
-use actix_ws::{AggregatedMessage, CloseCode, CloseReason, ProtocolError};
+use actix_http::ws::{self, CloseCode, CloseReason};
 use tokio::time;
 
-use super::Connection;
-use crate::frame_guard::FrameTooLarge;
+use super::{socket::Message, Connection};
 
 /// How a connection ends.
 #[derive(Debug)]
@@ -39,7 +37,7 @@ pub(super) fn going_away(reason: &str) -> CloseReason {
 }
 
 /// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
-/// and drops the connection, which hangs up.
+/// and hangs up.
 pub(super) async fn finish(mut connection: Connection, end: End) {
     let (endpoint, client, peer) = (connection.endpoint, connection.client, connection.peer);
     let (reason, await_reply) = match end {
@@ -52,55 +50,24 @@ pub(super) async fn finish(mut connection: Connection, end: End) {
         }
     };
     let code = reason.as_ref().map(|reason| reason.code);
+    let socket = &mut connection.socket;
     let send_timeout = connection.limits.send_timeout;
-    let sent = time::timeout(send_timeout, connection.session.close(reason)).await;
+    let sent = time::timeout(send_timeout, socket.send(ws::Message::Close(reason))).await;
     if !matches!(sent, Ok(Ok(()))) {
         tracing::info!(endpoint, ?client, ?peer, "close frame not delivered");
     } else if await_reply {
         // The client's Close, or its hanging up, completes the handshake; anything else it
         // still sends is ignored.
-        let messages = &mut connection.messages;
         let reply = async {
-            while let Some(Ok(message)) = messages.recv().await {
-                if matches!(message, AggregatedMessage::Close(_)) {
+            while let Some(Ok(message)) = socket.message().await {
+                if matches!(message, Message::Close(_)) {
                     break;
                 }
             }
         };
         let _ = time::timeout(CLOSE_REPLY_TIMEOUT, reply).await;
     }
+    // Bounded: a client that reads nothing cannot hold the connection open.
+    let _ = time::timeout(send_timeout, socket.hang_up()).await;
     tracing::info!(endpoint, ?client, ?peer, ?code, "connection closed");
-}
-
-/// The close code a protocol error deserves (RFC 6455 section 7.4.1).
-pub fn close_reason_for(error: &ProtocolError) -> CloseReason {
-    let code = match error {
-        ProtocolError::Overflow => CloseCode::Size,
-        ProtocolError::Io(io) if is_frame_too_large(io) => CloseCode::Size,
-        // actix-ws reports text that is not UTF-8 as `InvalidData` wrapping a `Utf8Error` (single
-        // frames) or only its message (reassembled fragments), and a reassembled message over
-        // the limit as an `Other` error with a message: for these only the text tells.
-        ProtocolError::Io(io) => {
-            let message = io.to_string();
-            if io.kind() == std::io::ErrorKind::InvalidData && message.contains("utf-8") {
-                CloseCode::Invalid
-            } else if message.contains("maximum continuation size") {
-                CloseCode::Size
-            } else {
-                CloseCode::Protocol
-            }
-        }
-        _ => CloseCode::Protocol,
-    };
-    code.into()
-}
-
-/// Whether the error is the frame guard's [`FrameTooLarge`], as actix-ws passes a payload
-/// error on: an I/O error wrapping the `PayloadError::Io` the guard raised.
-fn is_frame_too_large(error: &std::io::Error) -> bool {
-    let payload = error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<PayloadError>());
-    matches!(payload, Some(PayloadError::Io(io))
-        if io.get_ref().is_some_and(|inner| inner.is::<FrameTooLarge>()))
 }

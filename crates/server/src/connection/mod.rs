@@ -8,35 +8,31 @@
 //!   `send_*` methods, each returning the [`End`] that stopped it, so a loop reads
 //!   `connection.echo(connection.next().await?).await?` and ends with `?`.
 //! - [`end`]: how a connection ends: the closing handshake and the close codes.
-//! - `held_open`: the response body that keeps the TCP connection until the handshake is done.
+//! - `socket`: frames in and out over the upgraded TCP (or TLS) connection, with buffers that
+//!   hold no memory while the connection is idle; [`Violation`]s of the protocol or the limits.
 
 pub mod accept;
 pub mod end;
-mod held_open;
+mod socket;
 
 use std::{
     convert::Infallible,
-    future::Future,
     net::{IpAddr, SocketAddr},
     sync::Arc,
     time::{Duration, Instant},
 };
 
+use actix_http::ws::{self, CloseCode, CloseReason};
 use actix_web::web::Bytes;
-use actix_ws::{
-    AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Closed, Session,
-};
 use bytestring::ByteString;
-use futures_util::{FutureExt, StreamExt};
-use tokio::{
-    sync::{oneshot, watch},
-    time,
-};
+use tokio::{sync::watch, time};
 
 pub use accept::{Endpoint, ServerState, Upgrade};
-pub use end::{close_reason_for, End, CLOSE_REPLY_TIMEOUT};
+pub use end::{End, CLOSE_REPLY_TIMEOUT};
+pub use socket::{Stream, Violation};
 
 use crate::{admission::Ticket, config::Limits};
+use socket::{Message, Socket};
 
 /// A data message from the client (pings are answered inside [`Connection::next`]).
 #[derive(Debug)]
@@ -50,9 +46,8 @@ pub enum Incoming {
 }
 
 /// How long a leaving connection waits for more from its client before the 1001: what a
-/// client sent just before the shutdown may still be on its way from the kernel's buffers
-/// through actix's (another task reads them, and it runs while this one waits), and it is
-/// answered first. Short, because a client that has just been answered should get its 1001
+/// client sent just before the shutdown may still be on its way (through a proxy, say), and it
+/// is answered first. Short, because a client that has just been answered should get its 1001
 /// within milliseconds; a client that keeps sending is cut off after [`LAST_CALL_LIMIT`].
 pub const LAST_CALL_QUIET: Duration = Duration::from_millis(2);
 
@@ -74,7 +69,7 @@ enum Leaving {
 
 /// What woke [`Connection::next`] up.
 enum Woke {
-    Received(Option<Result<AggregatedMessage, actix_ws::ProtocolError>>),
+    Received(Option<Result<Message, Violation>>),
     Tick,
     Leave,
 }
@@ -90,19 +85,14 @@ pub struct Connection {
     client: Option<IpAddr>,
     /// Who the TCP connection is with: the client, or a proxy.
     peer: Option<SocketAddr>,
-    session: Session,
-    messages: AggregatedMessageStream,
+    socket: Socket,
     limits: Arc<Limits>,
     shutdown: watch::Receiver<bool>,
     heartbeat: time::Interval,
     last_heard: Instant,
-    /// A protocol violation seen, to close with once the messages before it are delivered.
-    violation: Option<CloseReason>,
     /// Where it stands with the server's shutdown.
     leaving: Leaving,
     _ticket: Ticket,
-    /// Dropped with the connection: releases the response body, and so hangs up.
-    _hang_up: oneshot::Sender<()>,
 }
 
 impl Connection {
@@ -112,63 +102,44 @@ impl Connection {
     /// Cancel-safe as far as incoming messages go: no message is lost if the future is dropped.
     pub async fn next(&mut self) -> Result<Incoming, End> {
         loop {
-            let message = match (self.violation.take(), self.leaving) {
-                // Messages decoded before the bad frame are still queued: they come first
+            let woke = tokio::select! {
+                // Messages first: whatever a client has already sent is answered before a
+                // liveness check or its 1001. Messages before a bad frame come first too
                 // (Autobahn 4.1.3: a valid message, then a bad frame, is echoed, then closed).
-                (Some(reason), _) => match self.messages.next().now_or_never() {
-                    Some(Some(Ok(message))) => {
-                        self.violation = Some(reason);
-                        message
-                    }
-                    _ => return Err(End::Fail(reason)),
-                },
-                (None, _) => {
-                    let woke = tokio::select! {
-                        // Messages first: whatever a client has already sent is answered before
-                        // a liveness check or its 1001.
-                        biased;
-                        message = self.messages.recv() => Woke::Received(message),
-                        _ = self.heartbeat.tick() => Woke::Tick,
-                        _ = leaving(&mut self.shutdown, self.leaving) => Woke::Leave,
-                    };
-                    if let (Leaving::LastCall(_), Woke::Leave) = (self.leaving, &woke) {
-                        return Err(End::Close(end::going_away("server shutting down")));
-                    }
-                    let message = match woke {
-                        Woke::Received(message) => message,
-                        Woke::Tick => {
-                            self.check_liveness().await?;
-                            continue;
-                        }
-                        Woke::Leave => {
-                            self.leaving = self.next_leaving();
-                            continue;
-                        }
-                    };
-                    self.last_heard = Instant::now();
-                    match message {
-                        Some(Ok(message)) => message,
-                        Some(Err(error)) => {
-                            let reason = close_reason_for(&error);
-                            tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, %error, code = ?reason.code, "protocol violation");
-                            self.violation = Some(reason);
-                            continue;
-                        }
-                        // The client went away without a closing handshake.
-                        None => return Err(End::Gone),
-                    }
+                biased;
+                message = self.socket.message() => Woke::Received(message),
+                _ = self.heartbeat.tick() => Woke::Tick,
+                _ = leaving(&mut self.shutdown, self.leaving) => Woke::Leave,
+            };
+            let message = match woke {
+                Woke::Received(message) => message,
+                Woke::Tick => {
+                    self.check_liveness().await?;
+                    continue;
+                }
+                Woke::Leave if matches!(self.leaving, Leaving::LastCall(_)) => {
+                    return Err(End::Close(end::going_away("server shutting down")));
+                }
+                Woke::Leave => {
+                    self.leaving = self.next_leaving();
+                    continue;
                 }
             };
+            self.last_heard = Instant::now();
             match message {
-                AggregatedMessage::Text(text) => return Ok(Incoming::Text(text)),
-                AggregatedMessage::Binary(bytes) => return Ok(Incoming::Binary(bytes)),
-                AggregatedMessage::Pong(payload) => return Ok(Incoming::Pong(payload)),
-                AggregatedMessage::Ping(payload) => {
-                    let session = &mut self.session;
-                    bounded(self.limits.send_timeout, session.pong(&payload)).await?;
-                }
+                Some(Ok(Message::Text(text))) => return Ok(Incoming::Text(text)),
+                Some(Ok(Message::Binary(bytes))) => return Ok(Incoming::Binary(bytes)),
+                Some(Ok(Message::Pong(payload))) => return Ok(Incoming::Pong(payload)),
+                Some(Ok(Message::Ping(payload))) => self.send(ws::Message::Pong(payload)).await?,
                 // RFC 6455 section 5.5.1: answer a Close with the code received.
-                AggregatedMessage::Close(reason) => return Err(End::Reply(reason)),
+                Some(Ok(Message::Close(reason))) => return Err(End::Reply(reason)),
+                Some(Err(violation)) => {
+                    let code = violation.close_code();
+                    tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, error = %violation, ?code, "protocol violation");
+                    return Err(End::Fail(code.into()));
+                }
+                // The client went away without a closing handshake.
+                None => return Err(End::Gone),
             }
         }
     }
@@ -200,17 +171,37 @@ impl Connection {
 
     /// Sends a text message, waiting at most the send timeout for the client to take it.
     pub async fn send_text(&mut self, text: impl Into<ByteString>) -> Result<(), End> {
-        bounded(self.limits.send_timeout, self.session.text(text)).await
+        self.send(ws::Message::Text(text.into())).await
     }
 
     /// Sends a binary message, waiting at most the send timeout for the client to take it.
     pub async fn send_binary(&mut self, bytes: impl Into<Bytes>) -> Result<(), End> {
-        bounded(self.limits.send_timeout, self.session.binary(bytes)).await
+        self.send(ws::Message::Binary(bytes.into())).await
     }
 
-    /// Sends a ping.
+    /// Sends a ping (a payload over 125 bytes is cut to 125).
     pub async fn send_ping(&mut self, payload: &[u8]) -> Result<(), End> {
-        bounded(self.limits.send_timeout, self.session.ping(payload)).await
+        self.send(ws::Message::Ping(Bytes::copy_from_slice(payload)))
+            .await
+    }
+
+    /// Sends a message, waiting at most the send timeout for the client to take it. A client
+    /// that does not take it in time is too slow: it gets 1008 (if a Close frame still fits)
+    /// and is dropped, so it can neither stall its task nor make the server buffer without
+    /// bound.
+    async fn send(&mut self, message: ws::Message) -> Result<(), End> {
+        let limit = self.limits.send_timeout;
+        match time::timeout(limit, self.socket.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_elapsed) => {
+                tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, "slow reader: a send did not complete within {limit:?}");
+                Err(End::Fail(CloseReason {
+                    code: CloseCode::Policy,
+                    description: Some("too slow to read".into()),
+                }))
+            }
+        }
     }
 
     /// Echoes a data message with its own type; pongs need no answer.
@@ -234,26 +225,6 @@ async fn leaving(shutdown: &mut watch::Receiver<bool>, leaving: Leaving) {
         Leaving::At(moment) => time::sleep_until(moment).await,
         Leaving::LastCall(limit) => {
             time::sleep_until(limit.min(time::Instant::now() + LAST_CALL_QUIET)).await
-        }
-    }
-}
-
-/// Waits at most `limit` for a send. A client that does not take it in time is too slow: it
-/// gets 1008 (if a Close frame still fits) and is dropped, so it can neither stall its task nor
-/// make the server buffer without bound.
-async fn bounded(
-    limit: Duration,
-    send: impl Future<Output = Result<(), Closed>>,
-) -> Result<(), End> {
-    match time::timeout(limit, send).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(Closed)) => Err(End::Gone),
-        Err(_elapsed) => {
-            tracing::warn!("slow reader: a send did not complete within {limit:?}");
-            Err(End::Fail(CloseReason {
-                code: CloseCode::Policy,
-                description: Some("too slow to read".into()),
-            }))
         }
     }
 }

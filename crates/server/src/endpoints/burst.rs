@@ -6,11 +6,10 @@
 //! binary message starts with `i` as a big-endian `u32`. Clients check that they are delivered
 //! in order even when reading a large binary message takes longer than the text after it.
 
-use actix_web::{web, HttpResponse};
-use actix_ws::CloseCode;
+use actix_http::ws::CloseCode;
 
 use super::{plain, Series};
-use crate::connection::{End, Endpoint, Upgrade};
+use crate::connection::{Connection, End, Endpoint, Upgrade};
 
 /// `/websocket/burst`.
 pub const ENDPOINT: Endpoint = plain("burst", "/websocket/burst");
@@ -19,11 +18,14 @@ pub const ENDPOINT: Endpoint = plain("burst", "/websocket/burst");
 pub const MAX_COUNT: u32 = 1000;
 
 /// Accepts the connection and sends the burst.
-pub async fn handler(upgrade: Upgrade, query: web::Query<Series>) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade) {
+    let Some((upgrade, query)) = upgrade.query::<Series>().await else {
+        return;
+    };
     // Each binary message starts with its 4-byte number.
     let max_size = upgrade.state().limits.max_message_size;
     let (count, size) = query.clamped(MAX_COUNT, 4, max_size);
-    ENDPOINT.accept(upgrade, async move |connection| {
+    let burst = async move |connection: &mut Connection| {
         for pair in 0..count {
             let mut binary = vec![0xB5; size];
             binary[..4].copy_from_slice(&(2 * pair).to_be_bytes());
@@ -31,5 +33,6 @@ pub async fn handler(upgrade: Upgrade, query: web::Query<Series>) -> HttpRespons
             connection.send_text((2 * pair + 1).to_string()).await?;
         }
         Err(End::Close(CloseCode::Normal.into()))
-    })
+    };
+    ENDPOINT.accept(upgrade, burst).await
 }

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::{echo_until_closed, plain};
@@ -23,7 +22,10 @@ pub struct Query {
 }
 
 /// Sleeps, then accepts the connection.
-pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
+pub async fn handler(upgrade: Upgrade) {
+    let Some((upgrade, query)) = upgrade.query::<Query>().await else {
+        return;
+    };
     tokio::time::sleep(Duration::from_millis(query.ms).min(MAX_DELAY)).await;
-    ENDPOINT.accept(upgrade, echo_until_closed)
+    ENDPOINT.accept(upgrade, echo_until_closed).await
 }

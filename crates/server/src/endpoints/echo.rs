@@ -4,8 +4,7 @@
 //! Close with the client's code and reason, and closes by itself (code 1000) after receiving
 //! the text [`GOODBYE`].
 
-use actix_web::HttpResponse;
-use actix_ws::CloseCode;
+use actix_http::ws::CloseCode;
 
 use crate::connection::{Connection, End, Ended, Endpoint, Incoming, Upgrade};
 
@@ -21,9 +20,9 @@ pub const ENDPOINT: Endpoint = Endpoint {
     protocols: &[PROTOCOL],
 };
 
-/// Accepts the connection and spawns its task.
-pub async fn handler(upgrade: Upgrade) -> HttpResponse {
-    ENDPOINT.accept(upgrade, serve)
+/// Accepts the connection and serves it.
+pub async fn handler(upgrade: Upgrade) {
+    ENDPOINT.accept(upgrade, serve).await
 }
 
 async fn serve(connection: &mut Connection) -> Ended {

@@ -19,26 +19,79 @@ pub mod protocol;
 pub mod sample;
 pub mod server_close;
 
-use actix_web::web;
+use actix_web::{dev::HttpServiceFactory, web, HttpRequest, HttpResponse};
+use futures_util::future::LocalBoxFuture;
 use serde::Deserialize;
 
-use crate::connection::{Connection, Ended, Endpoint};
+use crate::connection::{Connection, Ended, Endpoint, Upgrade};
 
-/// Mounts the sample endpoint, and the test endpoints when `test_endpoints` is set.
-pub fn routes(config: &mut web::ServiceConfig, test_endpoints: bool) {
-    config.route(sample::ENDPOINT.path, web::get().to(sample::handler));
-    if test_endpoints {
-        config
-            .route(echo::ENDPOINT.path, web::get().to(echo::handler))
-            .route(protocol::ENDPOINT.path, web::get().to(protocol::handler))
-            .route(delay::ENDPOINT.path, web::get().to(delay::handler))
-            .route(
-                server_close::ENDPOINT.path,
-                web::get().to(server_close::handler),
-            )
-            .route(burst::ENDPOINT.path, web::get().to(burst::handler))
-            .route(ping::ENDPOINT.path, web::get().to(ping::handler))
-            .route(flood::ENDPOINT.path, web::get().to(flood::handler));
+/// Which endpoints are mounted, and their settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Routes {
+    /// The sample's settings.
+    pub sample: sample::Settings,
+    /// Whether the test endpoints are mounted.
+    pub test_endpoints: bool,
+}
+
+impl Routes {
+    /// The mounted endpoints.
+    pub fn endpoints(&self) -> Vec<Endpoint> {
+        let mut endpoints = vec![sample::ENDPOINT];
+        if self.test_endpoints {
+            endpoints.extend([
+                echo::ENDPOINT,
+                protocol::ENDPOINT,
+                delay::ENDPOINT,
+                server_close::ENDPOINT,
+                burst::ENDPOINT,
+                ping::ENDPOINT,
+                flood::ENDPOINT,
+            ]);
+        }
+        endpoints
+    }
+
+    /// Serves a WebSocket handshake with the endpoint mounted at its path; 404 if there is none.
+    ///
+    /// Each endpoint's future is boxed on its own, so that a connection holds what its own
+    /// endpoint needs, not what the largest one does.
+    pub fn serve(&self, upgrade: Upgrade) -> LocalBoxFuture<'static, ()> {
+        let path = upgrade.path();
+        if path == sample::ENDPOINT.path {
+            return Box::pin(sample::handler(upgrade, self.sample));
+        }
+        if self.test_endpoints {
+            let at = |endpoint: Endpoint| endpoint.path == path;
+            if at(echo::ENDPOINT) {
+                return Box::pin(echo::handler(upgrade));
+            } else if at(protocol::ENDPOINT) {
+                return Box::pin(protocol::handler(upgrade));
+            } else if at(delay::ENDPOINT) {
+                return Box::pin(delay::handler(upgrade));
+            } else if at(server_close::ENDPOINT) {
+                return Box::pin(server_close::handler(upgrade));
+            } else if at(burst::ENDPOINT) {
+                return Box::pin(burst::handler(upgrade));
+            } else if at(ping::ENDPOINT) {
+                return Box::pin(ping::handler(upgrade));
+            } else if at(flood::ENDPOINT) {
+                return Box::pin(flood::handler(upgrade));
+            }
+        }
+        Box::pin(upgrade.respond(HttpResponse::NotFound().body("no WebSocket endpoint here\n")))
+    }
+
+    /// For actix-web's router: a request to an endpoint's path that is not a WebSocket
+    /// handshake (those never reach the router) gets the reason, as a 400 or 405.
+    pub fn not_upgraded(&self) -> impl HttpServiceFactory {
+        let paths: Vec<&str> = self.endpoints().iter().map(|endpoint| endpoint.path).collect();
+        web::resource(paths).to(|request: HttpRequest| async move {
+            match actix_http::ws::verify_handshake(request.head()) {
+                Err(error) => HttpResponse::from_error(error),
+                Ok(()) => HttpResponse::BadRequest().finish(),
+            }
+        })
     }
 }
 

@@ -2,8 +2,6 @@
 //! back as the text `pong: <payload>`; then echoes. Shows that a browser answers pings by
 //! itself and never shows them to script.
 
-use actix_web::HttpResponse;
-
 use super::plain;
 use crate::connection::{Connection, Ended, Endpoint, Incoming, Upgrade};
 
@@ -13,9 +11,9 @@ pub const ENDPOINT: Endpoint = plain("ping", "/websocket/ping");
 /// The payload of the ping sent on open.
 pub const PAYLOAD: &[u8] = b"are you there?";
 
-/// Accepts the connection, pings, and spawns its task.
-pub async fn handler(upgrade: Upgrade) -> HttpResponse {
-    ENDPOINT.accept(upgrade, serve)
+/// Accepts the connection, pings, and serves it.
+pub async fn handler(upgrade: Upgrade) {
+    ENDPOINT.accept(upgrade, serve).await
 }
 
 async fn serve(connection: &mut Connection) -> Ended {

@@ -1,13 +1,8 @@
 //! `GET /websocket/protocol?name=P`: answers the handshake with subprotocol `P`, whether or not
 //! the client offered it (a client must fail the connection when it did not), then echoes.
 
-use actix_web::{
-    http::{
-        header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
-        StatusCode,
-    },
-    web, HttpResponse,
-};
+use actix_http::header::HeaderValue;
+use actix_web::HttpResponse;
 use serde::Deserialize;
 
 use super::{echo_until_closed, plain};
@@ -24,15 +19,15 @@ pub struct Query {
 }
 
 /// Accepts the connection with the `Sec-WebSocket-Protocol` the query names.
-pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
-    let Ok(protocol) = HeaderValue::from_str(&query.name) else {
-        return HttpResponse::BadRequest().body("invalid protocol name\n");
+pub async fn handler(upgrade: Upgrade) {
+    let Some((upgrade, query)) = upgrade.query::<Query>().await else {
+        return;
     };
-    let mut response = ENDPOINT.accept(upgrade, echo_until_closed);
-    if response.status() == StatusCode::SWITCHING_PROTOCOLS {
-        response
-            .headers_mut()
-            .insert(SEC_WEBSOCKET_PROTOCOL, protocol);
-    }
-    response
+    let Ok(protocol) = HeaderValue::from_str(&query.name) else {
+        let bad_request = HttpResponse::BadRequest().body("invalid protocol name\n");
+        return upgrade.respond(bad_request).await;
+    };
+    ENDPOINT
+        .accept(upgrade.with_protocol(protocol), echo_until_closed)
+        .await
 }

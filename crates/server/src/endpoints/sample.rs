@@ -1,13 +1,12 @@
 //! `GET /websocket/test`: the sample's endpoint, as the tutorial's express-ws backend serves it.
 //!
 //! On open it greets with [`GREETING`]; then, while the socket is open, it pushes a random number
-//! in [0, 1) with two decimals every push interval, and echoes every message. One task per
+//! in [0, 1) with two decimals every push interval, and echoes every message. Each
 //! connection runs a `select!` loop over the pushes and the incoming messages, as in actix's
 //! `echo-actorless` example.
 
 use std::time::Duration;
 
-use actix_web::{web, HttpResponse};
 use tokio::time::{self, Instant, MissedTickBehavior};
 
 use super::plain;
@@ -26,12 +25,13 @@ pub struct Settings {
     pub push_interval: Duration,
 }
 
-/// Accepts the connection and spawns its task.
-pub async fn handler(upgrade: Upgrade, settings: web::Data<Settings>) -> HttpResponse {
-    let push_interval = settings.push_interval;
-    ENDPOINT.accept(upgrade, async move |connection| {
-        serve(connection, push_interval).await
-    })
+/// Accepts the connection and serves it.
+pub async fn handler(upgrade: Upgrade, settings: Settings) {
+    ENDPOINT
+        .accept(upgrade, async move |connection| {
+            serve(connection, settings.push_interval).await
+        })
+        .await
 }
 
 async fn serve(connection: &mut Connection, push_interval: Duration) -> Ended {

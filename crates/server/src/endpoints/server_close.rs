@@ -1,8 +1,7 @@
 //! `GET /websocket/close?code=C&reason=R`: the server closes the connection as soon as it opens,
 //! with code C (default 1000) and reason R (default empty).
 
-use actix_web::{web, HttpResponse};
-use actix_ws::{CloseCode, CloseReason};
+use actix_http::ws::{CloseCode, CloseReason};
 use serde::Deserialize;
 
 use super::plain;
@@ -27,11 +26,15 @@ fn normal() -> u16 {
 }
 
 /// Accepts the connection and closes it at once.
-pub async fn handler(upgrade: Upgrade, query: web::Query<Query>) -> HttpResponse {
-    let Query { code, reason } = query.into_inner();
+pub async fn handler(upgrade: Upgrade) {
+    let Some((upgrade, Query { code, reason })) = upgrade.query::<Query>().await else {
+        return;
+    };
     let close = CloseReason {
         code: CloseCode::from(code),
         description: (!reason.is_empty()).then_some(reason),
     };
-    ENDPOINT.accept(upgrade, async move |_| Err(End::Close(close)))
+    ENDPOINT
+        .accept(upgrade, async move |_| Err(End::Close(close)))
+        .await
 }
