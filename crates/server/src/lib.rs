@@ -1,19 +1,21 @@
 //! The wasm-ws sample backend.
 //!
 //! It reproduces the sample's express-ws backend (the tutorial the demo rebuilds) on actix-web
-//! and actix-ws, and serves the built demo page so that one process shows everything:
+//! and actix-http, and serves the built demo page so that one process shows everything:
 //!
 //! - [`config`]: command-line flags with environment fallbacks.
 //! - [`admission`]: who may connect: the Origin check and the connection caps.
 //! - [`client_address`]: who the client is behind trusted reverse proxies.
-//! - [`connection`]: one WebSocket connection: the handshake handler every endpoint goes
-//!   through ([`connection::accept`]), bounded sends, liveness, protocol errors closed with the
-//!   right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
+//! - [`connection`]: one WebSocket connection: the handshake every endpoint goes through
+//!   ([`connection::accept`]), its own frame I/O over the upgraded TCP connection with
+//!   buffers that are empty while idle, bounded sends, liveness, protocol errors closed with
+//!   the right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
 //! - [`frame_guard`]: rejects an oversized frame as soon as its header arrives.
 //! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the sample's
 //!   `/websocket/test` (greeting, timed pushes, echo); the others are test endpoints, mounted
 //!   only with `--test-endpoints`.
-//! - [`server`]: binds the listener, mounts the endpoints, `/healthz` and the static page.
+//! - [`server`]: binds the listener; HTTP requests (`/healthz`, the static page) go to an
+//!   actix-web `App`, WebSocket handshakes to actix-http's upgrade service and the endpoints.
 //! - [`shutdown`]: draining: 503 to new handshakes, 1001 to every client, then stop.
 //! - `tls` (cargo feature `tls`): serving https:// and wss:// itself.
 //!

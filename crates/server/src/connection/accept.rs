@@ -45,6 +45,13 @@ pub struct ServerState {
 /// A WebSocket handshake request as an endpoint receives it: the request, the connection it
 /// came on, and the server's state.
 pub struct Upgrade {
+    /// Boxed: an upgrade passes through a few nested futures (the router, the endpoint's
+    /// handler, [`Endpoint::accept`]), and each would otherwise keep room for all of it for as
+    /// long as the connection lives.
+    parts: Box<UpgradeParts>,
+}
+
+struct UpgradeParts {
     request: Request,
     framed: Framed<Box<dyn Stream>, h1::Codec>,
     state: ServerState,
@@ -59,33 +66,36 @@ impl Upgrade {
         framed: Framed<T, h1::Codec>,
         state: ServerState,
     ) -> Self {
+        let framed = framed.into_map_io(|io| Box::new(io) as Box<dyn Stream>);
         Self {
-            request,
-            framed: framed.into_map_io(|io| Box::new(io) as Box<dyn Stream>),
-            state,
-            protocol: None,
+            parts: Box::new(UpgradeParts {
+                request,
+                framed,
+                state,
+                protocol: None,
+            }),
         }
     }
 
     /// The request's head: method, URI, headers, peer address.
     pub fn request(&self) -> &RequestHead {
-        self.request.head()
+        self.parts.request.head()
     }
 
     /// The request's path.
     pub fn path(&self) -> &str {
-        self.request.path()
+        self.parts.request.path()
     }
 
     /// The server's state.
     pub fn state(&self) -> &ServerState {
-        &self.state
+        &self.parts.state
     }
 
     /// The query string as a `T`. A query that does not fit is answered here with 400, and
     /// `None` is returned.
     pub async fn query<T: DeserializeOwned>(self) -> Option<(Self, T)> {
-        let query = self.request.uri().query().unwrap_or_default();
+        let query = self.parts.request.uri().query().unwrap_or_default();
         match web::Query::<T>::from_query(query) {
             Ok(query) => Some((self, query.into_inner())),
             Err(error) => {
@@ -98,18 +108,18 @@ impl Upgrade {
 
     /// Answers the handshake with this subprotocol, whether or not the client offered it.
     pub fn with_protocol(mut self, protocol: HeaderValue) -> Self {
-        self.protocol = Some(protocol);
+        self.parts.protocol = Some(protocol);
         self
     }
 
     /// Answers with `response` instead of upgrading, then hangs up.
     pub async fn respond(self, response: HttpResponse) {
-        let Self {
+        let UpgradeParts {
             request,
             mut framed,
             state,
             ..
-        } = self;
+        } = *self.parts;
         let status = response.status();
         tracing::info!(path = request.path(), peer = ?request.head().peer_addr, %status, "handshake answered without upgrading");
         let mut response = Response::from(response);
@@ -147,16 +157,20 @@ impl Endpoint {
     /// with `serve`, finishing it with the [`End`](super::End) that `serve` returns. A refused
     /// handshake (logged) is answered with its HTTP status.
     pub async fn accept(self, upgrade: Upgrade, serve: impl AsyncFnOnce(&mut Connection) -> Ended) {
-        if let Some(mut connection) = self.open(upgrade).await {
-            let Err(end) = serve(&mut connection).await;
-            end::finish(connection, end).await;
-        }
+        // The handshake and the closing handshake are boxed: their futures are large (an HTTP
+        // response, timers) and short-lived, and boxed they take memory only while they run,
+        // not for the connection's whole life.
+        let Some(mut connection) = Box::pin(self.open(upgrade)).await else {
+            return;
+        };
+        let Err(end) = serve(&mut connection).await;
+        Box::pin(end::finish(connection, end)).await;
     }
 
     /// The handshake: the connection, or `None` once a refusal has been answered.
     async fn open(self, upgrade: Upgrade) -> Option<Connection> {
         let endpoint = self.name;
-        let state = upgrade.state.clone();
+        let state = upgrade.state().clone();
         let head = upgrade.request();
         // The peer (a proxy, perhaps), and the client a trusted proxy names, or the peer's.
         let peer = head.peer_addr;
@@ -176,11 +190,11 @@ impl Endpoint {
                 return None;
             }
         };
-        let Upgrade {
+        let UpgradeParts {
             request,
             mut framed,
             ..
-        } = upgrade;
+        } = *upgrade.parts;
         drop(request);
         let limits = Arc::clone(&state.limits);
         let switched = framed.send((response, BodySize::None).into());
@@ -215,6 +229,7 @@ impl Endpoint {
     fn handshake(&self, upgrade: &Upgrade) -> Result<Response<()>, HandshakeError> {
         let mut response = ws::handshake(upgrade.request())?;
         let protocol = upgrade
+            .parts
             .protocol
             .clone()
             .or_else(|| self.select_protocol(upgrade.request()));

@@ -25,6 +25,7 @@ use std::{
 use actix_http::ws::{self, CloseCode, CloseReason};
 use actix_web::web::Bytes;
 use bytestring::ByteString;
+use futures_util::FutureExt;
 use tokio::{sync::watch, time};
 
 pub use accept::{Endpoint, ServerState, Upgrade};
@@ -191,7 +192,14 @@ impl Connection {
     /// bound.
     async fn send(&mut self, message: ws::Message) -> Result<(), End> {
         let limit = self.limits.send_timeout;
-        match time::timeout(limit, self.socket.send(message)).await {
+        self.socket.queue(message).map_err(|_| End::Gone)?;
+        let written = match self.socket.flush().now_or_never() {
+            Some(written) => Ok(written),
+            // The client is not taking it yet: wait, at most the send timeout. Boxed: a timer
+            // is large, and an idle connection should not keep room for one it rarely needs.
+            None => Box::pin(time::timeout(limit, self.socket.flush())).await,
+        };
+        match written {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Gone),
             Err(_elapsed) => {
@@ -222,9 +230,12 @@ async fn leaving(shutdown: &mut watch::Receiver<bool>, leaving: Leaving) {
         Leaving::No => {
             let _ = shutdown.wait_for(|down| *down).await;
         }
-        Leaving::At(moment) => time::sleep_until(moment).await,
+        // Boxed, as they only run while the server shuts down: idle connections keep no room
+        // for these timers.
+        Leaving::At(moment) => Box::pin(time::sleep_until(moment)).await,
         Leaving::LastCall(limit) => {
-            time::sleep_until(limit.min(time::Instant::now() + LAST_CALL_QUIET)).await
+            let quiet = limit.min(time::Instant::now() + LAST_CALL_QUIET);
+            Box::pin(time::sleep_until(quiet)).await
         }
     }
 }

@@ -250,9 +250,19 @@ impl Socket {
     /// Encodes `message` and writes out everything queued. Cancel-safe: what is not written
     /// yet stays queued, and goes first next time.
     pub(super) async fn send(&mut self, message: ws::Message) -> io::Result<()> {
+        self.queue(message)?;
+        self.flush().await
+    }
+
+    /// Encodes `message` behind what is already queued.
+    pub(super) fn queue(&mut self, message: ws::Message) -> io::Result<()> {
         self.codec
             .encode(within_control_limits(message), &mut self.write_buf)
-            .map_err(io::Error::other)?;
+            .map_err(io::Error::other)
+    }
+
+    /// Writes out everything queued. Cancel-safe.
+    pub(super) async fn flush(&mut self) -> io::Result<()> {
         poll_fn(|cx| self.poll_write_out(cx)).await
     }
 
