@@ -223,6 +223,39 @@ pub async fn churn(addr: SocketAddr, pid: u32, cycles: usize) -> Churn {
     }
 }
 
+/// How much a server's memory grows, at its peak, while one connection sends it the largest
+/// message it accepts (64 KiB: the sample's limit) and receives it back: what the buffers cost
+/// when they must cope with the worst a client may send. In KiB, from the resident memory just
+/// before to the peak (the kernel's high-water mark, reset just before).
+pub async fn large_message(addr: SocketAddr, pid: u32, size: usize) -> f64 {
+    let (mut socket, _) = connect_async(url(addr)).await.expect("connects");
+    socket
+        .next()
+        .await
+        .expect("a greeting")
+        .expect("a greeting");
+    assert!(procfs::reset_peak_rss(pid), "cannot reset the peak RSS");
+    let before = procfs::rss_kib(pid);
+    let message = "m".repeat(size);
+    socket
+        .send(Message::text(message.clone()))
+        .await
+        .expect("sent");
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) if text.len() == size => {
+                assert_eq!(text.as_str(), message, "the echo is the message");
+                break;
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("the connection ended before the echo: {other:?}"),
+        }
+    }
+    let peak = procfs::peak_rss_kib(pid);
+    let _ = socket.close(None).await;
+    peak.saturating_sub(before) as f64
+}
+
 /// What one push-after-echo run measured.
 pub struct PushAfterEcho {
     pub p50_ms: f64,

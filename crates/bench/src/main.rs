@@ -1,7 +1,7 @@
 //! `wasm-ws-bench`: wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor,
 //! side by side under the same load, each figure the median of several runs with its spread.
 //!
-//! - [`load`]: the load modes (echo, capacity, churn).
+//! - [`load`]: the load modes (echo, capacity, churn, push after an echo, one large message).
 //! - [`peers`]: starting and stopping the servers under test.
 //! - [`procfs`]: what is read about a server from `/proc` (CPU time, memory, fds).
 //! - [`report`]: medians, spreads, ratios and the Markdown table.
@@ -50,7 +50,10 @@ struct Args {
     /// Push-after-echo mode: pushes measured per connection (each after one with no echo).
     #[arg(long, default_value_t = 3)]
     nagle_rounds: usize,
-    /// Only these modes (echo, capacity, churn, push-after-echo); default: all.
+    /// Large-message mode: the message size in bytes (the sample's limit by default).
+    #[arg(long, default_value_t = 64 * 1024)]
+    large_message_size: usize,
+    /// Only these modes (echo, capacity, churn, push-after-echo, large-message); default: all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Where the Markdown table goes (it is also printed).
@@ -75,6 +78,7 @@ struct Figures {
     churn_rss: Figure,
     push_after_echo_p50: Figure,
     push_after_echo_p99: Figure,
+    large_message_peak: Figure,
 }
 
 // One thread for the load; the server under test has the other core.
@@ -203,6 +207,21 @@ async fn main() {
                 figures.push_after_echo_p50.0.push(measured.p50_ms);
                 figures.push_after_echo_p99.0.push(measured.p99_ms);
             }
+
+            if wants("large-message") {
+                eprintln!(
+                    "run {run}/{}: {} one connection echoing a {} B message",
+                    args.runs,
+                    peer.name(),
+                    args.large_message_size
+                );
+                let server = Running::start(*peer, &root).await;
+                let peak =
+                    load::large_message(server.addr, server.pid, args.large_message_size).await;
+                server.stop().await;
+                eprintln!("  server RSS peak +{peak} KiB");
+                figures.large_message_peak.0.push(peak);
+            }
         }
     }
 
@@ -282,6 +301,11 @@ async fn main() {
             figures: column(|f| &f.push_after_echo_p99),
             target: None,
         },
+        Row {
+            metric: "one large message echoed: server RSS peak growth (KiB)",
+            figures: column(|f| &f.large_message_peak),
+            target: None,
+        },
     ];
     // Only the modes that ran.
     let rows: Vec<Row> = rows
@@ -293,8 +317,8 @@ async fn main() {
     let table = report::table(&names, &rows);
     let report = format!(
         "Machine: {machine}. The load generator (1 thread) and the server (1 thread; node is single-threaded) share it. {} runs per figure: median (min–max).\n\
-         Echo: {} connections × {} B for {} s. Capacity: {} connections, {} s of 1 s pushes. Churn: {} cycles.\n\n{table}",
-        args.runs, args.echo_connections, args.echo_size, args.echo_seconds, args.capacity_connections, args.capacity_seconds, args.churn_cycles
+         Echo: {} connections × {} B for {} s. Capacity: {} connections, {} s of 1 s pushes. Churn: {} cycles. Large message: {} B.\n\n{table}",
+        args.runs, args.echo_connections, args.echo_size, args.echo_seconds, args.capacity_connections, args.capacity_seconds, args.churn_cycles, args.large_message_size
     );
     println!("{report}");
     if let Some(dir) = args.out.parent() {

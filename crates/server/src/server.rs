@@ -15,7 +15,9 @@ use std::{
 use actix_codec::Framed;
 use actix_http::{h1, HttpService, Request};
 use actix_server::Server;
-use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactory, ServiceFactoryExt};
+use actix_service::{
+    fn_service, map_config, IntoServiceFactory, ServiceFactory, ServiceFactoryExt,
+};
 use actix_web::{dev::AppConfig, middleware, web, App, HttpResponse};
 use futures_util::FutureExt;
 use tokio::{net::TcpSocket, sync::watch};

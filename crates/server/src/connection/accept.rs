@@ -123,7 +123,9 @@ impl Upgrade {
         let status = response.status();
         tracing::info!(path = request.path(), peer = ?request.head().peer_addr, %status, "handshake answered without upgrading");
         let mut response = Response::from(response);
-        response.head_mut().set_connection_type(ConnectionType::Close);
+        response
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
         let (head, body) = response.into_parts();
         let body = body::to_bytes(body).await.unwrap_or_default();
         let written = async {
@@ -198,7 +200,10 @@ impl Endpoint {
         drop(request);
         let limits = Arc::clone(&state.limits);
         let switched = framed.send((response, BodySize::None).into());
-        if !matches!(time::timeout(limits.send_timeout, switched).await, Ok(Ok(()))) {
+        if !matches!(
+            time::timeout(limits.send_timeout, switched).await,
+            Ok(Ok(()))
+        ) {
             return None;
         }
         // The TCP connection, and what the client sent after its request; actix-http's

@@ -2,8 +2,8 @@
 //! bounded sends (a client that stops reading is dropped), pings answered, idle clients pinged
 //! and dropped, protocol errors closed with the right code, and shutdown closing with 1001.
 //!
-//! - [`accept`]: the handshake handler: an [`Endpoint`] admits an [`Upgrade`] request, answers
-//!   the handshake and spawns the connection's task.
+//! - [`accept`]: the handshake: an [`Endpoint`] admits an [`Upgrade`] request, answers the
+//!   handshake and serves the connection, inside the task actix-http runs it in.
 //! - this file: [`Connection`], what an endpoint's loop talks to: [`Connection::next`] and the
 //!   `send_*` methods, each returning the [`End`] that stopped it, so a loop reads
 //!   `connection.echo(connection.next().await?).await?` and ends with `?`.

@@ -88,7 +88,10 @@ impl fmt::Display for Violation {
             Self::Protocol(error) => error.fmt(f),
             Self::FrameTooLarge(error) => error.fmt(f),
             Self::MessageTooLarge { limit } => {
-                write!(f, "fragments add up to more than the limit of {limit} bytes")
+                write!(
+                    f,
+                    "fragments add up to more than the limit of {limit} bytes"
+                )
             }
             Self::InvalidUtf8 => f.write_str("a text message is not valid UTF-8"),
         }

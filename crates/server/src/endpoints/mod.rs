@@ -85,7 +85,11 @@ impl Routes {
     /// For actix-web's router: a request to an endpoint's path that is not a WebSocket
     /// handshake (those never reach the router) gets the reason, as a 400 or 405.
     pub fn not_upgraded(&self) -> impl HttpServiceFactory {
-        let paths: Vec<&str> = self.endpoints().iter().map(|endpoint| endpoint.path).collect();
+        let paths: Vec<&str> = self
+            .endpoints()
+            .iter()
+            .map(|endpoint| endpoint.path)
+            .collect();
         web::resource(paths).to(|request: HttpRequest| async move {
             match actix_http::ws::verify_handshake(request.head()) {
                 Err(error) => HttpResponse::from_error(error),

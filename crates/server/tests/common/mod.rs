@@ -91,9 +91,28 @@ impl Raw {
         raw
     }
 
+    /// Connects to `path` with `first_bytes` sent in the same write as the handshake (the
+    /// client does not wait for the 101), and completes the handshake.
+    pub fn connect_sending(addr: SocketAddr, path: &str, first_bytes: &[u8]) -> Self {
+        let mut raw = Self::connect_with_headers_and(addr, path, "", first_bytes);
+        let response = raw.read_handshake_response();
+        assert!(response.starts_with("HTTP/1.1 101"), "{response}");
+        raw
+    }
+
     /// Sends a handshake with extra header lines (each ending in `\r\n`), without reading
     /// the response.
     pub fn connect_with_headers(addr: SocketAddr, path: &str, extra_headers: &str) -> Self {
+        Self::connect_with_headers_and(addr, path, extra_headers, b"")
+    }
+
+    /// Sends a handshake with extra header lines and then `after`, in one write.
+    fn connect_with_headers_and(
+        addr: SocketAddr,
+        path: &str,
+        extra_headers: &str,
+        after: &[u8],
+    ) -> Self {
         let stream = TcpStream::connect(addr).expect("connects");
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
@@ -104,7 +123,9 @@ impl Raw {
             "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extra_headers}\r\n"
         );
-        raw.send_bytes(request.as_bytes());
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(after);
+        raw.send_bytes(&bytes);
         raw
     }
 
