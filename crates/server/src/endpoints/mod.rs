@@ -25,6 +25,25 @@ use serde::Deserialize;
 
 use crate::connection::{Connection, Ended, Endpoint, Upgrade};
 
+/// A test endpoint's handler, its future boxed on its own: a connection holds what its own
+/// endpoint needs, not what the largest one does.
+type Handler = fn(Upgrade) -> LocalBoxFuture<'static, ()>;
+
+/// The test endpoints, mounted with `--test-endpoints`.
+const TEST_ENDPOINTS: [(Endpoint, Handler); 7] = [
+    (echo::ENDPOINT, |upgrade| Box::pin(echo::handler(upgrade))),
+    (protocol::ENDPOINT, |upgrade| {
+        Box::pin(protocol::handler(upgrade))
+    }),
+    (delay::ENDPOINT, |upgrade| Box::pin(delay::handler(upgrade))),
+    (server_close::ENDPOINT, |upgrade| {
+        Box::pin(server_close::handler(upgrade))
+    }),
+    (burst::ENDPOINT, |upgrade| Box::pin(burst::handler(upgrade))),
+    (ping::ENDPOINT, |upgrade| Box::pin(ping::handler(upgrade))),
+    (flood::ENDPOINT, |upgrade| Box::pin(flood::handler(upgrade))),
+];
+
 /// Which endpoints are mounted, and their settings.
 #[derive(Debug, Clone, Copy)]
 pub struct Routes {
@@ -37,49 +56,29 @@ pub struct Routes {
 impl Routes {
     /// The mounted endpoints.
     pub fn endpoints(&self) -> Vec<Endpoint> {
+        let tests = TEST_ENDPOINTS.iter().filter(|_| self.test_endpoints);
         let mut endpoints = vec![sample::ENDPOINT];
-        if self.test_endpoints {
-            endpoints.extend([
-                echo::ENDPOINT,
-                protocol::ENDPOINT,
-                delay::ENDPOINT,
-                server_close::ENDPOINT,
-                burst::ENDPOINT,
-                ping::ENDPOINT,
-                flood::ENDPOINT,
-            ]);
-        }
+        endpoints.extend(tests.map(|(endpoint, _)| *endpoint));
         endpoints
     }
 
     /// Serves a WebSocket handshake with the endpoint mounted at its path; 404 if there is none.
-    ///
-    /// Each endpoint's future is boxed on its own, so that a connection holds what its own
-    /// endpoint needs, not what the largest one does.
     pub fn serve(&self, upgrade: Upgrade) -> LocalBoxFuture<'static, ()> {
         let path = upgrade.path();
         if path == sample::ENDPOINT.path {
             return Box::pin(sample::handler(upgrade, self.sample));
         }
-        if self.test_endpoints {
-            let at = |endpoint: Endpoint| endpoint.path == path;
-            if at(echo::ENDPOINT) {
-                return Box::pin(echo::handler(upgrade));
-            } else if at(protocol::ENDPOINT) {
-                return Box::pin(protocol::handler(upgrade));
-            } else if at(delay::ENDPOINT) {
-                return Box::pin(delay::handler(upgrade));
-            } else if at(server_close::ENDPOINT) {
-                return Box::pin(server_close::handler(upgrade));
-            } else if at(burst::ENDPOINT) {
-                return Box::pin(burst::handler(upgrade));
-            } else if at(ping::ENDPOINT) {
-                return Box::pin(ping::handler(upgrade));
-            } else if at(flood::ENDPOINT) {
-                return Box::pin(flood::handler(upgrade));
+        let test = TEST_ENDPOINTS
+            .iter()
+            .filter(|_| self.test_endpoints)
+            .find(|(endpoint, _)| endpoint.path == path);
+        match test {
+            Some((_, handler)) => handler(upgrade),
+            None => {
+                let not_found = HttpResponse::NotFound().body("no WebSocket endpoint here\n");
+                Box::pin(upgrade.respond(not_found))
             }
         }
-        Box::pin(upgrade.respond(HttpResponse::NotFound().body("no WebSocket endpoint here\n")))
     }
 
     /// For actix-web's router: a request to an endpoint's path that is not a WebSocket
