@@ -229,6 +229,13 @@ pub struct Ticket {
     address: Option<IpAddr>,
 }
 
+impl Ticket {
+    /// The client the slot was taken for (see [`Admission::client_address`]).
+    pub fn client(&self) -> Option<IpAddr> {
+        self.address
+    }
+}
+
 impl Drop for Ticket {
     fn drop(&mut self) {
         if let Some(address) = self.address {

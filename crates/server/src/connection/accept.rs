@@ -174,12 +174,13 @@ impl Endpoint {
         let endpoint = self.name;
         let state = upgrade.state().clone();
         let head = upgrade.request();
-        // The peer (a proxy, perhaps), and the client a trusted proxy names, or the peer's.
+        // The peer (a proxy, perhaps); the ticket holds the client a trusted proxy names, or
+        // the peer's.
         let peer = head.peer_addr;
-        let client = state.admission.client_address(head);
         let ticket = match state.admission.admit(head) {
             Ok(ticket) => ticket,
             Err(refusal) => {
+                let client = state.admission.client_address(head);
                 tracing::warn!(endpoint, ?client, ?peer, ?refusal, "handshake refused");
                 upgrade.respond(refusal.response()).await;
                 return None;
@@ -215,10 +216,9 @@ impl Endpoint {
             limits.ping_interval,
         );
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        tracing::info!(endpoint, ?client, ?peer, "connection opened");
+        tracing::info!(endpoint, client = ?ticket.client(), ?peer, "connection opened");
         Some(Connection {
             endpoint,
-            client,
             peer,
             socket,
             limits,
@@ -226,7 +226,7 @@ impl Endpoint {
             heartbeat,
             last_heard: Instant::now(),
             leaving: Leaving::No,
-            _ticket: ticket,
+            ticket,
         })
     }
 

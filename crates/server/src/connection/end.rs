@@ -39,7 +39,11 @@ pub(super) fn going_away(reason: &str) -> CloseReason {
 /// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
 /// and hangs up.
 pub(super) async fn finish(mut connection: Connection, end: End) {
-    let (endpoint, client, peer) = (connection.endpoint, connection.client, connection.peer);
+    let (endpoint, client, peer) = (
+        connection.endpoint,
+        connection.ticket.client(),
+        connection.peer,
+    );
     let (reason, await_reply) = match end {
         End::Reply(reason) => (reason, false),
         End::Close(reason) => (Some(reason), true),

@@ -17,7 +17,7 @@ mod socket;
 
 use std::{
     convert::Infallible,
-    net::{IpAddr, SocketAddr},
+    net::SocketAddr,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -82,8 +82,6 @@ pub type Ended = Result<Infallible, End>;
 /// One open WebSocket connection.
 pub struct Connection {
     endpoint: &'static str,
-    /// The client, as the peer's address or a trusted proxy's word says.
-    client: Option<IpAddr>,
     /// Who the TCP connection is with: the client, or a proxy.
     peer: Option<SocketAddr>,
     socket: Socket,
@@ -93,7 +91,9 @@ pub struct Connection {
     last_heard: Instant,
     /// Where it stands with the server's shutdown.
     leaving: Leaving,
-    _ticket: Ticket,
+    /// The connection's slot, and the client it was taken for: the peer's address, or the one
+    /// a trusted proxy names.
+    ticket: Ticket,
 }
 
 impl Connection {
@@ -136,7 +136,7 @@ impl Connection {
                 Some(Ok(Message::Close(reason))) => return Err(End::Reply(reason)),
                 Some(Err(violation)) => {
                     let code = violation.close_code();
-                    tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, error = %violation, ?code, "protocol violation");
+                    tracing::warn!(endpoint = self.endpoint, client = ?self.ticket.client(), peer = ?self.peer, error = %violation, ?code, "protocol violation");
                     return Err(End::Fail(code.into()));
                 }
                 // The client went away without a closing handshake.
@@ -161,7 +161,7 @@ impl Connection {
     async fn check_liveness(&mut self) -> Result<(), End> {
         let silent_for = self.last_heard.elapsed();
         if silent_for >= self.limits.idle_timeout {
-            tracing::info!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, "idle timeout");
+            tracing::info!(endpoint = self.endpoint, client = ?self.ticket.client(), peer = ?self.peer, "idle timeout");
             return Err(End::Fail(end::going_away("idle timeout")));
         }
         if silent_for >= self.limits.ping_interval {
@@ -203,7 +203,7 @@ impl Connection {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Gone),
             Err(_elapsed) => {
-                tracing::warn!(endpoint = self.endpoint, client = ?self.client, peer = ?self.peer, "slow reader: a send did not complete within {limit:?}");
+                tracing::warn!(endpoint = self.endpoint, client = ?self.ticket.client(), peer = ?self.peer, "slow reader: a send did not complete within {limit:?}");
                 Err(End::Fail(CloseReason {
                     code: CloseCode::Policy,
                     description: Some("too slow to read".into()),

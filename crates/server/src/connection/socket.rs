@@ -129,18 +129,16 @@ pub(super) struct Socket {
 impl Socket {
     /// Frames over `io`, starting with what was read along with the handshake.
     pub(super) fn new(io: Box<dyn Stream>, read: BytesMut, max_message_size: usize) -> Self {
-        let mut socket = Self {
+        Self {
             io,
-            read_buf: BytesMut::new(),
+            // Only the bytes, not the HTTP dispatcher's 8 KiB allocation they came in.
+            read_buf: BytesMut::from(&read[..]),
             write_buf: BytesMut::new(),
             codec: ws::Codec::new().max_size(max_message_size),
             max_message_size,
             fragments: None,
             ended: false,
-        };
-        // Only the bytes, not the HTTP dispatcher's 8 KiB allocation they came in.
-        socket.read_buf.extend_from_slice(&read);
-        socket
+        }
     }
 
     /// The next message; `None` once the client has hung up. Cancel-safe: what has been read
@@ -220,30 +218,26 @@ impl Socket {
             Item::Continue(bytes) => (None, bytes, false),
             Item::Last(bytes) => (None, bytes, true),
         };
-        if let Some(text) = start {
-            self.fragments = Some(Fragments {
+        let mut fragments = match (start, self.fragments.take()) {
+            (Some(text), _) => Fragments {
                 text,
                 bytes: BytesMut::new(),
-            });
-        }
-        let Some(fragments) = &mut self.fragments else {
-            return Err(ProtocolError::ContinuationNotStarted.into());
+            },
+            (None, Some(fragments)) => fragments,
+            (None, None) => return Err(ProtocolError::ContinuationNotStarted.into()),
         };
         if fragments.bytes.len() + fragment.len() > self.max_message_size {
-            self.fragments = None;
             return Err(Violation::MessageTooLarge {
                 limit: self.max_message_size,
             });
         }
         fragments.bytes.extend_from_slice(&fragment);
         if !last {
+            self.fragments = Some(fragments);
             return Ok(None);
         }
-        let Some(Fragments { text, bytes }) = self.fragments.take() else {
-            unreachable!("checked above");
-        };
-        let bytes = bytes.freeze();
-        Ok(Some(if text {
+        let bytes = fragments.bytes.freeze();
+        Ok(Some(if fragments.text {
             self::text(bytes)?
         } else {
             Message::Binary(bytes)
