@@ -395,24 +395,9 @@ fn sigterm_closes_every_client_with_1001_within_a_second_and_exits() {
         client.expect_text("连接成功".as_bytes());
     }
     let sent = Instant::now();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    sigterm(&server);
     for client in &mut clients {
-        loop {
-            let frame = client
-                .read_frame()
-                .expect("a Close before the connection ends");
-            if frame.opcode == CLOSE {
-                assert_eq!(
-                    u16::from_be_bytes([frame.payload[0], frame.payload[1]]),
-                    1001
-                );
-                break;
-            }
-        }
+        assert_eq!(close_code(client), 1001);
     }
     let closed_after = sent.elapsed();
     assert!(
@@ -432,11 +417,7 @@ fn after_sigterm_a_client_that_just_got_an_echo_sees_1001_within_milliseconds() 
     client.text(b"just before");
     client.expect_text(b"just before");
     let signalled = Instant::now();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    sigterm(&server);
     client.expect_close(1001);
     let took = signalled.elapsed();
     println!("1001 after an echo: {took:?} after SIGTERM");

@@ -1,5 +1,5 @@
-//! Waiting for the page to change, without polling: a `MutationObserver` re-checks the
-//! condition whenever the watched subtree changes.
+//! Reading what a page shows, and waiting for it to change without polling: a
+//! `MutationObserver` re-checks the condition whenever the watched subtree changes.
 
 use std::time::Duration;
 
@@ -8,6 +8,22 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{Element, MutationObserver, MutationObserverInit};
 
 use crate::{within, PATIENCE};
+
+/// A new empty `<div>` at the end of the page's body, to mount a component in.
+pub fn new_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// The text of the first element under `root` that matches `selector`; empty if none does.
+pub fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
 
 /// Waits until `condition` holds, checking it now and after every change to `root`'s subtree
 /// (nodes, attributes, text); fails the test, with `what` in the message, after [`PATIENCE`].

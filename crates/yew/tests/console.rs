@@ -10,7 +10,7 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use wasm_ws_test_support::{endpoint, wait_for_dom, GREETING};
+use wasm_ws_test_support::{endpoint, new_root, text_of, wait_for_dom, GREETING};
 use wasm_ws_yew::{
     ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message, ReconnectOptions, WebSocketConsole,
     WebSocketConsoleProps,
@@ -22,9 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Renders a console into a fresh element of the test page.
 fn render(props: WebSocketConsoleProps) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     yew::Renderer::<WebSocketConsole>::with_root_and_props(root.clone(), props).render();
     root
 }
@@ -34,9 +32,7 @@ fn find(root: &Element, selector: &str) -> Option<Element> {
 }
 
 fn state(root: &Element) -> String {
-    find(root, ".wsc-state")
-        .and_then(|state| state.text_content())
-        .unwrap_or_default()
+    text_of(root, ".wsc-state")
 }
 
 fn received(root: &Element) -> Vec<String> {

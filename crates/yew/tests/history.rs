@@ -11,7 +11,7 @@ use std::{cell::RefCell, rc::Rc};
 use futures_channel::mpsc::{self, UnboundedSender};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-use wasm_ws_test_support::{endpoint, next_within, wait_for_dom, PATIENCE};
+use wasm_ws_test_support::{endpoint, new_root, next_within, wait_for_dom, PATIENCE};
 use wasm_ws_yew::{
     use_message_history, use_websocket, HistoryOptions, Message, UseMessageHistoryHandle,
     UseWebSocketOptions,
@@ -75,9 +75,7 @@ fn Probe(props: &ProbeProps) -> Html {
 async fn a_burst_is_kept_without_a_loss_and_renders_at_most_once_per_frame() {
     let (renders_sender, mut renders) = mpsc::unbounded();
     let cell = Rc::new(RefCell::new(None));
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     let stop_counting = count_frames();
     let app = yew::Renderer::<Probe>::with_root_and_props(
         root.clone(),

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use futures_channel::mpsc::{self, UnboundedSender};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen_test::*;
-use wasm_ws_test_support::{endpoint, next_within, GREETING, PATIENCE};
+use wasm_ws_test_support::{endpoint, new_root, next_within, GREETING, PATIENCE};
 use wasm_ws_yew::{
     json::{JsonDecodeError, JsonSendError, UseJsonWebSocketHandle, UseJsonWebSocketOptions},
     use_json_websocket, use_json_websocket_context, ConnectionStatus, Message, Sent,
@@ -103,9 +103,7 @@ fn Probe(props: &ProbeProps) -> Html {
 async fn round_trip(through_context: bool) {
     let (seen_sender, mut seen) = mpsc::unbounded();
     let (handle_sender, mut handles) = mpsc::unbounded();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     let app = yew::Renderer::<Probe>::with_root_and_props(
         root,
         ProbeProps {

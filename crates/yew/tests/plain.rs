@@ -6,14 +6,13 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-};
+use std::{cell::Cell, rc::Rc};
 
 use wasm_bindgen_test::*;
 use wasm_ws::{BinaryType, ReadyState};
-use wasm_ws_test_support::{count_sockets, endpoint, sockets_created, wait_for_dom};
+use wasm_ws_test_support::{
+    count_sockets, endpoint, new_root, sockets_created, text_of, wait_for_dom, Slot,
+};
 use wasm_ws_yew::{use_websocket, UseWebSocketHandle, UseWebSocketOptions, WebSocketUrl};
 use web_sys::Element;
 use yew::prelude::*;
@@ -26,16 +25,7 @@ struct ProbeProps {
     enabled: bool,
     protocols: Vec<String>,
     binary_type: BinaryType,
-    handle: HandleCell,
-}
-
-#[derive(Clone, Default)]
-struct HandleCell(Rc<RefCell<Option<UseWebSocketHandle>>>);
-
-impl PartialEq for HandleCell {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+    handle: Slot<UseWebSocketHandle>,
 }
 
 #[function_component]
@@ -49,7 +39,7 @@ fn Probe(props: &ProbeProps) -> Html {
             ..Default::default()
         },
     );
-    *props.handle.0.borrow_mut() = Some(handle.clone());
+    props.handle.put(handle.clone());
     html! {
         <>
             <p class="state">{ handle.ready_state.name() }</p>
@@ -66,15 +56,11 @@ struct Mounted {
 
 impl Mounted {
     fn handle(&self) -> UseWebSocketHandle {
-        self.props.handle.0.borrow().clone().expect("rendered")
+        self.props.handle.get()
     }
 
     fn shown(&self, selector: &str) -> String {
-        self.root
-            .query_selector(selector)
-            .unwrap()
-            .and_then(|element| element.text_content())
-            .unwrap_or_default()
+        text_of(&self.root, selector)
     }
 
     async fn wait_for(&self, state: ReadyState) {
@@ -89,15 +75,13 @@ impl Mounted {
 }
 
 fn mount(url: WebSocketUrl, enabled: bool) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     let props = ProbeProps {
         url,
         enabled,
         protocols: Vec::new(),
         binary_type: BinaryType::ArrayBuffer,
-        handle: HandleCell::default(),
+        handle: Slot::default(),
     };
     let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props.clone()).render();
     Mounted { app, root, props }

@@ -6,12 +6,13 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use std::{cell::RefCell, rc::Rc};
+use std::rc::Rc;
 
 use futures_channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{
-    count_sockets, endpoint, next_within, sockets_created, wait_for_dom, within, GREETING, PATIENCE,
+    count_sockets, endpoint, new_root, next_within, sockets_created, text_of, wait_for_dom, within,
+    Slot, GREETING, PATIENCE,
 };
 use wasm_ws_yew::{
     use_websocket_context, use_websocket_subscription, Message, UseReconnectingWebSocketHandle,
@@ -29,17 +30,8 @@ struct ConsumerProps {
     number: usize,
     received: Sender<(usize, Message)>,
     renders: Sender<usize>,
-    handle: HandleCell,
-}
-
-/// Where consumer 0 leaves the context's handle, for the test to act through.
-#[derive(Clone, Default)]
-struct HandleCell(Rc<RefCell<Option<UseReconnectingWebSocketHandle>>>);
-
-impl PartialEq for HandleCell {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+    /// Where consumer 0 leaves the context's handle, for the test to act through.
+    handle: Slot<UseReconnectingWebSocketHandle>,
 }
 
 /// A channel sender as a prop (equal to itself only).
@@ -57,7 +49,7 @@ fn Consumer(props: &ConsumerProps) -> Html {
     let connection = use_websocket_context();
     let _ = props.renders.0.unbounded_send(props.number);
     if props.number == 0 {
-        *props.handle.0.borrow_mut() = Some(connection.clone());
+        props.handle.put(connection.clone());
     }
     let (received, number) = (props.received.clone(), props.number);
     use_websocket_subscription(Callback::from(move |message| {
@@ -73,7 +65,7 @@ struct TreeProps {
     enabled: bool,
     received: Sender<(usize, Message)>,
     renders: Sender<usize>,
-    handle: HandleCell,
+    handle: Slot<UseReconnectingWebSocketHandle>,
 }
 
 #[function_component]
@@ -93,12 +85,12 @@ struct Mounted {
     root: Element,
     received: UnboundedReceiver<(usize, Message)>,
     renders: UnboundedReceiver<usize>,
-    handle: HandleCell,
+    handle: Slot<UseReconnectingWebSocketHandle>,
 }
 
 impl Mounted {
     fn handle(&self) -> UseReconnectingWebSocketHandle {
-        self.handle.0.borrow().clone().expect("rendered")
+        self.handle.get()
     }
 
     /// The renders reported so far, forgotten.
@@ -114,10 +106,8 @@ impl Mounted {
 fn mount(url: String, consumers: usize, enabled: bool) -> Mounted {
     let (received_sender, received) = mpsc::unbounded();
     let (renders_sender, renders) = mpsc::unbounded();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let handle = HandleCell::default();
+    let root = new_root();
+    let handle = Slot::default();
     let props = TreeProps {
         url: url.into(),
         consumers,
@@ -137,10 +127,7 @@ fn mount(url: String, consumers: usize, enabled: bool) -> Mounted {
 }
 
 fn shown(root: &Element, number: usize) -> String {
-    root.query_selector(&format!(".consumer-{number}"))
-        .unwrap()
-        .and_then(|element| element.text_content())
-        .unwrap_or_default()
+    text_of(root, &format!(".consumer-{number}"))
 }
 
 #[wasm_bindgen_test]

@@ -6,12 +6,14 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use std::{cell::RefCell, rc::Rc, time::Duration};
+use std::{rc::Rc, time::Duration};
 
 use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
 use wasm_ws::Backoff;
-use wasm_ws_test_support::{endpoint, order_proxy, until, wait_for_dom, PROXY};
+use wasm_ws_test_support::{
+    endpoint, new_root, order_proxy, text_of, until, wait_for_dom, Slot, PROXY,
+};
 use wasm_ws_yew::{
     use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
     UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
@@ -26,19 +28,19 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct ProbeProps {
     url: AttrValue,
     options: UseReconnectingWebSocketOptions,
-    handle: Rc<RefCell<Option<UseReconnectingWebSocketHandle>>>,
+    handle: Slot<UseReconnectingWebSocketHandle>,
 }
 
 impl PartialEq for ProbeProps {
     fn eq(&self, other: &Self) -> bool {
-        self.url == other.url && Rc::ptr_eq(&self.handle, &other.handle)
+        self.url == other.url && self.handle == other.handle
     }
 }
 
 #[function_component]
 fn Probe(props: &ProbeProps) -> Html {
     let handle = use_reconnecting_websocket(&props.url, props.options.clone());
-    *props.handle.borrow_mut() = Some(handle.clone());
+    props.handle.put(handle.clone());
     html! {
         <>
             <p class="status">{ format!("{:?}", handle.status) }</p>
@@ -51,22 +53,18 @@ fn Probe(props: &ProbeProps) -> Html {
 struct Mounted {
     app: yew::AppHandle<Probe>,
     root: Element,
-    handle: Rc<RefCell<Option<UseReconnectingWebSocketHandle>>>,
+    handle: Slot<UseReconnectingWebSocketHandle>,
     events: UnboundedReceiver<ConnectionEvent>,
 }
 
 impl Mounted {
     /// The hook's handle as of the latest render.
     fn handle(&self) -> UseReconnectingWebSocketHandle {
-        self.handle.borrow().clone().expect("rendered")
+        self.handle.get()
     }
 
     fn rendered(&self, selector: &str) -> String {
-        self.root
-            .query_selector(selector)
-            .unwrap()
-            .and_then(|element| element.text_content())
-            .unwrap_or_default()
+        text_of(&self.root, selector)
     }
 
     /// Waits until the page shows `status`.
@@ -81,7 +79,7 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
     let on_event = Callback::from(move |event: ConnectionEvent| {
         let _ = sender.unbounded_send(event);
     });
-    let handle = Rc::new(RefCell::new(None));
+    let handle = Slot::default();
     let props = ProbeProps {
         url: url.into(),
         options: UseReconnectingWebSocketOptions {
@@ -91,9 +89,7 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
         },
         handle: handle.clone(),
     };
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props).render();
     let mounted = Mounted {
         app,
@@ -102,7 +98,7 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
         events,
     };
     wait_for_dom(&mounted.root, "the first render", || {
-        mounted.handle.borrow().is_some()
+        mounted.handle.is_filled()
     })
     .await;
     mounted

@@ -390,24 +390,39 @@ async fn the_queue_is_bounded_and_can_be_inspected_and_drained() {
     proxy("restore").await;
 }
 
+/// A heartbeat that pings with `ping` (which the echo endpoint sends back as its reply), and a
+/// channel that hears of every reply the filter recognises: replies prove pings went out.
+fn reported_heartbeat(
+    ping: &'static str,
+    interval: Duration,
+    timeout: Duration,
+) -> (Heartbeat, futures_channel::mpsc::UnboundedReceiver<()>) {
+    let (replied, replies) = futures_channel::mpsc::unbounded();
+    let heartbeat = Heartbeat {
+        interval,
+        timeout,
+        ping: Message::from(ping),
+        is_reply: Some(Rc::new(move |message| {
+            let reply = message.as_text() == Some(ping);
+            if reply {
+                let _ = replied.unbounded_send(());
+            }
+            reply
+        })),
+    };
+    (heartbeat, replies)
+}
+
 #[wasm_bindgen_test]
 async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
     proxy("restore").await;
-    // Every reply the filter recognises is also reported here: replies prove pings went out.
-    let (replied, mut replies) = futures_channel::mpsc::unbounded();
+    let (heartbeat, mut replies) = reported_heartbeat(
+        "heartbeat",
+        Duration::from_millis(200),
+        Duration::from_millis(300),
+    );
     let options = ReconnectOptions {
-        heartbeat: Some(Heartbeat {
-            interval: Duration::from_millis(200),
-            timeout: Duration::from_millis(300),
-            ping: Message::from("heartbeat"),
-            is_reply: Some(Rc::new(move |message| {
-                let reply = message.as_text() == Some("heartbeat");
-                if reply {
-                    let _ = replied.unbounded_send(());
-                }
-                reply
-            })),
-        }),
+        heartbeat: Some(heartbeat),
         connect_timeout: Some(Duration::from_millis(500)),
         ..quick(100)
     };
@@ -662,21 +677,11 @@ async fn while_offline_nothing_is_dialled_and_online_connects_at_once() {
 #[wasm_bindgen_test]
 async fn a_page_that_becomes_visible_while_open_probes_at_once() {
     proxy("restore").await;
-    let (replied, mut replies) = futures_channel::mpsc::unbounded();
+    // An interval long enough that only the wake can send a ping within the test.
+    let (heartbeat, mut replies) =
+        reported_heartbeat("probe", Duration::from_secs(60), Duration::from_secs(2));
     let options = ReconnectOptions {
-        heartbeat: Some(Heartbeat {
-            // Long enough that only the wake can send a ping within the test.
-            interval: Duration::from_secs(60),
-            timeout: Duration::from_secs(2),
-            ping: Message::from("probe"),
-            is_reply: Some(Rc::new(move |message| {
-                let reply = message.as_text() == Some("probe");
-                if reply {
-                    let _ = replied.unbounded_send(());
-                }
-                reply
-            })),
-        }),
+        heartbeat: Some(heartbeat),
         ..waking(100)
     };
     let connection = open(&format!("{PROXY}/websocket/echo"), options);
