@@ -85,6 +85,23 @@ pub enum ConnectionStatus {
     Closed,
 }
 
+impl ConnectionStatus {
+    /// Whether nothing more happens until
+    /// [`reconnect`](super::ReconnectingWebSocket::reconnect): closed, given up, or failed to
+    /// start an attempt.
+    ///
+    /// ```
+    /// use wasm_ws::ConnectionStatus;
+    ///
+    /// assert!(ConnectionStatus::Closed.is_stopped());
+    /// assert!(ConnectionStatus::GaveUp { attempts: 5 }.is_stopped());
+    /// assert!(!ConnectionStatus::Offline.is_stopped()); // connects once online
+    /// ```
+    pub fn is_stopped(&self) -> bool {
+        matches!(self, Self::Closed | Self::GaveUp { .. } | Self::Failed(_))
+    }
+}
+
 /// Where a message went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {

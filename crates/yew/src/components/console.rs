@@ -388,10 +388,7 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
         status,
         ConnectionStatus::Connecting { .. } | ConnectionStatus::Open
     );
-    let stopped = matches!(
-        status,
-        ConnectionStatus::Closed | ConnectionStatus::GaveUp { .. } | ConnectionStatus::Failed(_)
-    );
+    let stopped = status.is_stopped();
     let can_send = if reconnecting {
         !stopped && !matches!(status, ConnectionStatus::Closing)
     } else {

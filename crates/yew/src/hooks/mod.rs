@@ -1,5 +1,6 @@
 //! The hooks, one per file.
 
+mod use_enabled_changes;
 #[cfg(feature = "json")]
 pub mod use_json_websocket;
 #[cfg(feature = "json")]

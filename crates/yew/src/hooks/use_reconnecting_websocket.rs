@@ -9,6 +9,7 @@ use wasm_ws::{
 };
 use yew::prelude::*;
 
+use super::use_enabled_changes::use_enabled_changes;
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
 /// Options for [`use_reconnecting_websocket`].
@@ -134,14 +135,7 @@ impl UseReconnectingWebSocketHandle {
     /// Connects if not connected or connecting: after [`close`](Self::close), after giving up,
     /// or while `enabled` is `false`. Does nothing to a live connection.
     pub fn open(&self) {
-        let stopped = self.with_connection(|connection| {
-            matches!(
-                connection.status(),
-                ConnectionStatus::Closed
-                    | ConnectionStatus::GaveUp { .. }
-                    | ConnectionStatus::Failed(_)
-            )
-        });
+        let stopped = self.with_connection(|connection| connection.status().is_stopped());
         match stopped {
             Some(true) => self.reconnect(),
             Some(false) => {}
@@ -211,9 +205,9 @@ pub fn use_reconnecting_websocket(
     options: UseReconnectingWebSocketOptions,
 ) -> UseReconnectingWebSocketHandle {
     let url = url.into();
-    let initial = options.enabled;
+    let enabled = options.enabled;
     let status = use_state_eq(move || {
-        if initial {
+        if enabled {
             ConnectionStatus::Connecting { attempt: 0 }
         } else {
             ConnectionStatus::Closed
@@ -225,7 +219,7 @@ pub fn use_reconnecting_websocket(
         queued: queued_len.setter(),
         unacknowledged: unacknowledged_len.setter(),
     };
-    let wanted = use_state_eq(|| Wanted::AsEnabled(initial));
+    let wanted = use_state_eq(|| Wanted::AsEnabled(enabled));
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
     // Read at each attempt and event, so the newest URL function, closures and callbacks are
     // the ones called.
@@ -236,13 +230,9 @@ pub fn use_reconnecting_websocket(
     *latest.borrow_mut() = options;
 
     {
-        // Only a change of `enabled` counts: the first value is already in `wanted`, and an
-        // `open()` made before this effect first runs must not be undone by it.
-        let (wanted, previous) = (wanted.setter(), use_mut_ref(|| initial));
-        use_effect_with(initial, move |enabled| {
-            if previous.replace(*enabled) != *enabled {
-                wanted.set(Wanted::AsEnabled(*enabled));
-            }
+        let wanted = wanted.setter();
+        use_enabled_changes(enabled, move |enabled| {
+            wanted.set(Wanted::AsEnabled(enabled))
         });
     }
     {

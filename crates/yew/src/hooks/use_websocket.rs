@@ -5,6 +5,7 @@ use std::{cell::RefCell, rc::Rc};
 use wasm_ws::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
 use yew::prelude::*;
 
+use super::use_enabled_changes::use_enabled_changes;
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
 /// Options for [`use_websocket`]; every field has a documented default.
@@ -211,13 +212,9 @@ pub fn use_websocket(
     *latest_options.borrow_mut() = options;
 
     {
-        // Only a change of `enabled` counts: the first value is already in `request`, and an
-        // `open()` made before this effect first runs must not be undone by it.
-        let (request, previous) = (request.dispatcher(), use_mut_ref(|| enabled));
-        use_effect_with(enabled, move |enabled| {
-            if previous.replace(*enabled) != *enabled {
-                request.dispatch(Action::Enabled(*enabled));
-            }
+        let request = request.dispatcher();
+        use_enabled_changes(enabled, move |enabled| {
+            request.dispatch(Action::Enabled(enabled))
         });
     }
     {
