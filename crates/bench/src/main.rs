@@ -13,7 +13,11 @@ mod peers;
 mod procfs;
 mod report;
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use clap::Parser;
 use peers::{Peer, Running};
@@ -96,25 +100,23 @@ async fn main() {
     let mut all: Vec<Figures> = PEERS.iter().map(|_| Figures::default()).collect();
     for run in 1..=args.runs {
         for (peer, figures) in PEERS.iter().zip(&mut all) {
+            // Each mode against a server of its own, started for it and stopped after.
+            let mode = |what: String| format!("run {run}/{}: {} {what}", args.runs, peer.name());
             if wants("echo") {
-                eprintln!(
-                    "run {run}/{}: {} echo ({} connections, {} B, {} s)",
-                    args.runs,
-                    peer.name(),
-                    args.echo_connections,
-                    args.echo_size,
-                    args.echo_seconds
+                let what = format!(
+                    "echo ({} connections, {} B, {} s)",
+                    args.echo_connections, args.echo_size, args.echo_seconds
                 );
-                let server = Running::start(*peer, &root).await;
-                let echo = load::echo(
-                    server.addr,
-                    server.pid,
-                    args.echo_connections,
-                    args.echo_size,
-                    Duration::from_secs(args.echo_seconds),
-                )
+                let echo = on_own_server(*peer, &root, mode(what), |server| {
+                    load::echo(
+                        server.addr,
+                        server.pid,
+                        args.echo_connections,
+                        args.echo_size,
+                        Duration::from_secs(args.echo_seconds),
+                    )
+                })
                 .await;
-                server.stop().await;
                 eprintln!(
                     "  {:.0} msg/s, p99 {:.0} µs, server CPU {:.1} µs/echo",
                     echo.messages_per_second, echo.p99_us, echo.server_cpu_us_per_echo
@@ -127,22 +129,19 @@ async fn main() {
             }
 
             if wants("capacity") {
-                eprintln!(
-                    "run {run}/{}: {} capacity ({} connections, {} s)",
-                    args.runs,
-                    peer.name(),
-                    args.capacity_connections,
-                    args.capacity_seconds
+                let what = format!(
+                    "capacity ({} connections, {} s)",
+                    args.capacity_connections, args.capacity_seconds
                 );
-                let server = Running::start(*peer, &root).await;
-                let capacity = load::capacity(
-                    server.addr,
-                    server.pid,
-                    args.capacity_connections,
-                    Duration::from_secs(args.capacity_seconds),
-                )
+                let capacity = on_own_server(*peer, &root, mode(what), |server| {
+                    load::capacity(
+                        server.addr,
+                        server.pid,
+                        args.capacity_connections,
+                        Duration::from_secs(args.capacity_seconds),
+                    )
+                })
                 .await;
-                server.stop().await;
                 eprintln!(
                     "  {} connected, {:.2} KiB/connection, lateness p99 {:.1} ms, {} pushes lost",
                     capacity.connected,
@@ -164,15 +163,11 @@ async fn main() {
             }
 
             if wants("churn") {
-                eprintln!(
-                    "run {run}/{}: {} churn ({} cycles)",
-                    args.runs,
-                    peer.name(),
-                    args.churn_cycles
-                );
-                let server = Running::start(*peer, &root).await;
-                let churn = load::churn(server.addr, server.pid, args.churn_cycles).await;
-                server.stop().await;
+                let what = format!("churn ({} cycles)", args.churn_cycles);
+                let churn = on_own_server(*peer, &root, mode(what), |server| {
+                    load::churn(server.addr, server.pid, args.churn_cycles)
+                })
+                .await;
                 eprintln!(
                     "  fds {} -> {}, RSS {} -> {} KiB",
                     churn.fds_before, churn.fds_after, churn.rss_kib_before, churn.rss_kib_after
@@ -188,18 +183,14 @@ async fn main() {
             }
 
             if wants("push-after-echo") {
-                eprintln!(
-                    "run {run}/{}: {} push after echo ({} connections × {} pushes)",
-                    args.runs,
-                    peer.name(),
-                    args.nagle_connections,
-                    args.nagle_rounds
+                let what = format!(
+                    "push after echo ({} connections × {} pushes)",
+                    args.nagle_connections, args.nagle_rounds
                 );
-                let server = Running::start(*peer, &root).await;
-                let measured =
+                let measured = on_own_server(*peer, &root, mode(what), |server| {
                     load::push_after_echo(server.addr, args.nagle_connections, args.nagle_rounds)
-                        .await;
-                server.stop().await;
+                })
+                .await;
                 eprintln!(
                     "  a push after an echo: late by p50 {:.1} ms, p99 {:.1} ms",
                     measured.p50_ms, measured.p99_ms
@@ -209,16 +200,14 @@ async fn main() {
             }
 
             if wants("large-message") {
-                eprintln!(
-                    "run {run}/{}: {} one connection echoing a {} B message",
-                    args.runs,
-                    peer.name(),
+                let what = format!(
+                    "one connection echoing a {} B message",
                     args.large_message_size
                 );
-                let server = Running::start(*peer, &root).await;
-                let peak =
-                    load::large_message(server.addr, server.pid, args.large_message_size).await;
-                server.stop().await;
+                let peak = on_own_server(*peer, &root, mode(what), |server| {
+                    load::large_message(server.addr, server.pid, args.large_message_size)
+                })
+                .await;
                 eprintln!("  server RSS peak +{peak} KiB");
                 figures.large_message_peak.0.push(peak);
             }
@@ -346,4 +335,19 @@ fn machine() -> String {
         .and_then(|kib| kib.parse::<u64>().ok())
         .unwrap_or(0);
     format!("{cores} cores ({model}), {} GiB", total / 1024 / 1024)
+}
+
+/// Runs one mode against a server of its own, so that no mode inherits another's connections
+/// or memory: says what runs, starts the server, applies `load` to it, stops it.
+async fn on_own_server<F: Future>(
+    peer: Peer,
+    root: &Path,
+    what: String,
+    load: impl FnOnce(&Running) -> F,
+) -> F::Output {
+    eprintln!("{what}");
+    let server = Running::start(peer, root).await;
+    let measured = load(&server).await;
+    server.stop().await;
+    measured
 }

@@ -7,6 +7,7 @@
 
 use std::{cell::Cell, rc::Rc};
 
+use bench_browser::{median, now, raw_flood};
 use futures_channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
@@ -20,18 +21,6 @@ const ROUND_TRIPS: u32 = 2_000;
 const RUNS: usize = 5;
 
 #[wasm_bindgen(inline_js = r#"
-export function raw_flood(url, count) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    let received = 0, bytes = 0, started = 0;
-    socket.onopen = () => { started = performance.now(); };
-    socket.onmessage = (event) => {
-      bytes += event.data.length;
-      if (++received === count) { resolve(performance.now() - started); socket.close(); }
-    };
-    socket.onerror = () => reject(new Error("socket error"));
-  });
-}
 export function raw_echo(url, count) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
@@ -48,13 +37,7 @@ export function raw_echo(url, count) {
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
-    async fn raw_flood(url: &str, count: u32) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch)]
     async fn raw_echo(url: &str, count: u32) -> Result<JsValue, JsValue>;
-}
-
-fn now() -> f64 {
-    web_sys::window().unwrap().performance().unwrap().now()
 }
 
 /// Milliseconds to receive `count` messages through wasm-ws, from the open event.
@@ -146,15 +129,6 @@ async fn wasm_ws_echo(url: &str, count: u32) -> f64 {
     elapsed
 }
 
-fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(|a, b| a.total_cmp(b));
-    (
-        values[values.len() / 2],
-        values[0],
-        values[values.len() - 1],
-    )
-}
-
 fn row(
     metric: &str,
     target: &str,
@@ -197,10 +171,7 @@ async fn wasm_ws_against_raw_js(_: &mut Criterion) {
                     .push(wasm_ws_echo(&echo, ROUND_TRIPS).await * 1000.0 / f64::from(ROUND_TRIPS));
             } else {
                 bare_rate.push(f64::from(FLOOD) / bare_rust_flood(&flood, FLOOD).await * 1000.0);
-                raw_rate.push(
-                    f64::from(FLOOD) / raw_flood(&flood, FLOOD).await.unwrap().as_f64().unwrap()
-                        * 1000.0,
-                );
+                raw_rate.push(f64::from(FLOOD) / raw_flood(&flood, FLOOD).await * 1000.0);
                 raw_rtt.push(
                     raw_echo(&echo, ROUND_TRIPS)
                         .await

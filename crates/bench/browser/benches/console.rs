@@ -7,10 +7,11 @@
 
 use std::{cell::Cell, rc::Rc};
 
+use bench_browser::{median, now, raw_flood};
 use futures_channel::oneshot;
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
-use wasm_ws_test_support::SERVER;
+use wasm_ws_test_support::{new_root, SERVER};
 use wasm_ws_yew::{WebSocketConsole, WebSocketConsoleProps};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,17 +29,6 @@ const SIZE: usize = 16;
 const RUNS: usize = 3;
 
 #[wasm_bindgen(inline_js = r#"
-export function raw_flood(url, count) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    let received = 0, started = 0;
-    socket.onopen = () => { started = performance.now(); };
-    socket.onmessage = (event) => {
-      if (event.data.length >= 0 && ++received === count) { resolve(performance.now() - started); socket.close(); }
-    };
-    socket.onerror = () => reject(new Error("socket error"));
-  });
-}
 // The longest task (Long Tasks API, Chromium) seen from now until `stop()` is called.
 export function watch_long_tasks() {
   let longest = 0;
@@ -50,13 +40,7 @@ export function watch_long_tasks() {
 }
 "#)]
 extern "C" {
-    #[wasm_bindgen(catch)]
-    async fn raw_flood(url: &str, count: u32) -> Result<JsValue, JsValue>;
     fn watch_long_tasks() -> js_sys::Function;
-}
-
-fn now() -> f64 {
-    web_sys::window().unwrap().performance().unwrap().now()
 }
 
 struct ConsoleRun {
@@ -67,9 +51,7 @@ struct ConsoleRun {
 
 /// Mounts a console on the flood; measures from its first commit to the close line.
 async fn console_flood(url: &str) -> ConsoleRun {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
 
     // Every DOM commit of the console is one MutationObserver callback.
     let commits = Rc::new(Cell::new(0u32));
@@ -136,15 +118,6 @@ fn console_props() -> WebSocketConsoleProps {
     yew::props!(WebSocketConsoleProps { url: "" })
 }
 
-fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(|a, b| a.total_cmp(b));
-    (
-        values[values.len() / 2],
-        values[0],
-        values[values.len() - 1],
-    )
-}
-
 fn cell(values: Vec<f64>) -> String {
     let (median, min, max) = median(values);
     format!("{median:.0} ({min:.0}–{max:.0})")
@@ -164,7 +137,7 @@ async fn console_against_a_raw_js_counter(_: &mut Criterion) {
                 commits.push(measured.commits_per_second);
                 longest.push(measured.longest_task_ms);
             } else {
-                let ms = raw_flood(&url, FLOOD).await.unwrap().as_f64().unwrap();
+                let ms = raw_flood(&url, FLOOD).await;
                 raw.push(f64::from(FLOOD) / ms * 1000.0);
             }
         }
