@@ -5,6 +5,7 @@ mod use_enabled_changes;
 pub mod use_json_websocket;
 #[cfg(feature = "json")]
 pub mod use_json_websocket_context;
+mod use_latest;
 pub mod use_message_history;
 pub mod use_reconnecting_websocket;
 pub mod use_websocket;

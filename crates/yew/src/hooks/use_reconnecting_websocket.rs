@@ -9,7 +9,7 @@ use wasm_ws::{
 };
 use yew::prelude::*;
 
-use super::use_enabled_changes::use_enabled_changes;
+use super::{use_enabled_changes::use_enabled_changes, use_latest::use_latest};
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
 /// Options for [`use_reconnecting_websocket`].
@@ -223,11 +223,9 @@ pub fn use_reconnecting_websocket(
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
     // Read at each attempt and event, so the newest URL function, closures and callbacks are
     // the ones called.
-    let latest_url: LatestUrl = use_mut_ref(|| url.clone());
-    *latest_url.borrow_mut() = url.clone();
-    let latest = use_mut_ref(UseReconnectingWebSocketOptions::default);
+    let latest_url: LatestUrl = use_latest(url.clone());
     let settings = settings_of(&options.reconnect);
-    *latest.borrow_mut() = options;
+    let latest = use_latest(options);
 
     {
         let wanted = wanted.setter();

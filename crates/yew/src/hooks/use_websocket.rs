@@ -5,7 +5,7 @@ use std::{cell::RefCell, rc::Rc};
 use wasm_ws::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
 use yew::prelude::*;
 
-use super::use_enabled_changes::use_enabled_changes;
+use super::{use_enabled_changes::use_enabled_changes, use_latest::use_latest};
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
 /// Options for [`use_websocket`]; every field has a documented default.
@@ -204,12 +204,10 @@ pub fn use_websocket(
     });
     let socket = use_mut_ref(|| None::<WebSocket>);
     // Read at event time, so the handlers always call the newest callbacks.
-    let latest_url: LatestUrl = use_mut_ref(|| url.clone());
-    *latest_url.borrow_mut() = url.clone();
+    let latest_url: LatestUrl = use_latest(url.clone());
     let protocols = options.protocols.clone();
     let binary_type = options.binary_type;
-    let latest_options = use_mut_ref(UseWebSocketOptions::default);
-    *latest_options.borrow_mut() = options;
+    let latest_options = use_latest(options);
 
     {
         let request = request.dispatcher();

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use wasm_ws::{ConnectionEvent, Message};
 use yew::prelude::*;
 
+use super::use_latest::use_latest;
 use crate::context::WebSocketContext;
 
 /// Calls `callback` with every message the nearest [`WebSocketProvider`](crate::WebSocketProvider)
@@ -35,8 +36,7 @@ pub(crate) fn use_connection_events(caller: &'static str, callback: Callback<Con
     let Some(context) = use_context::<WebSocketContext>() else {
         panic!("{caller}: no WebSocketProvider above this component");
     };
-    let latest = use_mut_ref(|| callback.clone());
-    *latest.borrow_mut() = callback;
+    let latest = use_latest(callback);
     use_effect_with(context.subscribers, move |subscribers| {
         let id = subscribers.subscribe(Rc::clone(&latest));
         let subscribers = subscribers.clone();
