@@ -1,6 +1,7 @@
 //! `use_websocket` at parity, in a real browser against the real server: `enabled: false` opens
 //! nothing until `open()`; `open()` after `close()` connects again; `reconnect()` replaces the
-//! socket; a URL function is called at each opening; changed protocols make a new socket and a
+//! socket; a URL function is called at each opening; a new URL function and a new callback are
+//! used from the next render on without reconnecting; changed protocols make a new socket and a
 //! changed binary type applies to the live one.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
@@ -8,10 +9,12 @@
 
 use std::{cell::Cell, rc::Rc};
 
+use futures_channel::mpsc::{self, UnboundedSender};
 use wasm_bindgen_test::*;
-use wasm_ws::{BinaryType, ReadyState};
+use wasm_ws::{BinaryType, Message, ReadyState};
 use wasm_ws_test_support::{
-    count_sockets, endpoint, new_root, sockets_created, text_of, wait_for_dom, Slot,
+    count_sockets, endpoint, new_root, next_within, sockets_created, text_of, wait_for_dom, Slot,
+    PATIENCE,
 };
 use wasm_ws_yew::{use_websocket, UseWebSocketHandle, UseWebSocketOptions, WebSocketUrl};
 use web_sys::Element;
@@ -25,6 +28,9 @@ struct ProbeProps {
     enabled: bool,
     protocols: Vec<String>,
     binary_type: BinaryType,
+    on_message: Option<Callback<Message>>,
+    /// Shown on the page, so that a test can tell when new props have been rendered.
+    label: AttrValue,
     handle: Slot<UseWebSocketHandle>,
 }
 
@@ -36,6 +42,7 @@ fn Probe(props: &ProbeProps) -> Html {
             enabled: props.enabled,
             protocols: props.protocols.clone(),
             binary_type: props.binary_type,
+            on_message: props.on_message.clone(),
             ..Default::default()
         },
     );
@@ -44,6 +51,7 @@ fn Probe(props: &ProbeProps) -> Html {
         <>
             <p class="state">{ handle.ready_state.name() }</p>
             <p class="binary">{ props.binary_type.as_str() }</p>
+            <p class="label">{ props.label.clone() }</p>
         </>
     }
 }
@@ -81,6 +89,8 @@ fn mount(url: WebSocketUrl, enabled: bool) -> Mounted {
         enabled,
         protocols: Vec::new(),
         binary_type: BinaryType::ArrayBuffer,
+        on_message: None,
+        label: AttrValue::default(),
         handle: Slot::default(),
     };
     let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props.clone()).render();
@@ -140,6 +150,73 @@ async fn a_url_function_is_called_at_each_opening() {
     wait_for_dom(&probe.root, "the second opening", || calls.get() == 2).await;
     probe.wait_for(ReadyState::Open).await;
     assert!(probe.handle().socket().unwrap().url().ends_with("token=2"));
+    probe.app.destroy();
+}
+
+/// A callback that passes every message to a channel.
+fn forward(sender: UnboundedSender<Message>) -> Callback<Message> {
+    Callback::from(move |message| {
+        let _ = sender.unbounded_send(message);
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_new_url_function_and_a_new_callback_are_used_without_reconnecting() {
+    count_sockets();
+    let (to_first, mut first) = mpsc::unbounded();
+    let (to_second, mut second) = mpsc::unbounded();
+    let mut probe = mount(WebSocketUrl::from_fn(|| endpoint("echo?url=first")), true);
+    probe.update(|props| props.on_message = Some(forward(to_first)));
+    probe.wait_for(ReadyState::Open).await;
+    probe.handle().send(&Message::from("one")).unwrap();
+    assert_eq!(
+        next_within(&mut first, PATIENCE, "the first echo").await,
+        Message::from("one")
+    );
+
+    let socket = probe.handle().socket().unwrap();
+    probe.update(|props| {
+        props.url = WebSocketUrl::from_fn(|| endpoint("echo?url=second"));
+        props.on_message = Some(forward(to_second));
+        props.label = "second".into();
+    });
+    wait_for_dom(&probe.root, "the new props rendered", || {
+        probe.shown(".label") == "second"
+    })
+    .await;
+    assert_eq!(
+        probe.handle().socket().unwrap().as_raw(),
+        socket.as_raw(),
+        "a new function does not reconnect by itself"
+    );
+    probe.handle().send(&Message::from("two")).unwrap();
+    assert_eq!(
+        next_within(&mut second, PATIENCE, "the echo, to the new callback").await,
+        Message::from("two")
+    );
+    assert!(
+        first.try_recv().is_err(),
+        "nothing more to the old callback"
+    );
+
+    probe.handle().reconnect();
+    wait_for_dom(&probe.root, "a new socket", || {
+        probe
+            .handle()
+            .socket()
+            .is_some_and(|new| new.as_raw() != socket.as_raw())
+    })
+    .await;
+    assert!(
+        probe
+            .handle()
+            .socket()
+            .unwrap()
+            .url()
+            .ends_with("url=second"),
+        "the next opening calls the new function"
+    );
+    assert_eq!(sockets_created(), 2);
     probe.app.destroy();
 }
 
