@@ -1,6 +1,7 @@
 //! `use_reconnecting_websocket` in a real browser against the real server: a message sent
 //! before the connection opens arrives once it does; a server that keeps closing is retried as
-//! configured, then given up on, and `reconnect()` starts over. The tests follow the hook's
+//! configured, then given up on, and `reconnect()` starts over; a new callback and a new
+//! reconnect predicate are used from the next render on, without reconnecting. The tests follow the hook's
 //! events on a channel and its rendered status through the page, never by polling.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
@@ -12,7 +13,8 @@ use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
 use wasm_ws::Backoff;
 use wasm_ws_test_support::{
-    endpoint, new_root, order_proxy, text_of, until, wait_for_dom, Slot, PROXY,
+    endpoint, new_root, next_within, order_proxy, text_of, until, wait_for_dom, Slot, PATIENCE,
+    PROXY,
 };
 use wasm_ws_yew::{
     use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
@@ -24,17 +26,13 @@ use yew::prelude::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// One mounted probe: its own options in, its own handle out; it renders its status.
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 struct ProbeProps {
     url: AttrValue,
     options: UseReconnectingWebSocketOptions,
+    /// Shown on the page, so that a test can tell when new props have been rendered.
+    label: AttrValue,
     handle: Slot<UseReconnectingWebSocketHandle>,
-}
-
-impl PartialEq for ProbeProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.url == other.url && self.handle == other.handle
-    }
 }
 
 #[function_component]
@@ -46,6 +44,7 @@ fn Probe(props: &ProbeProps) -> Html {
             <p class="status">{ format!("{:?}", handle.status) }</p>
             <p class="queued">{ handle.queued_len }</p>
             <p class="unacknowledged">{ handle.unacknowledged_len }</p>
+            <p class="label">{ props.label.clone() }</p>
         </>
     }
 }
@@ -53,14 +52,20 @@ fn Probe(props: &ProbeProps) -> Html {
 struct Mounted {
     app: yew::AppHandle<Probe>,
     root: Element,
-    handle: Slot<UseReconnectingWebSocketHandle>,
+    props: ProbeProps,
     events: UnboundedReceiver<ConnectionEvent>,
 }
 
 impl Mounted {
     /// The hook's handle as of the latest render.
     fn handle(&self) -> UseReconnectingWebSocketHandle {
-        self.handle.get()
+        self.props.handle.get()
+    }
+
+    /// Renders the probe again with changed props.
+    fn update(&mut self, change: impl FnOnce(&mut ProbeProps)) {
+        change(&mut self.props);
+        self.app.update(self.props.clone());
     }
 
     fn rendered(&self, selector: &str) -> String {
@@ -79,7 +84,6 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
     let on_event = Callback::from(move |event: ConnectionEvent| {
         let _ = sender.unbounded_send(event);
     });
-    let handle = Slot::default();
     let props = ProbeProps {
         url: url.into(),
         options: UseReconnectingWebSocketOptions {
@@ -87,18 +91,19 @@ async fn mount(url: String, reconnect: ReconnectOptions) -> Mounted {
             on_event: Some(on_event),
             ..Default::default()
         },
-        handle: handle.clone(),
+        label: AttrValue::default(),
+        handle: Slot::default(),
     };
     let root = new_root();
-    let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props).render();
+    let app = yew::Renderer::<Probe>::with_root_and_props(root.clone(), props.clone()).render();
     let mounted = Mounted {
         app,
         root,
-        handle,
+        props,
         events,
     };
     wait_for_dom(&mounted.root, "the first render", || {
-        mounted.handle.is_filled()
+        mounted.props.handle.is_filled()
     })
     .await;
     mounted
@@ -128,6 +133,48 @@ async fn a_message_sent_before_open_arrives_once_open() {
     .await;
     assert_eq!(probe.handle().queued_len, 0);
     probe.handle().close();
+    probe.wait_for_status(&ConnectionStatus::Closed).await;
+    probe.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_new_callback_and_a_new_predicate_are_used_without_reconnecting() {
+    let mut probe = mount(endpoint("echo"), ReconnectOptions::default()).await;
+    probe.wait_for_status(&ConnectionStatus::Open).await;
+    let socket = probe.handle().socket().unwrap();
+    let (to_messages, mut messages) = mpsc::unbounded();
+    probe.update(|props| {
+        props.options.on_message = Some(Callback::from(move |message| {
+            let _ = to_messages.unbounded_send(message);
+        }));
+        props.options.reconnect.should_reconnect = Rc::new(|_| false);
+        props.label = "updated".into();
+    });
+    wait_for_dom(&probe.root, "the new props rendered", || {
+        probe.rendered(".label") == "updated"
+    })
+    .await;
+    assert_eq!(
+        probe.handle().socket().unwrap().as_raw(),
+        socket.as_raw(),
+        "new closures do not reconnect by themselves"
+    );
+    assert_eq!(probe.handle().send(Message::from("hello")), Ok(Sent::Now));
+    assert_eq!(
+        next_within(&mut messages, PATIENCE, "the echo, to the new callback").await,
+        Message::from("hello")
+    );
+
+    // A close the connection did not ask for: the new predicate declines to reconnect.
+    socket.close_with(4000, "").unwrap();
+    until(&mut probe.events, "the close", |event| {
+        matches!(event, ConnectionEvent::Closed(_))
+    })
+    .await;
+    assert!(
+        probe.events.try_recv().is_err(),
+        "no reconnection follows the close"
+    );
     probe.wait_for_status(&ConnectionStatus::Closed).await;
     probe.app.destroy();
 }
