@@ -18,7 +18,7 @@ out=target/engine-differences
 mkdir -p "$out"
 for engine in chromium firefox; do
   log "the probe in $engine"
-  browser_test "$engine" -p wasm-ws --test differential -- --nocapture 2>&1 |
+  browser_test "$engine" -p wasm-ws-client --test differential -- --nocapture 2>&1 |
     sed -n 's/^ *PROBE|//p' | sort -u >"$out/$engine.txt"
   "$(command -v "${engine/chromium/chromium}")" --version 2>/dev/null | head -1 >"$out/$engine.version" || true
 done

@@ -1,7 +1,7 @@
 // Lists a crate's public API from its rustdoc JSON, one item a line, sorted, so that a change
 // of the public API shows up as a diff in review. Used by scripts/public-api.sh.
 //
-//   node scripts/public-api.mjs target/wasm32-unknown-unknown/doc/wasm_ws.json
+//   node scripts/public-api.mjs target/wasm32-unknown-unknown/doc/wasm_ws_client.json
 //
 // Lines: modules, types with their public fields and variants, functions and methods with
 // their signatures, constants and type aliases, and which traits each type implements
@@ -109,6 +109,9 @@ function signature(name, f) {
   return `${qualifiers ? qualifiers + " " : ""}fn ${name}${generics(f.generics)}(${inputs.join(", ")})${out}${where(f.generics)}`;
 }
 
+// `#[non_exhaustive]` is part of the contract: users must write a wildcard arm or `..`.
+const attributes = (item) => (JSON.stringify(item.attrs ?? []).includes("non_exhaustive") ? "#[non_exhaustive] " : "");
+
 const isPublic = (item) => item.visibility === "public" || item.visibility === "default";
 
 function visitImpls(prefix, impls) {
@@ -155,7 +158,7 @@ function visit(id, prefix, name) {
   } else if (inner.struct) {
     const s = inner.struct;
     const hidden = s.kind.plain?.has_stripped_fields || s.kind.tuple?.includes(null) ? " { .. }" : "";
-    lines.add(`pub struct ${here}${generics(s.generics)}${where(s.generics)}${hidden}`);
+    lines.add(`${attributes(item)}pub struct ${here}${generics(s.generics)}${where(s.generics)}${hidden}`);
     const fields = s.kind.plain?.fields ?? s.kind.tuple?.filter((f) => f !== null) ?? [];
     fields.forEach((f, i) => {
       const field = index[f];
@@ -164,7 +167,7 @@ function visit(id, prefix, name) {
     visitImpls(here, s.impls);
   } else if (inner.enum) {
     const e = inner.enum;
-    lines.add(`pub enum ${here}${generics(e.generics)}${where(e.generics)}`);
+    lines.add(`${attributes(item)}pub enum ${here}${generics(e.generics)}${where(e.generics)}`);
     for (const v of e.variants) {
       const variant = index[v];
       const kind = variant.inner.variant.kind;

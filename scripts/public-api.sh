@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that the public API of wasm-ws and wasm-ws-yew is the one recorded in their
+# Checks that the public API of wasm-ws-client and wasm-ws-yew is the one recorded in their
 # public-api.txt, so that a change of the public API shows up in review. With --bless, records
 # the current API instead.
 #
@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bless=false
 [ "${1:-}" = "--bless" ] && bless=true
 status=0
-for crate in wasm-ws wasm-ws-yew; do
+for crate in wasm-ws-client wasm-ws-yew; do
   dir=$(cargo metadata --format-version 1 --no-deps |
     node -e 'const m=JSON.parse(require("fs").readFileSync(0,"utf8"));const p=m.packages.find(p=>p.name===process.argv[1]);console.log(require("path").dirname(p.manifest_path))' "$crate")
   RUSTC_BOOTSTRAP=1 cargo rustdoc -q -p "$crate" --all-features --target wasm32-unknown-unknown -- \

@@ -19,7 +19,7 @@ setup_tests
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
 
 step "wasm-ws-server tests, and the native tests of the browser crates"
-cargo test -p wasm-ws-server -p wasm-ws -p wasm-ws-yew -p wasm-ws-test-support --all-features
+cargo test -p wasm-ws-server -p wasm-ws-client -p wasm-ws-yew -p wasm-ws-test-support --all-features
 
 step "building the demo page, and the ticker example"
 trunk build --release
@@ -32,10 +32,10 @@ step "starting wasm-ws-server, the fault-injecting proxy in front of it, on free
 start_test_backends
 
 step "browser tests (wasm-ws, wasm-ws-yew) in headless Chromium"
-browser_test chromium -p wasm-ws -p wasm-ws-yew --all-features
+browser_test chromium -p wasm-ws-client -p wasm-ws-yew --all-features
 
 step "browser tests (wasm-ws, wasm-ws-yew) in headless Firefox"
-browser_test firefox -p wasm-ws -p wasm-ws-yew --all-features
+browser_test firefox -p wasm-ws-client -p wasm-ws-yew --all-features
 
 step "end-to-end tests: the demo page (and leaving it, in both engines), the ticker example"
 (cd tests/e2e && WASM_WS_DEMO_URL="http://$TEST_SERVER/" WASM_WS_SERVER_LOG="$TEST_SERVER_LOG" \

@@ -32,7 +32,7 @@ impl From<&web_sys::CloseEvent> for CloseEvent {
 /// 3000..=4999 (`InvalidAccessError`), the reason at most 123 bytes (`SyntaxError`).
 ///
 /// ```
-/// use wasm_ws::{validate_close, Error};
+/// use wasm_ws_client::{validate_close, Error};
 /// assert_eq!(validate_close(1000, "bye"), Ok(()));
 /// assert!(matches!(validate_close(1001, ""), Err(Error::InvalidAccess(_))));
 /// assert!(matches!(validate_close(4000, &"x".repeat(124)), Err(Error::Syntax(_))));

@@ -10,7 +10,7 @@ use crate::ReadyState;
 /// [`Error::dom_exception_name`].
 ///
 /// ```
-/// use wasm_ws::{Error, ReadyState};
+/// use wasm_ws_client::{Error, ReadyState};
 /// let error = Error::InvalidState("send() while CONNECTING".into());
 /// assert_eq!(error.dom_exception_name(), Some("InvalidStateError"));
 /// assert_eq!(Error::Closed(ReadyState::Closed).dom_exception_name(), None);
@@ -56,7 +56,7 @@ impl Error {
     /// [`WebSocket::as_raw`](crate::WebSocket::as_raw).
     ///
     /// ```no_run
-    /// use wasm_ws::Error;
+    /// use wasm_ws_client::Error;
     /// let exception = web_sys::DomException::new_with_message_and_name("no", "SecurityError").unwrap();
     /// assert_eq!(Error::from_js(exception.into()), Error::Security("no".into()));
     /// ```

@@ -7,7 +7,7 @@
 //! released with it. For `async` code, [`WebSocket::stream`] is a `futures` `Stream` and `Sink`.
 //!
 //! ```no_run
-//! use wasm_ws::{Message, ReadyState, WebSocket};
+//! use wasm_ws_client::{Message, ReadyState, WebSocket};
 //!
 //! let socket = WebSocket::open("ws://127.0.0.1:3000/websocket/test")?;
 //! assert_eq!(socket.ready_state(), ReadyState::Connecting);
@@ -16,7 +16,7 @@
 //!         web_sys::console::log_1(&text.into());
 //!     }
 //! });
-//! # Ok::<(), wasm_ws::Error>(())
+//! # Ok::<(), wasm_ws_client::Error>(())
 //! ```
 //!
 //! # From the JS API to this crate
@@ -45,9 +45,17 @@
 //! [`reconnecting::ReconnectingWebSocket`] (also at the crate root) is a layer on top, for connections that must come back by
 //! themselves: reconnection with [`Backoff`] and jitter, an attempt cap and a give-up event, a
 //! predicate on the close event, a connect timeout, an outbound queue that loses nothing (bounded
-//! by [`QueueLimits`], flushed in order on open), an optional [`Heartbeat`], and lifecycle
-//! [`ConnectionEvent`]s as a callback or a `Stream`. [`WebSocket`] itself stays exactly as the
-//! browser behaves.
+//! by [`QueueLimits`], flushed in order on open), an optional [`Heartbeat`], messages said first
+//! on every new connection ([`ReconnectOptions::hello`]), and lifecycle [`ConnectionEvent`]s as
+//! a callback or a `Stream`. Its rules are a sans-IO state machine, tested natively with a
+//! virtual clock and property tests. [`WebSocket`] itself stays exactly as the browser behaves.
+//!
+//! # Growing without breaking
+//!
+//! The enums that will gain variants ([`ConnectionEvent`], [`ConnectionStatus`], [`Sent`],
+//! [`SendError`], [`Error`]) are `#[non_exhaustive]`: match them with a wildcard arm. Every
+//! options struct implements `Default` with its documented defaults: build it with
+//! `..Default::default()` so that new fields do not break your code.
 //!
 //! # Ownership
 //!
@@ -78,8 +86,8 @@ pub use ready_state::ReadyState;
 // The resilient layer lives in [`reconnecting`]; its everyday names are re-exported here.
 pub use reconnecting::{
     AckMatcher, Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat,
-    MessageFilter, QueueLimits, ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket,
-    SendError, Sent,
+    HelloMessages, MessageFilter, QueueLimits, ReconnectOptions, ReconnectPredicate,
+    ReconnectingWebSocket, SendError, Sent,
 };
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};

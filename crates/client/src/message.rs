@@ -7,7 +7,7 @@
 /// bytes can be read in order with [`WebSocketStream::read_blobs`](crate::WebSocketStream::read_blobs).
 ///
 /// ```
-/// use wasm_ws::Message;
+/// use wasm_ws_client::Message;
 /// assert_eq!(Message::from("hi"), Message::Text("hi".into()));
 /// assert_eq!(Message::from(vec![1u8, 2]), Message::Binary(vec![1, 2]));
 /// assert_eq!(Message::Text("hi".into()).as_text(), Some("hi"));
@@ -28,6 +28,16 @@ impl Message {
         match self {
             Self::Text(text) => Some(text),
             Self::Binary(_) | Self::Blob(_) => None,
+        }
+    }
+
+    /// How many bytes the message counts for, as `bufferedAmount` counts it: the UTF-8 bytes
+    /// of text, the bytes of binary (a Blob, its size).
+    pub(crate) fn byte_len(&self) -> usize {
+        match self {
+            Self::Text(text) => text.len(),
+            Self::Binary(bytes) => bytes.len(),
+            Self::Blob(blob) => blob.size() as usize,
         }
     }
 
@@ -67,7 +77,7 @@ impl From<web_sys::Blob> for Message {
 /// `binaryType`: how received binary messages are represented.
 ///
 /// ```
-/// use wasm_ws::BinaryType;
+/// use wasm_ws_client::BinaryType;
 /// assert_eq!(BinaryType::default(), BinaryType::Blob);
 /// assert_eq!(BinaryType::ArrayBuffer.as_str(), "arraybuffer");
 /// ```

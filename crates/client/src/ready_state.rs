@@ -5,7 +5,7 @@ use std::fmt;
 /// The state of the connection, with the numeric values of the JS constants.
 ///
 /// ```
-/// use wasm_ws::ReadyState;
+/// use wasm_ws_client::ReadyState;
 /// assert_eq!(ReadyState::Open as u16, 1);
 /// assert_eq!(ReadyState::from_u16(3), Some(ReadyState::Closed));
 /// assert_eq!(ReadyState::Closing.to_string(), "CLOSING");

@@ -28,7 +28,7 @@ use crate::{
 /// since the socket owns its handlers.
 ///
 /// ```no_run
-/// use wasm_ws::{Message, WebSocket};
+/// use wasm_ws_client::{Message, WebSocket};
 ///
 /// let socket = WebSocket::open("/websocket/test")?; // resolved against the page: ws://host/...
 /// let weak = socket.downgrade();
@@ -42,7 +42,7 @@ use crate::{
 ///     other => web_sys::console::log_1(&format!("{other:?}").into()),
 /// });
 /// socket.on_close(|event| web_sys::console::log_1(&event.code.into()));
-/// # Ok::<(), wasm_ws::Error>(())
+/// # Ok::<(), wasm_ws_client::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct WebSocket {
@@ -86,9 +86,9 @@ impl WebSocket {
     /// them fails the connection, in every engine (see [`protocol`](Self::protocol)).
     ///
     /// ```no_run
-    /// let socket = wasm_ws::WebSocket::open_with_protocols("wss://example.com/chat", &["chat.v2", "chat"])?;
+    /// let socket = wasm_ws_client::WebSocket::open_with_protocols("wss://example.com/chat", &["chat.v2", "chat"])?;
     /// // Once open, `socket.protocol()` tells which one the server chose.
-    /// # Ok::<(), wasm_ws::Error>(())
+    /// # Ok::<(), wasm_ws_client::Error>(())
     /// ```
     pub fn open_with_protocols<S: AsRef<str>>(url: &str, protocols: &[S]) -> Result<Self, Error> {
         let url = resolve_url(url)?;
@@ -329,8 +329,8 @@ impl WebSocket {
     /// failed to open. Resolves at once if the socket is already open or closed.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), wasm_ws::Error> {
-    /// let socket = wasm_ws::WebSocket::open("/websocket/test")?;
+    /// # async fn demo() -> Result<(), wasm_ws_client::Error> {
+    /// let socket = wasm_ws_client::WebSocket::open("/websocket/test")?;
     /// if let Err(event) = socket.opened().await {
     ///     web_sys::console::log_1(&format!("could not connect: {}", event.code).into());
     /// }
@@ -367,7 +367,7 @@ impl WebSocket {
     /// Closes like [`WebSocket::close_with`] and waits for the close event.
     ///
     /// ```no_run
-    /// # async fn demo(socket: wasm_ws::WebSocket) -> Result<(), wasm_ws::Error> {
+    /// # async fn demo(socket: wasm_ws_client::WebSocket) -> Result<(), wasm_ws_client::Error> {
     /// let event = socket.close_and_wait(1000, "done").await?;
     /// assert!(event.was_clean);
     /// # Ok(()) }

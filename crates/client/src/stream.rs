@@ -26,9 +26,9 @@ use crate::{dispatch::StreamQueue, Error, Message, ReadyState, WebSocket};
 ///
 /// ```no_run
 /// use futures_util::{SinkExt, StreamExt};
-/// use wasm_ws::{Message, WebSocket};
+/// use wasm_ws_client::{Message, WebSocket};
 ///
-/// # async fn demo() -> Result<(), wasm_ws::Error> {
+/// # async fn demo() -> Result<(), wasm_ws_client::Error> {
 /// let socket = WebSocket::open("/websocket/test")?;
 /// let (mut writer, mut reader) = socket.stream().split();
 /// writer.send(Message::from("hello")).await?; // waits for the socket to open
@@ -59,8 +59,8 @@ impl WebSocketStream {
     ///
     /// ```no_run
     /// use futures_util::StreamExt;
-    /// # async fn demo() -> Result<(), wasm_ws::Error> {
-    /// let socket = wasm_ws::WebSocket::open("/websocket/test")?; // binaryType "blob"
+    /// # async fn demo() -> Result<(), wasm_ws_client::Error> {
+    /// let socket = wasm_ws_client::WebSocket::open("/websocket/test")?; // binaryType "blob"
     /// let mut messages = socket.stream().read_blobs();
     /// while let Some(message) = messages.next().await {
     ///     let message = message?; // Binary(bytes) or Text, never Blob

@@ -1,20 +1,23 @@
 //! The constructor's checks on the URL and the subprotocols (WHATWG WebSocket constructor,
 //! steps 1 to 10), made in Rust so that bad input is a typed error.
 
+use wasm_bindgen::JsCast;
+
 use crate::Error;
 
-/// Resolves `url` against the page's base URL, maps `http:` to `ws:` and `https:` to `wss:`, and
+/// Resolves `url` against the API base URL, maps `http:` to `ws:` and `https:` to `wss:`, and
 /// rejects other schemes and any fragment, as the browser's `new WebSocket(url)` does.
 ///
+/// The API base URL is the page's base URL (`document.baseURI`) on a page, and the worker's own
+/// URL (`self.location`) in a dedicated or shared worker.
+///
 /// ```no_run
-/// // On a page served from http://127.0.0.1:3000/:
-/// assert_eq!(wasm_ws::resolve_url("/websocket/test").unwrap(), "ws://127.0.0.1:3000/websocket/test");
-/// assert!(wasm_ws::resolve_url("ftp://example.com/").is_err());
+/// // On a page served from http://127.0.0.1:3000/ (or in a worker loaded from there):
+/// assert_eq!(wasm_ws_client::resolve_url("/websocket/test").unwrap(), "ws://127.0.0.1:3000/websocket/test");
+/// assert!(wasm_ws_client::resolve_url("ftp://example.com/").is_err());
 /// ```
 pub fn resolve_url(url: &str) -> Result<String, Error> {
-    let base = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.base_uri().ok().flatten());
+    let base = api_base_url();
     let parsed = match &base {
         Some(base) => web_sys::Url::new_with_base(url, base),
         None => web_sys::Url::new(url),
@@ -44,6 +47,18 @@ pub fn resolve_url(url: &str) -> Result<String, Error> {
         return Err(Error::Syntax(format!("the URL {href:?} has a fragment")));
     }
     Ok(href)
+}
+
+/// The WHATWG WebSocket constructor's "relevant settings object's API base URL": the document's
+/// base URL in a window, the worker's location in a worker. `None` elsewhere (then only
+/// absolute URLs parse).
+fn api_base_url() -> Option<String> {
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+        return window.document()?.base_uri().ok().flatten();
+    }
+    let worker = global.dyn_ref::<web_sys::WorkerGlobalScope>()?;
+    Some(worker.location().href())
 }
 
 /// Whether a host label is acceptable as far as Punycode goes. The URL standard's host parser
@@ -121,7 +136,7 @@ fn punycode_insertions(input: &str) -> Option<u32> {
 /// and no two may be equal ignoring ASCII case.
 ///
 /// ```
-/// use wasm_ws::{validate_protocols, Error};
+/// use wasm_ws_client::{validate_protocols, Error};
 /// assert_eq!(validate_protocols(&["chat", "superchat.v2"]), Ok(()));
 /// assert!(matches!(validate_protocols(&["chat", "CHAT"]), Err(Error::Syntax(_))));
 /// assert!(matches!(validate_protocols(&["a b"]), Err(Error::Syntax(_))));

@@ -10,11 +10,10 @@ const SAMPLE_PATH: &str = "/websocket/test";
 
 #[function_component]
 fn App() -> Html {
-    // Made once: the same options at every render.
-    let reconnect = use_memo((), |_| ReconnectOptions {
+    let reconnect = ReconnectOptions {
         reconnect_on_wake: true,
         ..ReconnectOptions::default()
-    });
+    };
     html! {
         <main class="page">
             <header class="page-header">
@@ -23,7 +22,7 @@ fn App() -> Html {
             </header>
             // The tutorial's element ids (`send-btn`, `exit`, ...), so its scripts still find them.
             <WebSocketConsole url={SAMPLE_PATH} ids={ConsoleIds::tutorial()}
-                reconnect={Some((*reconnect).clone())} />
+                reconnect={Some(reconnect)} />
         </main>
     }
 }

@@ -7,7 +7,9 @@
 use std::{fmt, marker::PhantomData};
 
 use serde::{de::DeserializeOwned, Serialize};
-use wasm_ws::{ConnectionStatus, Message, SendError, Sent};
+use wasm_ws_client::{
+    ConnectionStatus, Message, ReconnectingWebSocket, SendError, Sent, WebSocket,
+};
 use yew::Callback;
 
 use crate::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions};
@@ -33,8 +35,9 @@ impl std::error::Error for JsonDecodeError {
     }
 }
 
-/// Why a value was not sent.
+/// Why a value was not sent. `#[non_exhaustive]`: match with a wildcard arm.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonSendError {
     /// The value could not be encoded as JSON.
     Encode(serde_json::Error),
@@ -65,7 +68,7 @@ impl std::error::Error for JsonSendError {
 ///
 /// ```
 /// use wasm_ws_yew::json::decode;
-/// use wasm_ws::Message;
+/// use wasm_ws_client::Message;
 /// assert_eq!(decode::<Vec<u8>>(Message::from("[1,2]")).unwrap(), vec![1, 2]);
 /// assert_eq!(decode::<Vec<u8>>(Message::from(b"[3]".to_vec())).unwrap(), vec![3]);
 /// let error = decode::<Vec<u8>>(Message::from("hello")).unwrap_err();
@@ -146,10 +149,22 @@ impl<In> PartialEq for UseJsonWebSocketOptions<In> {
 }
 
 /// A connection that sends `Out` values as JSON: what
-/// [`use_json_websocket`](crate::use_json_websocket) and
-/// [`use_json_websocket_context`](crate::use_json_websocket_context) return. Derefs to the untyped handle (status, queued length,
-/// close, reconnect...).
+/// [`use_json_websocket`](crate::use_json_websocket),
+/// [`use_json_websocket_context`](crate::use_json_websocket_context) and
+/// [`use_json_websocket_context_sender`](crate::use_json_websocket_context_sender) return.
+///
+/// The same shape as [`UseReconnectingWebSocketHandle`]: the same fields, kept up to date
+/// across renders, and the same methods, except that [`send`](Self::send) takes an `Out` and
+/// encodes it ([`send_message`](Self::send_message) sends any [`Message`] as it is). Handles
+/// compare equal when they show the same connection in the same state.
 pub struct UseJsonWebSocketHandle<Out> {
+    /// Where the connection stands, kept up to date across renders.
+    pub status: ConnectionStatus,
+    /// How many messages wait in the outbound queue, kept up to date across renders.
+    pub queued_len: usize,
+    /// With [`ReconnectOptions::acknowledge`](wasm_ws_client::ReconnectOptions::acknowledge):
+    /// how many messages sent await acknowledgement, kept up to date across renders.
+    pub unacknowledged_len: usize,
     handle: UseReconnectingWebSocketHandle,
     _out: PhantomData<fn(Out)>,
 }
@@ -157,18 +172,68 @@ pub struct UseJsonWebSocketHandle<Out> {
 impl<Out> UseJsonWebSocketHandle<Out> {
     pub(crate) fn new(handle: UseReconnectingWebSocketHandle) -> Self {
         Self {
+            status: handle.status.clone(),
+            queued_len: handle.queued_len,
+            unacknowledged_len: handle.unacknowledged_len,
             handle,
             _out: PhantomData,
         }
+    }
+
+    /// Sends a message as it is, not encoded: now if open, otherwise queued
+    /// ([`UseReconnectingWebSocketHandle::send`]).
+    pub fn send_message(&self, message: Message) -> Result<Sent, SendError> {
+        self.handle.send(message)
+    }
+
+    /// Takes every queued message out of the queue, oldest first.
+    pub fn drain_queue(&self) -> Vec<Message> {
+        self.handle.drain_queue()
+    }
+
+    /// Closes and stops reconnecting; [`open`](Self::open) or [`reconnect`](Self::reconnect)
+    /// connect again.
+    pub fn close(&self) {
+        self.handle.close();
+    }
+
+    /// Connects again now, with the attempt counter reset.
+    pub fn reconnect(&self) {
+        self.handle.reconnect();
+    }
+
+    /// Connects if not connected or connecting.
+    pub fn open(&self) {
+        self.handle.open();
+    }
+
+    /// The connection itself, while one is held.
+    pub fn connection(&self) -> Option<ReconnectingWebSocket> {
+        self.handle.connection()
+    }
+
+    /// The current socket, if an attempt is under way, open or closing.
+    pub fn socket(&self) -> Option<WebSocket> {
+        self.handle.socket()
+    }
+
+    /// The same connection, untyped.
+    pub fn untyped(&self) -> &UseReconnectingWebSocketHandle {
+        &self.handle
+    }
+}
+
+impl<Out: Serialize> UseJsonWebSocketHandle<Out> {
+    /// Encodes `value` and sends it: now if open, otherwise queued.
+    pub fn send(&self, value: &Out) -> Result<Sent, JsonSendError> {
+        let message = encode(value).map_err(JsonSendError::Encode)?;
+        self.handle.send(message).map_err(JsonSendError::Send)
     }
 }
 
 impl<Out> Clone for UseJsonWebSocketHandle<Out> {
     fn clone(&self) -> Self {
-        Self {
-            handle: self.handle.clone(),
-            _out: PhantomData,
-        }
+        Self::new(self.handle.clone())
     }
 }
 
@@ -178,23 +243,12 @@ impl<Out> PartialEq for UseJsonWebSocketHandle<Out> {
     }
 }
 
-impl<Out> std::ops::Deref for UseJsonWebSocketHandle<Out> {
-    type Target = UseReconnectingWebSocketHandle;
-
-    fn deref(&self) -> &Self::Target {
-        &self.handle
-    }
-}
-
-impl<Out: Serialize> UseJsonWebSocketHandle<Out> {
-    /// Encodes `value` and sends it (now if open, else queued).
-    pub fn send(&self, value: &Out) -> Result<Sent, JsonSendError> {
-        let message = encode(value).map_err(JsonSendError::Encode)?;
-        self.handle.send(message).map_err(JsonSendError::Send)
-    }
-
-    /// Where the connection stands.
-    pub fn status(&self) -> &ConnectionStatus {
-        &self.handle.status
+impl<Out> fmt::Debug for UseJsonWebSocketHandle<Out> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UseJsonWebSocketHandle")
+            .field("status", &self.status)
+            .field("queued_len", &self.queued_len)
+            .field("unacknowledged_len", &self.unacknowledged_len)
+            .finish_non_exhaustive()
     }
 }

@@ -1,16 +1,17 @@
-//! Yew bindings for [`wasm_ws`]: hooks, one connection shared by a component tree, typed JSON,
+//! Yew bindings for [`wasm_ws_client`]: hooks, one connection shared by a component tree, typed JSON,
 //! a lossless message history, and a customisable console.
 //!
 //! Hooks (one per module under `hooks/`):
 //! - [`use_websocket`]: a socket whose life follows the component's, with its `readyState` as
 //!   state, every event delivered to callbacks, and `open()`/`reconnect()` on demand.
-//! - [`use_reconnecting_websocket`]: the same on [`wasm_ws::ReconnectingWebSocket`]: it comes
+//! - [`use_reconnecting_websocket`]: the same on [`wasm_ws_client::ReconnectingWebSocket`]: it comes
 //!   back by itself, queues what is sent while away, and reports its [`ConnectionStatus`] and
 //!   queued length as state.
 //! - [`use_message_history`]: a bounded history of messages (or of what a filter makes of
 //!   them) that never loses one and renders at most once per animation frame.
-//! - [`use_json_websocket`] and [`use_json_websocket_context`] (cargo feature `json`): typed
-//!   JSON in and out, decode errors reported, never hidden (see [`json`]).
+//! - [`use_json_websocket`], [`use_json_websocket_context`] and
+//!   [`use_json_websocket_context_sender`] (cargo feature `json`): typed JSON in and out, decode
+//!   errors reported, never hidden (see [`json`]).
 //!
 //! One connection for a subtree:
 //! - [`WebSocketProvider`] opens it; [`use_websocket_context`] gives any descendant its status
@@ -22,6 +23,11 @@
 //!   state), with a reconnecting mode, labels, ids, classes and a line renderer to customise.
 //!
 //! Where to connect is a [`WebSocketUrl`]: a URL, or a function called at each attempt.
+//!
+//! What an app needs from [`wasm_ws_client`] is re-exported here ([`Message`],
+//! [`ReconnectOptions`], [`Heartbeat`], [`ConnectionStatus`]...), and the crate itself as
+//! [`wasm_ws_client`], so an app depends on `wasm-ws-yew` alone. The enums that will grow are
+//! `#[non_exhaustive]`: match them with a wildcard arm.
 //!
 //! The crate does not enable Yew's `csr` feature: the app chooses its renderer, and every hook
 //! and the console render on the server (`ServerRenderer`) without touching the browser.
@@ -65,7 +71,8 @@ pub use context::{
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use hooks::{
-    use_json_websocket::use_json_websocket, use_json_websocket_context::use_json_websocket_context,
+    use_json_websocket::use_json_websocket,
+    use_json_websocket_context::{use_json_websocket_context, use_json_websocket_context_sender},
 };
 pub use hooks::{
     use_message_history::{
@@ -79,9 +86,12 @@ pub use hooks::{
     use_websocket_subscription::use_websocket_subscription,
 };
 pub use url::WebSocketUrl;
-pub use wasm_ws::{
-    BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState,
-    ReconnectOptions, SendError, Sent,
+/// The client crate underneath, for what is not re-exported here.
+pub use wasm_ws_client;
+pub use wasm_ws_client::{
+    Backoff, BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Heartbeat,
+    HelloMessages, Message, QueueLimits, ReadyState, ReconnectOptions, ReconnectingWebSocket,
+    SendError, Sent, WebSocket,
 };
 
 /// The README's examples, compiled as doctests so that they keep working.

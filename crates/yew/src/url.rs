@@ -2,7 +2,7 @@
 
 use std::{cell::RefCell, fmt, rc::Rc};
 
-use wasm_ws::{Error, ReconnectOptions, ReconnectingWebSocket};
+use wasm_ws_client::{Error, ReconnectOptions, ReconnectingWebSocket};
 use yew::{html::IntoPropValue, AttrValue};
 
 /// The URL of a connection: fixed, or produced anew at each attempt (to put a fresh token in
@@ -17,7 +17,10 @@ use yew::{html::IntoPropValue, AttrValue};
 /// assert_ne!(fixed, fresh);
 /// assert_eq!(fixed, WebSocketUrl::from("/websocket/test"));
 /// ```
+///
+/// `#[non_exhaustive]`: match with a wildcard arm.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum WebSocketUrl {
     /// The same URL at every attempt.
     Fixed(AttrValue),

@@ -10,13 +10,14 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use wasm_ws_test_support::{endpoint, new_root, text_of, wait_for_dom, GREETING};
+use wasm_ws_test_support::{endpoint, new_root, text_of, wait_for_dom, Slot, GREETING};
 use wasm_ws_yew::{
-    ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message, ReconnectOptions, WebSocketConsole,
-    WebSocketConsoleProps,
+    use_websocket_context, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message,
+    ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketConsole, WebSocketConsoleProps,
+    WebSocketProvider,
 };
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
-use yew::{html, Callback};
+use yew::{function_component, html, Callback, Html, Properties};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -155,7 +156,8 @@ async fn closed_it_opens_again_and_sent_lines_are_told_from_received_ones() {
 #[wasm_bindgen_test]
 async fn the_reconnecting_mode_shows_the_queue_and_reconnects_on_demand() {
     let reconnect = ReconnectOptions::default();
-    // The handshake waits 500 ms: messages sent meanwhile are queued, and shown as such.
+    // The handshake waits 500 ms: messages sent meanwhile are queued, and shown as such; the
+    // sent line comes when the message goes out, once open.
     let root = render(yew::props!(WebSocketConsoleProps {
         url: endpoint("delay?ms=500"),
         reconnect: Some(reconnect),
@@ -169,11 +171,13 @@ async fn the_reconnecting_mode_shows_the_queue_and_reconnects_on_demand() {
         texts(&root, ".wsc-queued") == ["1 queued"]
     })
     .await;
-    assert_eq!(texts(&root, ".wsc-sent"), ["early (queued)"]);
+    assert_eq!(texts(&root, ".wsc-info"), ["early (queued)"]);
+    assert_eq!(texts(&root, ".wsc-sent"), Vec::<String>::new());
     wait_for_dom(&root, "the queued message's echo", || {
         received(&root) == ["early"]
     })
     .await;
+    assert_eq!(texts(&root, ".wsc-sent"), ["early"], "sent once open");
     assert!(find(&root, ".wsc-queued").is_none(), "the queue drained");
 
     click(&root, ".wsc-reconnect");
@@ -193,7 +197,7 @@ async fn labels_ids_classes_and_a_line_renderer_customise_it() {
         let kind = match line.kind {
             LineKind::Received => "in",
             LineKind::Sent => "out",
-            LineKind::Info | LineKind::Error => "note",
+            _ => "note",
         };
         html! { <span class={format!("custom-{kind}")}>{ line.text }</span> }
     });
@@ -275,4 +279,67 @@ async fn scroll_settled(log: &HtmlElement) {
     .await;
     log.remove_event_listener_with_callback("scrollend", listener.as_ref().unchecked_ref())
         .unwrap();
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct SharedPageProps {
+    handle: Slot<UseReconnectingWebSocketHandle>,
+}
+
+/// Another component on the provider's connection: it hands its handle to the test.
+#[function_component]
+fn Elsewhere(props: &SharedPageProps) -> Html {
+    props.handle.put(use_websocket_context());
+    html! {}
+}
+
+#[function_component]
+fn SharedPage(props: &SharedPageProps) -> Html {
+    html! {
+        <WebSocketProvider url={endpoint("echo")}>
+            <Elsewhere handle={props.handle.clone()} />
+            <div class="all"><WebSocketConsole /></div>
+            <div class="own"><WebSocketConsole own_sends_only={true} /></div>
+        </WebSocketProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn on_a_shared_connection_the_console_shows_what_every_component_sends() {
+    let props = SharedPageProps {
+        handle: Slot::default(),
+    };
+    let root = new_root();
+    yew::Renderer::<SharedPage>::with_root_and_props(root.clone(), props.clone()).render();
+    wait_for_dom(&root, "OPEN", || {
+        texts(&root, ".all .wsc-state") == ["OPEN"]
+    })
+    .await;
+
+    props
+        .handle
+        .get()
+        .send(Message::from("from elsewhere"))
+        .unwrap();
+    wait_for_dom(&root, "the echo in both consoles", || {
+        texts(&root, ".all .wsc-received") == ["from elsewhere"]
+            && texts(&root, ".own .wsc-received") == ["from elsewhere"]
+    })
+    .await;
+    assert_eq!(texts(&root, ".all .wsc-sent"), ["from elsewhere"]);
+    assert_eq!(
+        texts(&root, ".own .wsc-sent"),
+        Vec::<String>::new(),
+        "own sends only"
+    );
+
+    // What a console sends itself, it shows in both modes; the other console shows it too.
+    let textarea: HtmlTextAreaElement = find(&root, ".own .wsc-input").unwrap().unchecked_into();
+    textarea.set_value("from the console");
+    click(&root, ".own .wsc-send");
+    wait_for_dom(&root, "the sent line in both consoles", || {
+        texts(&root, ".own .wsc-sent") == ["from the console"]
+            && texts(&root, ".all .wsc-sent") == ["from elsewhere", "from the console"]
+    })
+    .await;
 }

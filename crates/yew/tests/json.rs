@@ -71,7 +71,7 @@ fn Direct(props: &ProbeProps) -> Html {
             ..Default::default()
         },
     );
-    if *handle.status() == ConnectionStatus::Open {
+    if handle.status == ConnectionStatus::Open {
         let _ = props.handle.unbounded_send(handle);
     }
     html! {}
@@ -80,8 +80,8 @@ fn Direct(props: &ProbeProps) -> Html {
 #[function_component]
 fn Consumer(props: &ProbeProps) -> Html {
     let (on_message, on_decode_error) = callbacks(&props.seen);
-    let handle = use_json_websocket_context::<Point, Point>(on_message, on_decode_error);
-    if *handle.status() == ConnectionStatus::Open {
+    let handle = use_json_websocket_context::<Point, Point>(on_message, Some(on_decode_error));
+    if handle.status == ConnectionStatus::Open {
         let _ = props.handle.unbounded_send(handle);
     }
     html! {}

@@ -11,7 +11,7 @@ use std::{cell::Cell, rc::Rc};
 
 use futures_channel::mpsc::{self, UnboundedSender};
 use wasm_bindgen_test::*;
-use wasm_ws::{BinaryType, Message, ReadyState};
+use wasm_ws_client::{BinaryType, Message, ReadyState};
 use wasm_ws_test_support::{
     count_sockets, endpoint, new_root, next_within, sockets_created, text_of, wait_for_dom, Slot,
     PATIENCE,

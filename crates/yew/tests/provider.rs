@@ -6,7 +6,7 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
+use std::{rc::Rc, time::Duration};
 
 use futures_channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use wasm_bindgen_test::*;
@@ -15,8 +15,8 @@ use wasm_ws_test_support::{
     Slot, GREETING, PATIENCE,
 };
 use wasm_ws_yew::{
-    use_websocket_context, use_websocket_subscription, Message, UseReconnectingWebSocketHandle,
-    WebSocketProvider,
+    use_websocket_context, use_websocket_subscription, Backoff, BinaryType, Heartbeat, Message,
+    ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketProvider,
 };
 use web_sys::Element;
 use yew::prelude::*;
@@ -216,4 +216,114 @@ async fn enabled_false_holds_the_connection_back() {
     wait_for_dom(&tree.root, "Closed", || shown(&tree.root, 0) == "Closed").await;
     assert_eq!(sockets_created(), 0);
     tree.app.destroy();
+}
+
+/// A provider whose options, closures and hello are all built anew at every render, as an app
+/// writes them inline; the test re-renders it through the slot's setter.
+#[derive(Properties, Clone, PartialEq)]
+struct InlineProps {
+    rerender: Slot<UseStateSetter<u32>>,
+    handle: Slot<UseReconnectingWebSocketHandle>,
+    received: Sender<(usize, Message)>,
+    renders: Sender<usize>,
+}
+
+#[function_component]
+fn Inline(props: &InlineProps) -> Html {
+    let render = use_state(|| 0u32);
+    props.rerender.put(render.setter());
+    let reconnect = ReconnectOptions {
+        should_reconnect: Rc::new(|close| close.code != 1000),
+        heartbeat: Some(Heartbeat {
+            is_reply: Some(Rc::new(|message| message.as_text() == Some("pong"))),
+            ..Heartbeat::ping_pong(Duration::from_secs(30), Duration::from_secs(10))
+        }),
+        backoff: Backoff {
+            initial: Duration::from_millis(100 + u64::from(*render)),
+            ..Backoff::default()
+        },
+        ..ReconnectOptions::default()
+    };
+    let said = format!("hello from render {}", *render);
+    let hello = Callback::from(move |()| vec![Message::from(said.clone())]);
+    let binary_type = if *render == 5 {
+        BinaryType::Blob
+    } else {
+        BinaryType::ArrayBuffer
+    };
+    html! {
+        <WebSocketProvider url={endpoint("echo")} reconnect={Some(reconnect)} {hello} {binary_type}>
+            <p class="render">{ *render }</p>
+            <Consumer number={0} received={props.received.clone()} renders={props.renders.clone()}
+                handle={props.handle.clone()} />
+        </WebSocketProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn options_built_inline_at_every_render_do_not_reconnect_and_the_newest_hello_is_said() {
+    count_sockets();
+    let (received_tx, mut received) = mpsc::unbounded();
+    let (renders_tx, _renders) = mpsc::unbounded();
+    let props = InlineProps {
+        rerender: Slot::default(),
+        handle: Slot::default(),
+        received: Sender(Rc::new(received_tx)),
+        renders: Sender(Rc::new(renders_tx)),
+    };
+    let root = new_root();
+    yew::Renderer::<Inline>::with_root_and_props(root.clone(), props.clone()).render();
+    let (_, hello) = next_within(&mut received, PATIENCE, "the hello's echo").await;
+    assert_eq!(hello, Message::from("hello from render 0"));
+    for render in 1..=4 {
+        props.rerender.get().set(render);
+        wait_for_dom(&root, "the next render", || {
+            text_of(&root, ".render") == render.to_string()
+        })
+        .await;
+        // An echo after each render: a connection made by that render would be open by then.
+        let probe = Message::from(format!("probe {render}"));
+        props.handle.get().send(probe.clone()).unwrap();
+        until_message(&mut received, |message| *message == probe).await;
+    }
+    assert_eq!(
+        sockets_created(),
+        1,
+        "four renders with new closures: still one socket"
+    );
+    assert_eq!(
+        props.handle.get().status,
+        wasm_ws_yew::ConnectionStatus::Open
+    );
+
+    // The newest hello is the one said at the next open.
+    props.handle.get().reconnect();
+    let (_, hello) = until_message(&mut received, |m| {
+        m.as_text().is_some_and(|t| t.starts_with("hello"))
+    })
+    .await;
+    assert_eq!(hello, Message::from("hello from render 4"));
+    assert_eq!(sockets_created(), 2, "reconnect() made one more");
+
+    // A different binary type is a new connection.
+    props.rerender.get().set(5);
+    let (_, hello) = until_message(&mut received, |m| {
+        m.as_text().is_some_and(|t| t.starts_with("hello"))
+    })
+    .await;
+    assert_eq!(hello, Message::from("hello from render 5"));
+    assert_eq!(sockets_created(), 3);
+}
+
+/// The next message a subscriber received that `matches`.
+async fn until_message(
+    received: &mut UnboundedReceiver<(usize, Message)>,
+    matches: impl Fn(&Message) -> bool,
+) -> (usize, Message) {
+    loop {
+        let next = next_within(received, PATIENCE, "a matching message").await;
+        if matches(&next.1) {
+            return next;
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::{rc::Rc, time::Duration};
 
 use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
-use wasm_ws::Backoff;
+use wasm_ws_client::Backoff;
 use wasm_ws_test_support::{
     endpoint, new_root, next_within, order_proxy, text_of, until, wait_for_dom, Slot, PATIENCE,
     PROXY,

@@ -44,9 +44,8 @@ fn Json() -> Html {
         "/websocket/test",
         UseJsonWebSocketOptions::default(),
     );
-    let shared =
-        use_json_websocket_context::<Vec<u32>, Vec<u32>>(Callback::noop(), Callback::noop());
-    html! { <p id="json">{ format!("json {:?} / {:?}", direct.status(), shared.status()) }</p> }
+    let shared = use_json_websocket_context::<Vec<u32>, Vec<u32>>(Callback::noop(), None);
+    html! { <p id="json">{ format!("json {:?} / {:?}", direct.status, shared.status) }</p> }
 }
 
 #[cfg(not(feature = "json"))]

@@ -1,4 +1,4 @@
-//! Ticker: a second app on wasm-ws and wasm-ws-yew, through their public API only.
+//! Ticker: a second app on wasm-ws-yew, through its public API only.
 //!
 //! One `WebSocketProvider` holds the page's only connection, to the sample endpoint of
 //! wasm-ws-server. Everything on the page shares it: a status badge (status, attempt, queued
@@ -10,10 +10,10 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use wasm_ws::{reconnecting::Backoff, ConnectionStatus, Message, ReconnectOptions, Sent};
 use wasm_ws_yew::{
     json::JsonDecodeError, use_json_websocket_context, use_message_history, use_websocket_context,
-    use_websocket_subscription, HistoryOptions, WebSocketConsole, WebSocketProvider,
+    use_websocket_subscription, Backoff, ConnectionStatus, HistoryOptions, Message,
+    ReconnectOptions, Sent, WebSocketConsole, WebSocketProvider,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -35,10 +35,8 @@ struct Note {
 fn reconnect_options() -> ReconnectOptions {
     ReconnectOptions {
         backoff: Backoff {
-            initial: Duration::from_secs(1),
             max: Duration::from_secs(10),
-            factor: 2.0,
-            jitter: 0.2,
+            ..Backoff::default()
         },
         reconnect_on_wake: true,
         ..ReconnectOptions::default()
@@ -47,10 +45,9 @@ fn reconnect_options() -> ReconnectOptions {
 
 #[function_component]
 fn App() -> Html {
-    // Made once: the same options at every render.
-    let reconnect = use_memo((), |_| reconnect_options());
+    // Built at every render: only a new URL, protocols or binary type would reconnect.
     html! {
-        <WebSocketProvider url={URL} reconnect={Some((*reconnect).clone())}>
+        <WebSocketProvider url={URL} reconnect={Some(reconnect_options())}>
             <main>
                 <header>
                     <h1>{ "Ticker" }</h1>
@@ -85,9 +82,8 @@ fn StatusBadge() -> Html {
         ),
         ConnectionStatus::Offline => ("offline".to_owned(), "down"),
         ConnectionStatus::GaveUp { .. } => ("gave up".to_owned(), "down"),
-        ConnectionStatus::Closing | ConnectionStatus::Closed | ConnectionStatus::Failed(_) => {
-            ("closed".to_owned(), "down")
-        }
+        // Closing, Closed, Failed, and whatever a later version adds.
+        _ => ("closed".to_owned(), "down"),
     };
     html! {
         <span class={classes!("badge", class)}>
@@ -168,7 +164,7 @@ fn EchoForm() -> Html {
         let not_notes = not_notes.dispatcher();
         Callback::from(move |error: JsonDecodeError| not_notes.dispatch(error.message))
     };
-    let notes = use_json_websocket_context::<Note, Note>(on_message, on_decode_error);
+    let notes = use_json_websocket_context::<Note, Note>(on_message, Some(on_decode_error));
     let onsubmit = {
         let (input, outcome) = (input.clone(), outcome.setter());
         Callback::from(move |event: SubmitEvent| {
@@ -182,7 +178,7 @@ fn EchoForm() -> Html {
             };
             outcome.set(match notes.send(&note) {
                 Ok(Sent::Now) => "sent".to_owned(),
-                Ok(Sent::Queued) => "queued: it goes out once the connection is back".to_owned(),
+                Ok(_) => "queued: it goes out once the connection is back".to_owned(),
                 Err(error) => format!("not sent: {error}"),
             });
             field.set_value("");

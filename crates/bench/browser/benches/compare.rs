@@ -11,7 +11,7 @@ use bench_browser::{median, now, raw_flood};
 use futures_channel::oneshot;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
-use wasm_ws::{Message, WebSocket};
+use wasm_ws_client::{Message, WebSocket};
 use wasm_ws_test_support::SERVER;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -8,7 +8,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use wasm_ws::Backoff;
+/// use wasm_ws_client::Backoff;
 ///
 /// let backoff = Backoff { jitter: 0.0, ..Backoff::default() };
 /// assert_eq!(backoff.delay(1, 0.5), Duration::from_secs(1));
@@ -39,6 +39,25 @@ impl Default for Backoff {
 }
 
 impl Backoff {
+    /// The same `delay` before every attempt, without jitter.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wasm_ws_client::Backoff;
+    ///
+    /// let backoff = Backoff::constant(Duration::from_millis(500));
+    /// assert_eq!(backoff.delay(1, 0.9), Duration::from_millis(500));
+    /// assert_eq!(backoff.delay(10, 0.1), Duration::from_millis(500));
+    /// ```
+    pub fn constant(delay: Duration) -> Self {
+        Self {
+            initial: delay,
+            max: delay,
+            factor: 1.0,
+            jitter: 0.0,
+        }
+    }
+
     /// The delay before attempt `attempt` (1 for the first reconnection), given a uniform
     /// random number in `[0, 1)`.
     pub fn delay(&self, attempt: u32, random: f64) -> Duration {

@@ -11,17 +11,43 @@ use crate::{CloseEvent, Error, Message};
 /// [`events`](super::ReconnectingWebSocket::events) end with it) ends with [`Closed`](Self::Closed):
 /// after [`close`](super::ReconnectingWebSocket::close) in any state, and when the reconnect
 /// predicate declines.
+///
+/// New variants may come in a minor release (the enum is `#[non_exhaustive]`): match the ones
+/// you act on and end with a wildcard arm.
+///
+/// ```
+/// use wasm_ws_client::{ConnectionEvent, Message};
+///
+/// fn describe(event: &ConnectionEvent) -> String {
+///     match event {
+///         ConnectionEvent::Open => "open".into(),
+///         ConnectionEvent::Message(Message::Text(text)) => format!("got {text}"),
+///         ConnectionEvent::Closed(close) => format!("closed with {}", close.code),
+///         ConnectionEvent::Reconnecting { attempt, delay } => format!("attempt {attempt} in {delay:?}"),
+///         _ => String::new(), // Connecting, GaveUp, Offline, Failed, and whatever comes later
+///     }
+/// }
+/// assert_eq!(describe(&ConnectionEvent::Open), "open");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConnectionEvent {
     /// An attempt starts: 0 for the first connection, then the reconnection attempt's number.
     Connecting {
         /// The attempt.
         attempt: u32,
     },
-    /// The connection is open; the queue has just been flushed.
+    /// The connection is open. The [`hello`](super::ReconnectOptions::hello), what awaited
+    /// acknowledgement and the queue have just gone out on it, in that order (their
+    /// [`Sent`](Self::Sent) events follow this one).
     Open,
     /// A message arrived.
     Message(Message),
+    /// A message went out on the socket: sent at once, flushed from the queue after an open,
+    /// sent again unacknowledged (see [`ReconnectOptions::acknowledge`](super::ReconnectOptions::acknowledge)),
+    /// or a [`hello`](super::ReconnectOptions::hello). Heartbeat pings are not reported. A
+    /// console shows these as sent lines, whoever sent them.
+    Sent(Message),
     /// The connection closed (or an attempt failed); `code` 1006 for a dropped connection.
     /// [`close`](super::ReconnectingWebSocket::close) while no socket is open reports 1005 (no
     /// status), clean, as the browser's `close()` without a code does.
@@ -51,7 +77,11 @@ pub enum ConnectionEvent {
 
 /// Where a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) stands; see
 /// [`status`](super::ReconnectingWebSocket::status).
+///
+/// `#[non_exhaustive]`: match with a wildcard arm, or ask [`is_stopped`](Self::is_stopped) and
+/// [`is_open`](Self::is_open).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConnectionStatus {
     /// An attempt is under way (0 for the first connection).
     Connecting {
@@ -91,7 +121,7 @@ impl ConnectionStatus {
     /// start an attempt.
     ///
     /// ```
-    /// use wasm_ws::ConnectionStatus;
+    /// use wasm_ws_client::ConnectionStatus;
     ///
     /// assert!(ConnectionStatus::Closed.is_stopped());
     /// assert!(ConnectionStatus::GaveUp { attempts: 5 }.is_stopped());
@@ -100,10 +130,23 @@ impl ConnectionStatus {
     pub fn is_stopped(&self) -> bool {
         matches!(self, Self::Closed | Self::GaveUp { .. } | Self::Failed(_))
     }
+
+    /// Whether the connection is open: what is sent now goes out at once.
+    ///
+    /// ```
+    /// use wasm_ws_client::ConnectionStatus;
+    ///
+    /// assert!(ConnectionStatus::Open.is_open());
+    /// assert!(!ConnectionStatus::Connecting { attempt: 0 }.is_open());
+    /// ```
+    pub fn is_open(&self) -> bool {
+        matches!(self, Self::Open)
+    }
 }
 
-/// Where a message went.
+/// Where a message went. `#[non_exhaustive]`: match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Sent {
     /// Handed to the open socket.
     Now,
@@ -111,8 +154,21 @@ pub enum Sent {
     Queued,
 }
 
-/// Why a message was not taken. The message is given back.
+/// Why a message was not taken. The message is given back ([`into_message`](Self::into_message)).
+/// `#[non_exhaustive]`: match with a wildcard arm.
+///
+/// ```
+/// use wasm_ws_client::{Message, SendError};
+///
+/// let refused = SendError::QueueFull(Message::from("hello"));
+/// match &refused {
+///     SendError::QueueFull(_) | SendError::Unacknowledged(_) => { /* try again later */ }
+///     _ => { /* closed, or refused by the socket */ }
+/// }
+/// assert_eq!(refused.into_message(), Some(Message::from("hello")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SendError {
     /// The connection is not open and the queue is full.
     QueueFull(Message),
@@ -123,6 +179,19 @@ pub enum SendError {
     /// With [`ReconnectOptions::acknowledge`](super::ReconnectOptions::acknowledge): as many
     /// messages as the queue limits allow already await acknowledgement.
     Unacknowledged(Message),
+}
+
+impl SendError {
+    /// The message that was not sent, given back; `None` for [`Socket`](Self::Socket), whose
+    /// message the socket refused.
+    pub fn into_message(self) -> Option<Message> {
+        match self {
+            Self::QueueFull(message) | Self::Closed(message) | Self::Unacknowledged(message) => {
+                Some(message)
+            }
+            Self::Socket(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for SendError {

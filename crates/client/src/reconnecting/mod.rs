@@ -7,12 +7,14 @@
 //!   documented.
 //! - [`Backoff`]: the delays between attempts; [`QueueLimits`]: how much waits to go out.
 //! - [`ConnectionEvent`], [`ConnectionStatus`], [`Sent`], [`SendError`]: what it reports.
-//! - The state machine itself is private (`machine.rs`): one enum whose variants own their
-//!   socket and timers.
+//! - The rules themselves are private: `core/`, a sans-IO state machine (no socket, timer or
+//!   clock of its own) tested natively with a virtual clock and property tests, and
+//!   `driver.rs`, which runs it in the browser.
 
 mod backoff;
+mod core;
+mod driver;
 mod event;
-mod machine;
 mod options;
 mod queue;
 mod wake;
@@ -27,13 +29,15 @@ use futures_core::Stream;
 
 pub use backoff::Backoff;
 pub use event::{ConnectionEvent, ConnectionStatus, SendError, Sent};
-pub use options::{AckMatcher, Heartbeat, MessageFilter, ReconnectOptions, ReconnectPredicate};
+pub use options::{
+    AckMatcher, Heartbeat, HelloMessages, MessageFilter, ReconnectOptions, ReconnectPredicate,
+};
 pub use queue::QueueLimits;
 
 use crate::{
     dispatch::StreamQueue, resolve_url, validate_protocols, Error, Message, ReadyState, WebSocket,
 };
-use machine::{Machine, State};
+use driver::Driver;
 
 /// A WebSocket connection that comes back by itself.
 ///
@@ -49,14 +53,16 @@ use machine::{Machine, State};
 ///   as dead.
 /// - **Acknowledgements** (optional, [`ReconnectOptions::acknowledge`]): what was sent stays
 ///   until the server acknowledges it, and goes again after a reconnection: at least once.
+/// - **Hello** (optional, [`ReconnectOptions::hello`]): messages that go out first on every
+///   new connection (a token, a `join`, subscriptions).
 ///
 /// Clones are cheap and control the same connection; dropping the last one closes the socket
 /// and cancels every timer.
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use wasm_ws::reconnecting::{ConnectionEvent, ReconnectOptions, ReconnectingWebSocket, Sent};
-/// use wasm_ws::Message;
+/// use wasm_ws_client::reconnecting::{ConnectionEvent, ReconnectOptions, ReconnectingWebSocket, Sent};
+/// use wasm_ws_client::Message;
 ///
 /// let options = ReconnectOptions {
 ///     max_attempts: Some(10),
@@ -69,29 +75,29 @@ use machine::{Machine, State};
 ///     ConnectionEvent::Reconnecting { attempt, delay } => {
 ///         web_sys::console::log_1(&format!("retry {attempt} in {delay:?}").into())
 ///     }
-///     _ => {}
+///     _ => {} // the events are `#[non_exhaustive]`: more may come
 /// });
 /// // Goes out now if open, or is queued until the connection is back.
 /// assert!(matches!(connection.send(Message::from("hello")), Ok(Sent::Now | Sent::Queued)));
-/// # Ok::<(), wasm_ws::Error>(())
+/// # Ok::<(), wasm_ws_client::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct ReconnectingWebSocket {
-    machine: Rc<Machine>,
+    driver: Rc<Driver>,
 }
 
 /// A handle that does not keep the connection alive; see [`ReconnectingWebSocket::downgrade`].
 #[derive(Clone)]
 pub struct WeakReconnectingWebSocket {
-    machine: Weak<Machine>,
+    driver: Weak<Driver>,
 }
 
 impl WeakReconnectingWebSocket {
     /// The connection, if a strong handle still exists.
     pub fn upgrade(&self) -> Option<ReconnectingWebSocket> {
-        self.machine
+        self.driver
             .upgrade()
-            .map(|machine| ReconnectingWebSocket { machine })
+            .map(|driver| ReconnectingWebSocket { driver })
     }
 }
 
@@ -115,13 +121,13 @@ impl ReconnectingWebSocket {
     ) -> Result<Self, Error> {
         validate_protocols(&options.protocols)?;
         Ok(Self {
-            machine: Machine::new(Box::new(url), options),
+            driver: Driver::new(Box::new(url), options),
         })
     }
 
     /// Called with every [`ConnectionEvent`]; replaces (and releases) the previous handler.
     pub fn on_event(&self, handler: impl FnMut(ConnectionEvent) + 'static) {
-        self.machine.events.handler.set(Some(Box::new(handler)));
+        self.driver.events.handler.set(Some(Box::new(handler)));
     }
 
     /// The events from now on, as a [`Stream`]; it ends after the [`ConnectionEvent::Closed`]
@@ -129,85 +135,93 @@ impl ReconnectingWebSocket {
     pub fn events(&self) -> ConnectionEvents {
         ConnectionEvents {
             _connection: self.clone(),
-            queue: self.machine.events.subscribe(),
+            queue: self.driver.events.subscribe(),
         }
     }
 
     /// Where the connection stands now.
     pub fn status(&self) -> ConnectionStatus {
-        self.machine.status()
+        self.driver.core().status()
     }
 
-    /// Sends now if open, otherwise queues; see [`Sent`] and [`SendError`].
+    /// Sends now if open, otherwise queues; see [`Sent`] and [`SendError`]. What goes out is
+    /// also reported as a [`ConnectionEvent::Sent`].
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
-        let state = self.machine.state();
-        match &*state {
-            State::Stopped | State::Closing { .. } => return Err(SendError::Closed(message)),
-            State::Open { socket, .. } if self.machine.queue.borrow().len() == 0 => {
-                let limits = self.machine.options.queue;
-                let acknowledging = self.machine.options.acknowledge.is_some();
-                let mut unacknowledged = self.machine.unacknowledged.borrow_mut();
-                if acknowledging && !unacknowledged.fits(&message, limits) {
-                    return Err(SendError::Unacknowledged(message));
-                }
-                match socket.send(&message) {
-                    Ok(()) => {
-                        if acknowledging {
-                            let _ = unacknowledged.push(message, limits);
-                        }
-                        return Ok(Sent::Now);
-                    }
-                    // Closing already, the close event not yet dispatched: queue it instead.
-                    Err(Error::Closed(_)) => {}
-                    Err(error) => return Err(SendError::Socket(error)),
-                }
-            }
-            _ => {}
-        }
-        let limits = self.machine.options.queue;
-        self.machine
-            .queue
-            .borrow_mut()
-            .push(message, limits)
-            .map(|()| Sent::Queued)
-            .map_err(SendError::QueueFull)
+        self.driver.send(message)
+    }
+
+    /// The options in force (see [`set_options`](Self::set_options)).
+    pub fn options(&self) -> ReconnectOptions {
+        self.driver.core().options().clone()
+    }
+
+    /// Replaces the options without reconnecting. Each applies from its next use:
+    ///
+    /// - at the next attempt: the protocols, the binary type, the backoff, `max_attempts`,
+    ///   `connect_timeout`, `min_uptime`, `should_reconnect` (and the URL function's result);
+    /// - at once while open, otherwise from the next open: the heartbeat (its wait starts over
+    ///   from the last thing received), and the `hello` at each open;
+    /// - at the next send or incoming message: the queue limits (a larger window sends what
+    ///   waits at once; a smaller one keeps what it holds), `acknowledge` (turning it off
+    ///   forgets what awaited acknowledgement);
+    /// - at once: `reconnect_on_wake`.
+    ///
+    /// To apply new protocols or a new binary type now, call [`reconnect`](Self::reconnect)
+    /// after. Invalid protocols are an [`Error::Syntax`] and change nothing.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use wasm_ws_client::{Heartbeat, ReconnectOptions, ReconnectingWebSocket};
+    ///
+    /// let connection = ReconnectingWebSocket::open("/websocket/test", ReconnectOptions::default())?;
+    /// // The user chose "keep my connection alive": from now on, without a reconnection.
+    /// connection.set_options(ReconnectOptions {
+    ///     heartbeat: Some(Heartbeat::ping_pong(Duration::from_secs(10), Duration::from_secs(5))),
+    ///     ..connection.options()
+    /// })?;
+    /// # Ok::<(), wasm_ws_client::Error>(())
+    /// ```
+    pub fn set_options(&self, options: ReconnectOptions) -> Result<(), Error> {
+        validate_protocols(&options.protocols)?;
+        self.driver.configure(options);
+        Ok(())
     }
 
     /// How many messages wait in the outbound queue.
     pub fn queued_len(&self) -> usize {
-        self.machine.queue.borrow().len()
+        self.driver.core().queue().len()
     }
 
     /// How many bytes wait in the outbound queue.
     pub fn queued_bytes(&self) -> usize {
-        self.machine.queue.borrow().bytes()
+        self.driver.core().queue().bytes()
     }
 
     /// A copy of the queued messages, oldest first.
     pub fn queued(&self) -> Vec<Message> {
-        self.machine.queue.borrow().snapshot()
+        self.driver.core().queue().snapshot()
     }
 
     /// Takes every queued message out of the queue, oldest first.
     pub fn drain_queue(&self) -> Vec<Message> {
-        self.machine.queue.borrow_mut().drain()
+        self.driver.core_mut().queue_mut().drain()
     }
 
     /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement.
     pub fn unacknowledged_len(&self) -> usize {
-        self.machine.unacknowledged.borrow().len()
+        self.driver.core().unacknowledged().len()
     }
 
     /// With [`ReconnectOptions::acknowledge`]: a copy of the messages that await
     /// acknowledgement, oldest first.
     pub fn unacknowledged(&self) -> Vec<Message> {
-        self.machine.unacknowledged.borrow().snapshot()
+        self.driver.core().unacknowledged().snapshot()
     }
 
     /// Gives up on every message that awaits acknowledgement: they will not be sent again.
     /// Returns them, oldest first.
     pub fn drain_unacknowledged(&self) -> Vec<Message> {
-        self.machine.unacknowledged.borrow_mut().drain()
+        self.driver.core_mut().unacknowledged_mut().drain()
     }
 
     /// The current socket's `readyState`; CLOSED between attempts.
@@ -218,27 +232,28 @@ impl ReconnectingWebSocket {
 
     /// The current socket, if an attempt is under way, open, or closing.
     pub fn socket(&self) -> Option<WebSocket> {
-        self.machine.state().socket().cloned()
+        self.driver.socket()
     }
 
     /// Drops the current connection or wait and connects now, with the attempt counter reset.
     /// Works after giving up and after [`close`](Self::close).
     pub fn reconnect(&self) {
-        self.machine.reconnect();
+        self.driver.handle(core::Input::Reconnect);
     }
 
     /// Closes the connection and stops reconnecting; the last event is always a
     /// [`ConnectionEvent::Closed`]: the socket's own if one is open or connecting, otherwise one
     /// with code 1005 at once. The queue is kept (see [`drain_queue`](Self::drain_queue));
-    /// sends are refused until [`reconnect`](Self::reconnect).
+    /// sends are refused until [`reconnect`](Self::reconnect). Nothing is delivered after
+    /// `close()` but that `Closed`: not even a message that was already on its way.
     pub fn close(&self) {
-        self.machine.close();
+        self.driver.handle(core::Input::Close);
     }
 
     /// A handle that does not keep the connection alive, for use inside its own handlers.
     pub fn downgrade(&self) -> WeakReconnectingWebSocket {
         WeakReconnectingWebSocket {
-            machine: Rc::downgrade(&self.machine),
+            driver: Rc::downgrade(&self.driver),
         }
     }
 }
@@ -246,7 +261,7 @@ impl ReconnectingWebSocket {
 impl PartialEq for ReconnectingWebSocket {
     /// Handles are equal when they control the same connection.
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.machine, &other.machine)
+        Rc::ptr_eq(&self.driver, &other.driver)
     }
 }
 

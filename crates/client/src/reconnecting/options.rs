@@ -12,24 +12,81 @@ pub type MessageFilter = Rc<dyn Fn(&Message) -> bool>;
 /// Decides from a close event whether to reconnect.
 pub type ReconnectPredicate = Rc<dyn Fn(&CloseEvent) -> bool>;
 
+/// Makes the messages that go out first on each new connection; see [`ReconnectOptions::hello`].
+pub type HelloMessages = Rc<dyn Fn() -> Vec<Message>>;
+
 /// Says whether an incoming message (the first argument) acknowledges a sent one (the second);
 /// see [`ReconnectOptions::acknowledge`].
 pub type AckMatcher = Rc<dyn Fn(&Message, &Message) -> bool>;
 
 /// An application-level heartbeat: after `interval` without receiving anything, `ping` is
 /// sent; if nothing at all arrives within `timeout` after it, the connection is dead: it is
-/// dropped (reported as a close with code 1006) and reconnected.
+/// dropped (reported as a close with code 1006) and reconnected. So a connection that goes
+/// silent is found dead `interval + timeout` after the last thing it received.
+///
+/// The common case, a server that answers the text `ping` with `pong`:
+///
+/// ```
+/// use std::time::Duration;
+/// use wasm_ws_client::{Heartbeat, Message, ReconnectOptions};
+///
+/// let options = ReconnectOptions {
+///     heartbeat: Some(Heartbeat::ping_pong(Duration::from_secs(15), Duration::from_secs(5))),
+///     ..ReconnectOptions::default()
+/// };
+/// # let _ = options;
+/// // Another ping, with the defaults for the rest (30 s, 10 s, replies not filtered):
+/// let heartbeat = Heartbeat { ping: Message::from(r#"{"type":"ping"}"#), is_reply: None, ..Heartbeat::default() };
+/// # let _ = heartbeat;
+/// ```
 #[derive(Clone)]
 pub struct Heartbeat {
-    /// Silence that triggers a ping.
+    /// Silence that triggers a ping. Default: 30 s.
     pub interval: Duration,
-    /// How long to wait for anything after a ping.
+    /// How long to wait for anything after a ping. Default: 10 s.
     pub timeout: Duration,
-    /// The message sent as a ping, such as `Message::from("ping")`.
+    /// The message sent as a ping. Default: the text `ping`.
     pub ping: Message,
     /// Recognises the server's reply to a ping; such replies are kept out of the delivered
-    /// messages. `None` delivers everything.
+    /// messages. `None` delivers everything. Default: the text `pong`. Called with every
+    /// message received: it must not call into the connection.
     pub is_reply: Option<MessageFilter>,
+}
+
+impl Heartbeat {
+    /// Sends the text `ping` after `interval` of silence, and takes the text `pong` as the
+    /// reply, kept out of the messages; dead if nothing arrives within `timeout` of a ping.
+    ///
+    /// Two heartbeats made this way with the same durations are equal (they share one reply
+    /// filter), so options built at every render compare equal.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wasm_ws_client::{Heartbeat, Message};
+    ///
+    /// let heartbeat = Heartbeat::ping_pong(Duration::from_secs(5), Duration::from_secs(3));
+    /// assert_eq!(heartbeat.ping, Message::from("ping"));
+    /// assert!(heartbeat.is_reply.as_ref().is_some_and(|is_reply| is_reply(&Message::from("pong"))));
+    /// assert_eq!(heartbeat, Heartbeat::ping_pong(Duration::from_secs(5), Duration::from_secs(3)));
+    /// ```
+    pub fn ping_pong(interval: Duration, timeout: Duration) -> Self {
+        thread_local! {
+            static IS_PONG: MessageFilter = Rc::new(|message| message.as_text() == Some("pong"));
+        }
+        Self {
+            interval,
+            timeout,
+            ping: Message::from("ping"),
+            is_reply: Some(IS_PONG.with(Rc::clone)),
+        }
+    }
+}
+
+impl Default for Heartbeat {
+    /// [`Heartbeat::ping_pong`] every 30 s of silence, dead 10 s after an unanswered ping.
+    fn default() -> Self {
+        Self::ping_pong(Duration::from_secs(30), Duration::from_secs(10))
+    }
 }
 
 impl PartialEq for Heartbeat {
@@ -82,9 +139,13 @@ pub struct ReconnectOptions {
     /// waiting between attempts or after giving up, the wait is cancelled, the attempt counter
     /// reset, and a connection made now. While the browser says it is offline, no attempt is
     /// made ([`ConnectionStatus::Offline`](super::ConnectionStatus::Offline)) until it is
-    /// online again. And when the page becomes visible while open, a configured
+    /// online again. When the page becomes visible (or comes online) while open, a configured
     /// [`heartbeat`](Self::heartbeat) pings at once, so a socket left half-dead by a sleep is
-    /// found in seconds. Default: `false`.
+    /// found in seconds. And a page restored from the back-forward cache (`pageshow` with
+    /// `persisted`), whose socket the browser closed when it was cached, reconnects at once.
+    ///
+    /// In a worker, which has no visibility and no back-forward cache, only `online` and
+    /// `offline` (on the worker's global scope) count. Default: `false`.
     pub reconnect_on_wake: bool,
     /// At-least-once delivery across reconnections. Without it (the default), a message
     /// handed to an open socket ([`Sent::Now`](super::Sent::Now)) is gone if the socket dies
@@ -101,7 +162,7 @@ pub struct ReconnectOptions {
     ///
     /// ```
     /// use std::rc::Rc;
-    /// use wasm_ws::ReconnectOptions;
+    /// use wasm_ws_client::ReconnectOptions;
     /// // An echo server: the echo itself acknowledges the message.
     /// let options = ReconnectOptions {
     ///     acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
@@ -112,22 +173,63 @@ pub struct ReconnectOptions {
     ///
     /// Default: `None`.
     pub acknowledge: Option<AckMatcher>,
+    /// Called each time a connection opens; the messages it returns go out first, before
+    /// anything that awaits acknowledgement and before the queue, so that a server which
+    /// forgets who a connection is hears it again before anything else: a fresh token, a
+    /// `join`, the current subscriptions.
+    ///
+    /// They belong to that connection: they are never queued for the next one, never sent
+    /// again, and never count as awaiting acknowledgement. They are reported as
+    /// [`ConnectionEvent::Sent`](super::ConnectionEvent::Sent) events. The function may read
+    /// the application's current state (it is called anew at each open) and may call into the
+    /// connection.
+    ///
+    /// A chat that re-joins its room and re-subscribes to what the user follows after every
+    /// reconnection, with no other code:
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use wasm_ws_client::{Message, ReconnectOptions};
+    ///
+    /// let token = Rc::new(RefCell::new(String::from("t0"))); // refreshed by the app
+    /// let followed = Rc::new(RefCell::new(vec![String::from("rust")]));
+    /// let (token_now, followed_now) = (token.clone(), followed.clone());
+    /// let options = ReconnectOptions {
+    ///     hello: Some(Rc::new(move || {
+    ///         let mut hello = vec![Message::from(format!(r#"{{"join":"general","token":"{}"}}"#, token_now.borrow()))];
+    ///         hello.extend(followed_now.borrow().iter().map(|topic| Message::from(format!(r#"{{"subscribe":"{topic}"}}"#))));
+    ///         hello
+    ///     })),
+    ///     ..ReconnectOptions::default()
+    /// };
+    /// # let hello = options.hello.as_ref().unwrap()();
+    /// # assert_eq!(hello.len(), 2);
+    /// ```
+    ///
+    /// Default: `None`.
+    pub hello: Option<HelloMessages>,
 }
 
 impl Default for ReconnectOptions {
+    /// The defaults documented on each field. Two defaults compare equal: they share one
+    /// reconnect predicate.
     fn default() -> Self {
+        thread_local! {
+            static ALWAYS: ReconnectPredicate = Rc::new(|_| true);
+        }
         Self {
             protocols: Vec::new(),
             binary_type: BinaryType::ArrayBuffer,
             backoff: Backoff::default(),
             max_attempts: None,
-            should_reconnect: Rc::new(|_| true),
+            should_reconnect: ALWAYS.with(Rc::clone),
             min_uptime: Duration::from_secs(5),
             connect_timeout: Some(Duration::from_secs(10)),
             queue: QueueLimits::default(),
             heartbeat: None,
             reconnect_on_wake: false,
             acknowledge: None,
+            hello: None,
         }
     }
 }
@@ -148,6 +250,7 @@ impl PartialEq for ReconnectOptions {
             heartbeat,
             reconnect_on_wake,
             acknowledge,
+            hello,
         } = self;
         *protocols == other.protocols
             && *binary_type == other.binary_type
@@ -160,6 +263,7 @@ impl PartialEq for ReconnectOptions {
             && *heartbeat == other.heartbeat
             && *reconnect_on_wake == other.reconnect_on_wake
             && same_closure(acknowledge, &other.acknowledge)
+            && same_closure(hello, &other.hello)
     }
 }
 
@@ -185,6 +289,7 @@ impl fmt::Debug for ReconnectOptions {
             .field("heartbeat", &self.heartbeat)
             .field("reconnect_on_wake", &self.reconnect_on_wake)
             .field("acknowledges", &self.acknowledge.is_some())
+            .field("says_hello", &self.hello.is_some())
             .finish_non_exhaustive()
     }
 }

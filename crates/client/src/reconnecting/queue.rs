@@ -24,15 +24,6 @@ impl Default for QueueLimits {
     }
 }
 
-/// The size a message counts for in the queue, as `bufferedAmount` would count it.
-pub(crate) fn size_of(message: &Message) -> usize {
-    match message {
-        Message::Text(text) => text.len(),
-        Message::Binary(bytes) => bytes.len(),
-        Message::Blob(blob) => blob.size() as usize,
-    }
-}
-
 #[derive(Debug, Default)]
 pub(crate) struct Queue {
     messages: VecDeque<Message>,
@@ -43,7 +34,8 @@ impl Queue {
     /// Whether `message` would fit within `limits`.
     pub(crate) fn fits(&self, message: &Message, limits: QueueLimits) -> bool {
         self.messages.len() < limits.max_messages
-            && self.bytes + size_of(message) <= limits.max_bytes
+            && (self.bytes + message.byte_len() <= limits.max_bytes
+                || super::core::sabotaged!(IgnoreByteLimit))
     }
 
     /// Adds a message at the back, or gives it back if it does not fit.
@@ -51,21 +43,20 @@ impl Queue {
         if !self.fits(&message, limits) {
             return Err(message);
         }
-        let size = size_of(&message);
+        let size = message.byte_len();
         self.bytes += size;
         self.messages.push_back(message);
         Ok(())
     }
 
-    /// Puts a message back at the front (it could not be sent after all).
-    pub(crate) fn push_front(&mut self, message: Message) {
-        self.bytes += size_of(&message);
-        self.messages.push_front(message);
+    /// The oldest message, if any.
+    pub(crate) fn front(&self) -> Option<&Message> {
+        self.messages.front()
     }
 
     pub(crate) fn pop(&mut self) -> Option<Message> {
         let message = self.messages.pop_front()?;
-        self.bytes -= size_of(&message);
+        self.bytes -= message.byte_len();
         Some(message)
     }
 
@@ -77,13 +68,8 @@ impl Queue {
     pub(crate) fn remove_first(&mut self, matches: impl Fn(&Message) -> bool) -> Option<Message> {
         let position = self.messages.iter().position(matches)?;
         let message = self.messages.remove(position)?;
-        self.bytes -= size_of(&message);
+        self.bytes -= message.byte_len();
         Some(message)
-    }
-
-    /// The messages, oldest first.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Message> {
-        self.messages.iter()
     }
 
     pub(crate) fn bytes(&self) -> usize {

@@ -1,19 +1,12 @@
-//! What the browser says about the machine waking up: the page becoming visible again, and the
-//! network going away and coming back. The listeners are owned and removed when dropped.
+//! What the browser says about the machine waking up: the page becoming visible again, coming
+//! back from the back-forward cache, and the network going away and coming back. In a worker,
+//! only the network (workers have no visibility). The listeners are owned and removed when
+//! dropped.
 
 use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{Document, EventTarget, VisibilityState, Window};
+use web_sys::{EventTarget, VisibilityState};
 
-/// A change worth acting on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Wake {
-    /// The page became visible (a laptop opened, a tab brought back).
-    Visible,
-    /// The browser came back online.
-    Online,
-    /// The browser went offline.
-    Offline,
-}
+use super::core::Wake;
 
 /// One listener: where it listens, for which event, and the callback.
 struct Listener {
@@ -22,47 +15,53 @@ struct Listener {
     callback: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-/// Listeners for `visibilitychange` on the document and `online`/`offline` on the window.
+/// Listeners for `online` and `offline` on the global scope (the window, or the worker), and on
+/// a page for `visibilitychange` on the document and `pageshow` on the window.
 pub(super) struct WakeListeners {
     registered: Vec<Listener>,
 }
 
 impl WakeListeners {
-    /// Starts listening; `None` outside a page (no window or document).
+    /// Starts listening on the global scope.
     pub(super) fn install(on_wake: impl Fn(Wake) + Clone + 'static) -> Option<Self> {
-        let window: Window = web_sys::window()?;
-        let document: Document = window.document()?;
+        let global = js_sys::global();
         let mut registered = Vec::new();
-        let mut listen =
-            |target: EventTarget, event: &'static str, wake: Box<dyn Fn() -> Option<Wake>>| {
-                let on_wake = on_wake.clone();
-                let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                    if let Some(wake) = wake() {
-                        on_wake(wake);
-                    }
+        let mut listen = |target: &EventTarget,
+                          event: &'static str,
+                          wake: fn(&web_sys::Event) -> Option<Wake>| {
+            let on_wake = on_wake.clone();
+            let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |event| {
+                if let Some(wake) = wake(&event) {
+                    on_wake(wake);
+                }
+            });
+            let _ =
+                target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+            registered.push(Listener {
+                target: target.clone(),
+                event,
+                callback: closure,
+            });
+        };
+        // Both a window and a worker's global scope are event targets that hear these.
+        let scope: &EventTarget = global.dyn_ref()?;
+        listen(scope, "online", |_| Some(Wake::Online));
+        listen(scope, "offline", |_| Some(Wake::Offline));
+        if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+            if let Some(document) = window.document() {
+                listen(&document, "visibilitychange", |event| {
+                    let document: web_sys::Document = event.target()?.dyn_into().ok()?;
+                    (document.visibility_state() == VisibilityState::Visible)
+                        .then_some(Wake::Visible)
                 });
-                let _ = target
-                    .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-                registered.push(Listener {
-                    target,
-                    event,
-                    callback: closure,
-                });
-            };
-        let visible = document.clone();
-        listen(
-            document.into(),
-            "visibilitychange",
-            Box::new(move || {
-                (visible.visibility_state() == VisibilityState::Visible).then_some(Wake::Visible)
-            }),
-        );
-        listen(
-            window.clone().into(),
-            "online",
-            Box::new(|| Some(Wake::Online)),
-        );
-        listen(window.into(), "offline", Box::new(|| Some(Wake::Offline)));
+            }
+            // A page restored from the back-forward cache comes back with its sockets closed
+            // (WHATWG HTML: a document's WebSockets are closed when it is made inactive).
+            listen(window, "pageshow", |event| {
+                let shown: &web_sys::PageTransitionEvent = event.dyn_ref()?;
+                shown.persisted().then_some(Wake::Restored)
+            });
+        }
         Some(Self { registered })
     }
 }
@@ -81,7 +80,14 @@ impl Drop for WakeListeners {
     }
 }
 
-/// Whether the browser says it has no network (`navigator.onLine` is false).
+/// Whether the browser says it has no network (`navigator.onLine` is false), on a page or in a
+/// worker.
 pub(super) fn browser_is_offline() -> bool {
-    web_sys::window().is_some_and(|window| !window.navigator().on_line())
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+        return !window.navigator().on_line();
+    }
+    global
+        .dyn_ref::<web_sys::WorkerGlobalScope>()
+        .is_some_and(|worker| !worker.navigator().on_line())
 }

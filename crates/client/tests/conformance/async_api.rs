@@ -2,7 +2,7 @@
 
 use futures_util::{SinkExt, StreamExt};
 use wasm_bindgen_test::*;
-use wasm_ws::{Error, Message, ReadyState, WebSocket};
+use wasm_ws_client::{Error, Message, ReadyState, WebSocket};
 
 use crate::support::{endpoint, open_echo};
 

@@ -4,7 +4,7 @@
 use futures_util::{StreamExt, TryStreamExt};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen_test::*;
-use wasm_ws::{BinaryType, Message, WebSocket};
+use wasm_ws_client::{BinaryType, Message, WebSocket};
 
 use crate::support::{endpoint, next_event, open_echo, Event};
 

@@ -2,7 +2,7 @@
 //! Close-Reason-124Bytes, Close-1000-reason, close-multiple, close-connecting, Close-undefined).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{Error, ReadyState, WebSocket};
+use wasm_ws_client::{Error, ReadyState, WebSocket};
 
 use crate::support::{
     endpoint, expect_clean_close, expect_failure, expect_quiet, next_event, open_echo, record,

@@ -3,7 +3,7 @@
 //! Create-blocked-port, Create-valid-url-protocol*, constructor).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{BinaryType, Error, ReadyState, WebSocket};
+use wasm_ws_client::{BinaryType, Error, ReadyState, WebSocket};
 
 use crate::support::{endpoint, expect_failure, open_echo, record, SERVER};
 

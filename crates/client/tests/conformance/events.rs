@@ -2,7 +2,7 @@
 //! Close-server-initiated-close, opening-handshake/*).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{Error, Message, ReadyState, WebSocket};
+use wasm_ws_client::{Error, Message, ReadyState, WebSocket};
 use wasm_ws_test_support::CLOSED_PORT;
 
 use crate::support::{expect_failure, next_event, record, Event, SERVER};

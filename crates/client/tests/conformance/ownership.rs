@@ -4,7 +4,7 @@ use std::{cell::Cell, rc::Rc};
 
 use futures_util::StreamExt;
 use wasm_bindgen_test::*;
-use wasm_ws::{Message, ReadyState, WebSocket};
+use wasm_ws_client::{Message, ReadyState, WebSocket};
 
 use crate::support::{endpoint, next_event, open_echo, Event};
 

@@ -2,7 +2,7 @@
 
 use futures_channel::mpsc::UnboundedReceiver;
 use wasm_bindgen_test::*;
-use wasm_ws::{CloseEvent, Message, ReadyState, WebSocket};
+use wasm_ws_client::{CloseEvent, Message, ReadyState, WebSocket};
 
 use wasm_ws_test_support::is_push;
 

@@ -2,7 +2,7 @@
 //! Send-Unpaired-Surrogates, bufferedAmount/*, Send-after-close).
 
 use wasm_bindgen_test::*;
-use wasm_ws::{Error, Message, ReadyState, WebSocket};
+use wasm_ws_client::{Error, Message, ReadyState, WebSocket};
 
 use crate::support::{endpoint, next_event, open_echo, Event};
 
@@ -29,7 +29,7 @@ fn rule7_sending_while_connecting_is_an_invalid_state_error() {
 #[wasm_bindgen_test]
 async fn rule7_text_and_bytes_are_echoed_with_their_type() {
     let (socket, mut events) = open_echo(&[]).await;
-    socket.set_binary_type(wasm_ws::BinaryType::ArrayBuffer);
+    socket.set_binary_type(wasm_ws_client::BinaryType::ArrayBuffer);
     let messages = [
         Message::from(""),
         Message::from("ASCII"),

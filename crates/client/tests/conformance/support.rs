@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_channel::mpsc::{self, UnboundedReceiver};
-use wasm_ws::{CloseEvent, Message, ReadyState, WebSocket};
+use wasm_ws_client::{CloseEvent, Message, ReadyState, WebSocket};
 pub use wasm_ws_test_support::{endpoint, GREETING, SERVER};
 use wasm_ws_test_support::{next_within, PATIENCE};
 

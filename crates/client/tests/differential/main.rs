@@ -16,7 +16,7 @@ mod outcome;
 
 use outcome::{connect_raw, connect_wasm_ws, constructor_raw, constructor_wasm_ws, exception_name};
 use wasm_bindgen_test::*;
-use wasm_ws::{Error, WebSocket};
+use wasm_ws_client::{Error, WebSocket};
 use wasm_ws_test_support::{endpoint, CLOSED_PORT};
 
 wasm_bindgen_test_configure!(run_in_browser);

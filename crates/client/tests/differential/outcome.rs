@@ -4,7 +4,7 @@
 use futures_channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use js_sys::Array;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use wasm_ws::{Error, ReadyState, WebSocket};
+use wasm_ws_client::{Error, ReadyState, WebSocket};
 use wasm_ws_test_support::{next_within, PATIENCE};
 
 /// The name of the `DOMException` a call threw, or "no exception".

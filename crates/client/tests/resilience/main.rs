@@ -18,7 +18,7 @@ use futures_util::{FutureExt, StreamExt};
 use gloo_timers::future::sleep;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use wasm_ws::{
+use wasm_ws_client::{
     reconnecting::ConnectionStatus, Backoff, CloseEvent, ConnectionEvent, ConnectionEvents, Error,
     Heartbeat, Message, ReconnectOptions, ReconnectingWebSocket, SendError, Sent,
 };
@@ -352,7 +352,7 @@ async fn an_invalid_url_is_an_error_and_a_bad_produced_url_is_reported_not_retri
 async fn the_queue_is_bounded_and_can_be_inspected_and_drained() {
     proxy("refuse").await;
     let options = ReconnectOptions {
-        queue: wasm_ws::QueueLimits {
+        queue: wasm_ws_client::QueueLimits {
             max_messages: 3,
             max_bytes: 10,
         },
@@ -445,7 +445,7 @@ async fn a_silent_connection_is_detected_by_the_heartbeat_and_comes_back() {
     let detected_after = now() - silenced;
     assert_eq!(
         closed,
-        ConnectionEvent::Closed(wasm_ws::CloseEvent {
+        ConnectionEvent::Closed(wasm_ws_client::CloseEvent {
             code: 1006,
             reason: "heartbeat timeout".into(),
             was_clean: false
@@ -480,7 +480,7 @@ async fn through_a_silent_cut(acknowledge: bool) -> (Vec<String>, ReconnectingWe
     proxy("restore").await;
     let options = ReconnectOptions {
         acknowledge: acknowledge
-            .then(|| -> wasm_ws::AckMatcher { Rc::new(|incoming, sent| incoming == sent) }),
+            .then(|| -> wasm_ws_client::AckMatcher { Rc::new(|incoming, sent| incoming == sent) }),
         ..quick(50)
     };
     let connection = open(&format!("{PROXY}/websocket/echo"), options);
@@ -537,7 +537,7 @@ async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
     proxy("restore").await;
     let options = ReconnectOptions {
         acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
-        queue: wasm_ws::QueueLimits {
+        queue: wasm_ws_client::QueueLimits {
             max_messages: 2,
             max_bytes: 1024,
         },
@@ -748,4 +748,201 @@ async fn a_thousand_open_close_cycles_leave_memory_flat() {
     if let (Some(before), Some(after)) = (heap_before, heap_after) {
         assert!(after - before <= 2.0 * 1024.0 * 1024.0, "{report}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connection() {
+    // Issue 20's first bug: the window (2) fills with what goes again after the outage, the
+    // queue waits behind it, and acknowledgements must let it through without a reconnection.
+    proxy("restore").await;
+    let options = ReconnectOptions {
+        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+        queue: wasm_ws_client::QueueLimits {
+            max_messages: 2,
+            max_bytes: 1024,
+        },
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    proxy("silence").await;
+    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
+    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    proxy("refuse").await;
+    proxy("cut").await;
+    until(&mut events, "closed", is_closed).await;
+    assert_eq!(connection.send(Message::from("c")), Ok(Sent::Queued));
+    assert_eq!(connection.send(Message::from("d")), Ok(Sent::Queued));
+    proxy("restore").await;
+    until(&mut events, "open again", |e| *e == ConnectionEvent::Open).await;
+    assert_eq!(connection.queued_len(), 2, "behind a full window");
+
+    let mut echoed = Vec::new();
+    while echoed.len() < 4 {
+        match next(&mut events, 10).await {
+            ConnectionEvent::Message(Message::Text(text)) => echoed.push(text),
+            ConnectionEvent::Connecting { .. } => panic!("reconnected to get {echoed:?} out"),
+            _ => {}
+        }
+    }
+    assert_eq!(echoed, ["a", "b", "c", "d"]);
+    assert_eq!(
+        (connection.queued_len(), connection.unacknowledged_len()),
+        (0, 0)
+    );
+    connection.close();
+}
+
+/// A heartbeat whose replies (the echo endpoint sends the ping back) are reported on a
+/// channel, stamped with `Date.now()` when they arrive.
+fn stamped_heartbeat(
+    interval: Duration,
+    timeout: Duration,
+) -> (Heartbeat, futures_channel::mpsc::UnboundedReceiver<f64>) {
+    let (stamp, stamps) = futures_channel::mpsc::unbounded();
+    let heartbeat = Heartbeat {
+        interval,
+        timeout,
+        ping: Message::from("heartbeat"),
+        is_reply: Some(Rc::new(move |message| {
+            let reply = message.as_text() == Some("heartbeat");
+            if reply {
+                let _ = stamp.unbounded_send(now());
+            }
+            reply
+        })),
+    };
+    (heartbeat, stamps)
+}
+
+#[wasm_bindgen_test]
+async fn the_heartbeat_pings_when_the_interval_has_passed_and_gives_up_when_the_timeout_has() {
+    // Issue 20's second bug: silence was checked every interval / 2, so a ping came up to
+    // 1.5 × interval after the last frame, and the verdict as late. Here, at 300 ms and
+    // 300 ms: pings 300 ms after the last frame (that bug: up to 450), dead 600 ms after it
+    // (that bug: up to 750). Timers never fire early; the bounds leave 100 ms for a busy page.
+    proxy("restore").await;
+    let (interval, timeout) = (Duration::from_millis(300), Duration::from_millis(300));
+    let (heartbeat, mut replies) = stamped_heartbeat(interval, timeout);
+    let options = ReconnectOptions {
+        heartbeat: Some(heartbeat),
+        ..quick(5000)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let stamped = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let log = stamped.clone();
+    connection.on_event(move |event| log.borrow_mut().push((now(), event)));
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    let opened = stamped
+        .borrow()
+        .iter()
+        .find(|(_, e)| *e == ConnectionEvent::Open)
+        .unwrap()
+        .0;
+    // Three pings answered: each 300 ms after the frame before it (the open, then a reply).
+    let mut stamps = Vec::new();
+    for n in 1..=3 {
+        stamps.push(next_within(&mut replies, Duration::from_secs(2), &format!("reply {n}")).await);
+    }
+    let mut last = opened;
+    let mut gaps = Vec::new();
+    for reply in &stamps {
+        gaps.push(reply - last);
+        last = *reply;
+    }
+    for gap in &gaps {
+        assert!(
+            (300.0 - 1.0..400.0).contains(gap),
+            "pinged {gap} ms after the last frame: {gaps:?}"
+        );
+    }
+
+    proxy("silence").await;
+    let closed = until(&mut events, "the heartbeat's verdict", is_closed).await;
+    // A ping answered between the last stamp read and the silence counts too.
+    while let Ok(stamp) = replies.try_recv() {
+        stamps.push(stamp);
+    }
+    let last_frame = *stamps.last().unwrap();
+    let dead_at = stamped
+        .borrow()
+        .iter()
+        .find(|(_, e)| is_closed(e))
+        .unwrap()
+        .0;
+    let verdict = dead_at - last_frame;
+    assert!(
+        matches!(&closed, ConnectionEvent::Closed(close) if close.reason == "heartbeat timeout")
+    );
+    assert!(
+        (600.0 - 1.0..700.0).contains(&verdict),
+        "dead {verdict} ms after the last frame"
+    );
+    web_sys::console::log_1(
+        &format!("resilience: heartbeat 300/300 ms: pings {gaps:.0?} ms after the last frame, dead {verdict:.0} ms after it").into(),
+    );
+    connection.close();
+    proxy("restore").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_hello_goes_first_on_every_connection_before_the_queue() {
+    proxy("restore").await;
+    let hellos = Rc::new(Cell::new(0));
+    let counted = hellos.clone();
+    let options = ReconnectOptions {
+        hello: Some(Rc::new(move || {
+            counted.set(counted.get() + 1);
+            vec![Message::from(format!("hello {}", counted.get()))]
+        })),
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    // Queued before the first open: it goes after the hello.
+    assert_eq!(connection.send(Message::from("early")), Ok(Sent::Queued));
+    let mut seen = Vec::new();
+    while seen.len() < 5 {
+        match next(&mut events, 10).await {
+            ConnectionEvent::Open => seen.push("open".to_owned()),
+            ConnectionEvent::Sent(Message::Text(text)) => seen.push(format!("sent {text}")),
+            ConnectionEvent::Message(Message::Text(text)) => seen.push(format!("echo {text}")),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "open",
+            "sent hello 1",
+            "sent early",
+            "echo hello 1",
+            "echo early"
+        ]
+    );
+
+    // While away, a message waits; the next connection says its own hello first.
+    proxy("refuse").await;
+    proxy("cut").await;
+    until(&mut events, "closed", is_closed).await;
+    assert_eq!(
+        connection.send(Message::from("while away")),
+        Ok(Sent::Queued)
+    );
+    proxy("restore").await;
+    let mut echoed = Vec::new();
+    while echoed.len() < 2 {
+        if let ConnectionEvent::Message(Message::Text(text)) = next(&mut events, 10).await {
+            echoed.push(text);
+        }
+    }
+    assert_eq!(
+        echoed,
+        ["hello 2", "while away"],
+        "the first hello is not sent again"
+    );
+    assert_eq!(hellos.get(), 2);
+    connection.close();
 }

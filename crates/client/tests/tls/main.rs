@@ -7,7 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
-use wasm_ws::{
+use wasm_ws_client::{
     CloseEvent, ConnectionEvent, Message, ReadyState, ReconnectOptions, ReconnectingWebSocket,
     WebSocket,
 };

@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use wasm_ws::{CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent};
+use wasm_ws_client::{
+    CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
+};
 use web_sys::{HtmlTextAreaElement, ScrollBehavior, ScrollToOptions};
 use yew::{html::IntoPropValue, prelude::*};
 
@@ -16,10 +18,12 @@ use crate::{
     UseReconnectingWebSocketOptions, WebSocketUrl,
 };
 
-/// What a line of the console's log reports.
+/// What a line of the console's log reports. `#[non_exhaustive]`: match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LineKind {
-    /// A message sent from the console.
+    /// A message that went out on the connection (see
+    /// [`WebSocketConsoleProps::own_sends_only`]).
     Sent,
     /// A message received.
     Received,
@@ -109,7 +113,10 @@ impl ConsoleIds {
 /// Where the console's connection comes from: its own, to a URL (anything string-like or a
 /// [`WebSocketUrl`] converts into this), or the nearest
 /// [`WebSocketProvider`](crate::WebSocketProvider)'s, shared with the rest of the page.
+///
+/// `#[non_exhaustive]`: match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub enum ConsoleConnection {
     /// The nearest provider's connection (and its reconnect options).
     #[default]
@@ -173,6 +180,12 @@ pub struct WebSocketConsoleProps {
     /// Called with every received message, as well as showing it. Default: none.
     #[prop_or_default]
     pub on_message: Option<Callback<Message>>,
+    /// `false`: the log shows every message that goes out on the connection, whoever sent it
+    /// (on a provider's connection, every component's sends; the
+    /// [`hello`](wasm_ws_client::ReconnectOptions::hello); a queue flushed on open), when it
+    /// goes out. `true`: only what this console sent itself, when it was sent. Default: `false`.
+    #[prop_or_default]
+    pub own_sends_only: bool,
     /// Renders a log line in place of the default `<p class="wsc-line ...">`. Default: none.
     #[prop_or_default]
     pub render_line: Option<Callback<ConsoleLine, Html>>,
@@ -205,7 +218,7 @@ pub struct WebSocketConsoleProps {
 ///
 /// ```no_run
 /// use wasm_ws_yew::{ConsoleIds, WebSocketConsole, WebSocketProvider};
-/// use wasm_ws::ReconnectOptions;
+/// use wasm_ws_client::ReconnectOptions;
 /// use yew::prelude::*;
 ///
 /// #[function_component]
@@ -241,13 +254,18 @@ fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<ConsoleLine> {
 /// A callback that logs each event as a line, and passes messages on.
 fn logging(
     lines: &UseMessageHistoryHandle<ConsoleLine>,
-    on_message: Option<Callback<Message>>,
+    props: &WebSocketConsoleProps,
     reconnecting: bool,
 ) -> Callback<ConnectionEvent> {
     let lines = lines.clone();
+    let (on_message, all_sends) = (props.on_message.clone(), !props.own_sends_only);
     Callback::from(move |event: ConnectionEvent| {
-        if let (ConnectionEvent::Message(message), Some(on_message)) = (&event, &on_message) {
-            on_message.emit(message.clone());
+        match (&event, &on_message) {
+            (ConnectionEvent::Message(message), Some(on_message)) => {
+                on_message.emit(message.clone())
+            }
+            (ConnectionEvent::Sent(_), _) if !all_sends => return,
+            _ => {}
         }
         if let Some(line) = describe_event(event, reconnecting) {
             lines.push(line);
@@ -271,7 +289,7 @@ fn OwnConsole(props: &WebSocketConsoleProps) -> Html {
                 protocols: props.protocols.clone(),
                 ..reconnect
             },
-            on_event: Some(logging(&lines, props.on_message.clone(), reconnecting)),
+            on_event: Some(logging(&lines, props, reconnecting)),
             ..Default::default()
         },
     );
@@ -289,7 +307,7 @@ fn SharedConsole(props: &WebSocketConsoleProps) -> Html {
     let connection = use_websocket_context();
     use_connection_events(
         "WebSocketConsole without a url",
-        logging(&lines, props.on_message.clone(), true),
+        logging(&lines, props, true),
     );
     let url = AttrValue::from("(shared connection)");
     html! { <ConsoleView {connection} {lines} {url} reconnecting={true} props={props.clone()} /> }
@@ -347,27 +365,34 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
 
     let send = {
         let (connection, input, lines) = (connection.clone(), input.clone(), lines.clone());
+        let own_sends_only = props.own_sends_only;
         Callback::from(move |()| {
             let Some(textarea) = input.cast::<HtmlTextAreaElement>() else {
                 return;
             };
             let message = Message::Text(textarea.value());
-            match connection.send(message.clone()) {
-                Ok(sent) => {
-                    textarea.set_value("");
-                    let text = message.as_text().unwrap_or_default();
-                    let text = match sent {
-                        Sent::Now => text.to_owned(),
-                        Sent::Queued => format!("{text} (queued)"),
-                    };
-                    lines.push(ConsoleLine {
-                        kind: LineKind::Sent,
-                        text,
-                        message: Some(message),
-                    });
-                }
-                Err(error) => lines.push(info(LineKind::Error, format!("not sent: {error}"))),
+            let sent = connection.send(message.clone());
+            if sent.is_ok() {
+                textarea.set_value("");
             }
+            let text = message.as_text().unwrap_or_default();
+            let line = match sent {
+                // Logged when it goes out, from the connection's `Sent` event.
+                Ok(Sent::Now) if !own_sends_only => return,
+                Ok(Sent::Now) => ConsoleLine {
+                    kind: LineKind::Sent,
+                    text: text.to_owned(),
+                    message: Some(message),
+                },
+                Ok(_) if !own_sends_only => info(LineKind::Info, format!("{text} (queued)")),
+                Ok(_) => ConsoleLine {
+                    kind: LineKind::Sent,
+                    text: format!("{text} (queued)"),
+                    message: Some(message),
+                },
+                Err(error) => info(LineKind::Error, format!("not sent: {error}")),
+            };
+            lines.push(line);
         })
     };
     let on_send_click = send.reform(|_: MouseEvent| ());
@@ -501,6 +526,11 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
             text: describe_message(&message),
             message: Some(message),
         },
+        ConnectionEvent::Sent(message) => ConsoleLine {
+            kind: LineKind::Sent,
+            text: describe_message(&message),
+            message: Some(message),
+        },
         ConnectionEvent::Open => info(LineKind::Info, "connection open".into()),
         ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
         ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
@@ -516,7 +546,8 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
         ),
         ConnectionEvent::Offline => info(LineKind::Info, "the browser is offline".into()),
         ConnectionEvent::Failed(error) => info(LineKind::Error, error.to_string()),
-        ConnectionEvent::Connecting { .. } | ConnectionEvent::Reconnecting { .. } => return None,
+        // Connecting, Reconnecting outside the reconnecting mode, and what may come later.
+        _ => return None,
     })
 }
 

@@ -15,7 +15,7 @@ use std::{
     rc::Rc,
 };
 
-use wasm_ws::ConnectionEvent;
+use wasm_ws_client::ConnectionEvent;
 use yew::Callback;
 
 use crate::UseReconnectingWebSocketHandle;

@@ -1,6 +1,8 @@
 //! `WebSocketProvider`: one connection for a subtree.
 
-use wasm_ws::{BinaryType, ReconnectOptions};
+use std::rc::Rc;
+
+use wasm_ws_client::{reconnecting::HelloMessages, BinaryType, Message, ReconnectOptions};
 use yew::prelude::*;
 
 use super::{Subscribers, WebSocketContext};
@@ -9,7 +11,24 @@ use crate::{
     UseReconnectingWebSocketOptions, WebSocketUrl,
 };
 
-/// Properties of [`WebSocketProvider`].
+/// Properties of [`WebSocketProvider`]; every optional one has a documented default.
+///
+/// Build them inline at every render if you like (no `use_memo` needed). What a changed prop
+/// does:
+///
+/// | prop | when it changes |
+/// |---|---|
+/// | `url` (a fixed URL) | a new connection, at once |
+/// | `url` (a function) | the newest function is called at the next attempt; nothing else |
+/// | `protocols`, `binary_type` | a new connection, at once |
+/// | `reconnect` | applied to the live connection without reconnecting ([`ReconnectingWebSocket::set_options`](wasm_ws_client::ReconnectingWebSocket::set_options)): backoff, attempts, timeouts and the predicate from the next attempt; the heartbeat at once; queue limits and acknowledgements from the next send or message; `Some` to `None` makes the next close final |
+/// | `hello` | called at the next open |
+/// | `enabled` | `false` closes the connection, `true` connects |
+/// | `children` | re-rendered; the connection is untouched |
+///
+/// Closures in `reconnect` (and callbacks) compare by identity (`Rc::ptr_eq`): a closure made
+/// anew at each render is handed to the connection at each render, which costs nothing and
+/// never reconnects.
 #[derive(Properties, Clone, PartialEq)]
 pub struct WebSocketProviderProps {
     /// Where to connect: a URL (relative URLs resolve against the page) or a function called
@@ -26,6 +45,12 @@ pub struct WebSocketProviderProps {
     /// Default: `Some(ReconnectOptions::default())`.
     #[prop_or_else(|| Some(ReconnectOptions::default()))]
     pub reconnect: Option<ReconnectOptions>,
+    /// The messages that go out first on every new connection, before anything queued: a
+    /// token, a `join`, the current subscriptions (see
+    /// [`ReconnectOptions::hello`](wasm_ws_client::ReconnectOptions::hello)). Overrides
+    /// `reconnect`'s own `hello` when given. Default: none.
+    #[prop_or_default]
+    pub hello: Option<Callback<(), Vec<Message>>>,
     /// Whether to hold the connection: `false` closes it, `true` opens it. Default: `true`.
     #[prop_or(true)]
     pub enabled: bool,
@@ -75,10 +100,17 @@ pub struct WebSocketProviderProps {
 pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
     let subscribers = use_memo((), |_| Subscribers::default());
     let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
+    // The same function for as long as the callback is the same.
+    let hello = use_memo(props.hello.clone(), |hello| {
+        hello
+            .clone()
+            .map(|hello| -> HelloMessages { Rc::new(move || hello.emit(())) })
+    });
     let options = UseReconnectingWebSocketOptions {
         reconnect: ReconnectOptions {
             protocols: props.protocols.clone(),
             binary_type: props.binary_type,
+            hello: (*hello).clone().or(reconnect.hello.clone()),
             ..reconnect
         },
         enabled: props.enabled,

@@ -9,7 +9,7 @@ use std::{
 };
 
 use gloo_render::AnimationFrame;
-use wasm_ws::Message;
+use wasm_ws_client::Message;
 use yew::prelude::*;
 
 /// One kept item, with an id that stays the same for as long as it is kept: use it as the key
@@ -48,7 +48,7 @@ impl<T> HistoryOptions<T> {
     /// ```
     /// use wasm_ws_yew::HistoryOptions;
     /// // The numbers among the messages, the last 60 of them.
-    /// let options = HistoryOptions::keeping(60, |message: wasm_ws::Message| {
+    /// let options = HistoryOptions::keeping(60, |message: wasm_ws_client::Message| {
     ///     message.as_text()?.parse::<f64>().ok()
     /// });
     /// assert_eq!(options.capacity, 60);

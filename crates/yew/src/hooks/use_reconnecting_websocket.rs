@@ -2,23 +2,34 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use wasm_ws::{
-    reconnecting::{AckMatcher, Heartbeat, MessageFilter, ReconnectPredicate},
-    ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, ReconnectingWebSocket, SendError,
-    Sent, WebSocket,
+use wasm_ws_client::{
+    reconnecting::ReconnectPredicate, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions,
+    ReconnectingWebSocket, SendError, Sent, WebSocket,
 };
 use yew::prelude::*;
 
-use super::{use_enabled_changes::use_enabled_changes, use_latest::use_latest};
+use super::{
+    use_latest::use_latest,
+    use_wanted::{use_wanted, Ask, Wanted},
+};
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
-/// Options for [`use_reconnecting_websocket`].
+/// Options for [`use_reconnecting_websocket`]; every field has a documented default.
 ///
-/// Which changes make a new connection: a different fixed URL, and any setting of `reconnect`
-/// other than its closures (protocols, binary type, backoff, queue, heartbeat timings...).
-/// The closures (`should_reconnect`, the heartbeat's `is_reply`), the callbacks and a URL
-/// function are always called in their newest version and never reconnect by themselves.
-/// `enabled` going to `false` closes the connection; to `true`, connects.
+/// Build them inline at every render if you like: nothing here needs `use_memo`.
+///
+/// - **A new connection** comes only from a different fixed URL, different
+///   `reconnect.protocols`, or a different `reconnect.binary_type`.
+/// - **Everything else in `reconnect` applies to the live connection without reconnecting**
+///   ([`ReconnectingWebSocket::set_options`]): the backoff, `max_attempts`,
+///   `connect_timeout`, `min_uptime` and `should_reconnect` from the next attempt; the
+///   heartbeat at once; the `hello` at the next open; the queue limits and `acknowledge` from
+///   the next send or message; `reconnect_on_wake` at once. Closures are compared by identity
+///   (`Rc::ptr_eq`), so a closure made anew at each render is handed over at each render,
+///   which costs nothing and reconnects nothing.
+/// - The callbacks and a URL function ([`WebSocketUrl::from_fn`]) are always called in their
+///   newest version, and never reconnect by themselves.
+/// - `enabled` going to `false` closes the connection; to `true`, connects.
 #[derive(Clone, PartialEq)]
 pub struct UseReconnectingWebSocketOptions {
     /// Backoff, attempts, queue, heartbeat, protocols, binary type, waking (see
@@ -60,7 +71,7 @@ pub struct UseReconnectingWebSocketHandle {
     pub unacknowledged_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
     lengths: Lengths,
-    wanted: UseStateSetter<Wanted>,
+    ask: UseReducerDispatcher<Wanted>,
 }
 
 /// The setters of the two lengths the handle shows as state.
@@ -122,24 +133,25 @@ impl UseReconnectingWebSocketHandle {
     }
 
     /// Connects again now, with the attempt counter reset; also after [`close`](Self::close),
-    /// after giving up, and while `enabled` is `false`.
+    /// after giving up, after a URL that could not be used, and while `enabled` is `false`.
     pub fn reconnect(&self) {
         if self
             .with_connection(ReconnectingWebSocket::reconnect)
             .is_none()
         {
-            self.wanted.set(Wanted::ByHand);
+            self.ask.dispatch(Ask::ByHand);
         }
     }
 
     /// Connects if not connected or connecting: after [`close`](Self::close), after giving up,
-    /// or while `enabled` is `false`. Does nothing to a live connection.
+    /// after a URL that could not be used, or while `enabled` is `false`. Does nothing to a live
+    /// connection.
     pub fn open(&self) {
         let stopped = self.with_connection(|connection| connection.status().is_stopped());
         match stopped {
             Some(true) => self.reconnect(),
             Some(false) => {}
-            None => self.wanted.set(Wanted::ByHand),
+            None => self.ask.dispatch(Ask::ByHand),
         }
     }
 
@@ -152,19 +164,6 @@ impl UseReconnectingWebSocketHandle {
     pub fn socket(&self) -> Option<WebSocket> {
         self.with_connection(ReconnectingWebSocket::socket)
             .flatten()
-    }
-}
-
-/// Whether a connection is wanted: as `enabled` says, or because the user asked for one.
-#[derive(Clone, Copy, PartialEq)]
-enum Wanted {
-    AsEnabled(bool),
-    ByHand,
-}
-
-impl Wanted {
-    fn wanted(self) -> bool {
-        matches!(self, Self::ByHand | Self::AsEnabled(true))
     }
 }
 
@@ -219,27 +218,31 @@ pub fn use_reconnecting_websocket(
         queued: queued_len.setter(),
         unacknowledged: unacknowledged_len.setter(),
     };
-    let wanted = use_state_eq(|| Wanted::AsEnabled(enabled));
+    let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    // Read at each attempt and event, so the newest URL function, closures and callbacks are
-    // the ones called.
+    // Read at each attempt and event, so the newest URL function and callbacks are the ones
+    // called.
     let latest_url: LatestUrl = use_latest(url.clone());
-    let settings = settings_of(&options.reconnect);
+    let reconnect = options.reconnect.clone();
+    let (protocols, binary_type) = (reconnect.protocols.clone(), reconnect.binary_type);
     let latest = use_latest(options);
 
     {
-        let wanted = wanted.setter();
-        use_enabled_changes(enabled, move |enabled| {
-            wanted.set(Wanted::AsEnabled(enabled))
+        // Every other option goes to the live connection as it is, without reconnecting.
+        let connection = connection.clone();
+        use_effect_with(reconnect, move |reconnect| {
+            if let Some(connection) = connection.borrow().as_ref() {
+                let _ = connection.set_options(reconnect.clone());
+            }
         });
     }
     {
         let (status, lengths, connection) = (status.setter(), lengths.clone(), connection.clone());
         use_effect_with(
-            (url.key(), settings, *wanted),
-            move |(_, settings, wanted)| {
-                if wanted.wanted() {
-                    let options = calling_latest(settings, &latest);
+            (url.key(), protocols, binary_type, *wanted),
+            move |(_, _, _, wanted)| {
+                if wanted.wanted {
+                    let options = latest.borrow().reconnect.clone();
                     match url::connect(&latest_url, options) {
                         Ok(opened) => {
                             watch(&opened, latest, status, lengths);
@@ -268,7 +271,7 @@ pub fn use_reconnecting_websocket(
         unacknowledged_len: *unacknowledged_len,
         connection,
         lengths,
-        wanted: wanted.setter(),
+        ask: wanted.dispatcher(),
     }
 }
 
@@ -309,65 +312,5 @@ pub(crate) fn no_reconnection() -> ReconnectOptions {
     ReconnectOptions {
         should_reconnect: NEVER.with(Rc::clone),
         ..ReconnectOptions::default()
-    }
-}
-
-/// The settings that make a new connection when they change: the options with their closures
-/// set aside (each replaced by one shared placeholder).
-pub(crate) fn settings_of(options: &ReconnectOptions) -> ReconnectOptions {
-    thread_local! {
-        static PREDICATE: ReconnectPredicate = Rc::new(|_| true);
-        static FILTER: MessageFilter = Rc::new(|_| false);
-        static MATCHER: AckMatcher = Rc::new(|_, _| false);
-    }
-    ReconnectOptions {
-        should_reconnect: PREDICATE.with(Rc::clone),
-        acknowledge: options
-            .acknowledge
-            .as_ref()
-            .map(|_| MATCHER.with(Rc::clone)),
-        heartbeat: options.heartbeat.as_ref().map(|heartbeat| Heartbeat {
-            is_reply: heartbeat.is_reply.as_ref().map(|_| FILTER.with(Rc::clone)),
-            ..heartbeat.clone()
-        }),
-        ..options.clone()
-    }
-}
-
-/// `settings` with closures that call the newest ones in `latest`.
-fn calling_latest(
-    settings: &ReconnectOptions,
-    latest: &Rc<RefCell<UseReconnectingWebSocketOptions>>,
-) -> ReconnectOptions {
-    let predicate_source = Rc::clone(latest);
-    let filter_source = Rc::clone(latest);
-    let matcher_source = Rc::clone(latest);
-    ReconnectOptions {
-        acknowledge: settings.acknowledge.as_ref().map(|_| -> AckMatcher {
-            Rc::new(move |incoming, sent| {
-                let matcher = matcher_source.borrow().reconnect.acknowledge.clone();
-                matcher.is_some_and(|acknowledges| acknowledges(incoming, sent))
-            })
-        }),
-        should_reconnect: Rc::new(move |event| {
-            let predicate = predicate_source.borrow().reconnect.should_reconnect.clone();
-            predicate(event)
-        }),
-        heartbeat: settings.heartbeat.as_ref().map(|heartbeat| Heartbeat {
-            is_reply: heartbeat.is_reply.as_ref().map(|_| -> MessageFilter {
-                let source = Rc::clone(&filter_source);
-                Rc::new(move |message| {
-                    let filter = source
-                        .borrow()
-                        .reconnect
-                        .heartbeat
-                        .as_ref()
-                        .and_then(|heartbeat| heartbeat.is_reply.clone());
-                    filter.is_some_and(|is_reply| is_reply(message))
-                })
-            }),
-            ..heartbeat.clone()
-        }),
-        ..settings.clone()
     }
 }

@@ -1,11 +1,14 @@
-//! `use_websocket`: a [`wasm_ws::WebSocket`] owned by a component.
+//! `use_websocket`: a [`wasm_ws_client::WebSocket`] owned by a component.
 
 use std::{cell::RefCell, rc::Rc};
 
-use wasm_ws::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
+use wasm_ws_client::{BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket};
 use yew::prelude::*;
 
-use super::{use_enabled_changes::use_enabled_changes, use_latest::use_latest};
+use super::{
+    use_latest::use_latest,
+    use_wanted::{use_wanted, Ask, Wanted},
+};
 use crate::url::{self, LatestUrl, WebSocketUrl};
 
 /// Options for [`use_websocket`]; every field has a documented default.
@@ -27,6 +30,10 @@ pub struct UseWebSocketOptions {
     /// How binary messages arrive: as bytes (`ArrayBuffer`) or as `Blob`s. Default:
     /// [`BinaryType::ArrayBuffer`].
     pub binary_type: BinaryType,
+    /// Called when the socket opens; the messages it returns are sent first, before
+    /// `on_open` is called (see
+    /// [`ReconnectOptions::hello`](wasm_ws_client::ReconnectOptions::hello)). Default: none.
+    pub hello: Option<Callback<(), Vec<Message>>>,
     /// Called when the connection opens. Default: none.
     pub on_open: Option<Callback<()>>,
     /// Called with every message, in the order received. Default: none.
@@ -43,6 +50,7 @@ impl Default for UseWebSocketOptions {
             enabled: true,
             protocols: Vec::new(),
             binary_type: BinaryType::ArrayBuffer,
+            hello: None,
             on_open: None,
             on_message: None,
             on_close: None,
@@ -61,7 +69,7 @@ pub struct UseWebSocketHandle {
     pub open_error: Option<Error>,
     socket: Rc<RefCell<Option<WebSocket>>>,
     set_ready_state: UseStateSetter<ReadyState>,
-    request: UseReducerDispatcher<Request>,
+    ask: UseReducerDispatcher<Wanted>,
 }
 
 impl PartialEq for UseWebSocketHandle {
@@ -103,13 +111,13 @@ impl UseWebSocketHandle {
             )
         });
         if !live {
-            self.request.dispatch(Action::Open);
+            self.ask.dispatch(Ask::ByHand);
         }
     }
 
     /// Closes the current socket, if any, and opens a new one.
     pub fn reconnect(&self) {
-        self.request.dispatch(Action::Open);
+        self.ask.dispatch(Ask::ByHand);
     }
 
     /// The socket itself, while there is one: for what this handle does not offer
@@ -128,33 +136,6 @@ impl UseWebSocketHandle {
         let result = action(socket);
         self.set_ready_state.set(socket.ready_state());
         result
-    }
-}
-
-/// Whether a socket is wanted, and how many times one was asked for by hand: each time makes a
-/// new socket.
-#[derive(Clone, Copy, PartialEq)]
-struct Request {
-    wanted: bool,
-    by_hand: u32,
-}
-
-enum Action {
-    Enabled(bool),
-    Open,
-}
-
-impl Reducible for Request {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(match action {
-            Action::Enabled(wanted) => Self { wanted, ..*self },
-            Action::Open => Self {
-                wanted: true,
-                by_hand: self.by_hand + 1,
-            },
-        })
     }
 }
 
@@ -198,10 +179,7 @@ pub fn use_websocket(
         }
     });
     let open_error = use_state_eq(|| None::<Error>);
-    let request = use_reducer_eq(move || Request {
-        wanted: enabled,
-        by_hand: 0,
-    });
+    let wanted = use_wanted(enabled);
     let socket = use_mut_ref(|| None::<WebSocket>);
     // Read at event time, so the handlers always call the newest callbacks.
     let latest_url: LatestUrl = use_latest(url.clone());
@@ -209,12 +187,6 @@ pub fn use_websocket(
     let binary_type = options.binary_type;
     let latest_options = use_latest(options);
 
-    {
-        let request = request.dispatcher();
-        use_enabled_changes(enabled, move |enabled| {
-            request.dispatch(Action::Enabled(enabled))
-        });
-    }
     {
         let socket = socket.clone();
         use_effect_with(binary_type, move |binary_type| {
@@ -227,9 +199,9 @@ pub fn use_websocket(
         let (ready_state, open_error, socket) =
             (ready_state.setter(), open_error.setter(), socket.clone());
         use_effect_with(
-            (url.key(), protocols, *request),
-            move |(_, protocols, request)| {
-                if request.wanted {
+            (url.key(), protocols, *wanted),
+            move |(_, protocols, wanted)| {
+                if wanted.wanted {
                     match WebSocket::open_with_protocols(&url::produce(&latest_url), protocols) {
                         Ok(opened) => {
                             opened.set_binary_type(latest_options.borrow().binary_type);
@@ -262,7 +234,7 @@ pub fn use_websocket(
         open_error: (*open_error).clone(),
         socket,
         set_ready_state: ready_state.setter(),
-        request: request.dispatcher(),
+        ask: wanted.dispatcher(),
     }
 }
 
@@ -284,8 +256,15 @@ fn install_handlers(
     }
 
     let (options_open, state_open) = (options.clone(), ready_state.clone());
+    let opened = socket.downgrade();
     socket.on_open(move || {
         state_open.set(ReadyState::Open);
+        let hello = options_open.borrow().hello.clone();
+        if let (Some(hello), Some(socket)) = (hello, opened.upgrade()) {
+            for message in hello.emit(()) {
+                let _ = socket.send(&message);
+            }
+        }
         emit(&options_open, |o| &o.on_open, ());
     });
     let options_message = options.clone();

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use wasm_ws::{ConnectionEvent, Message};
+use wasm_ws_client::{ConnectionEvent, Message};
 use yew::prelude::*;
 
 use super::use_latest::use_latest;

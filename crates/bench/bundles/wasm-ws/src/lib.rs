@@ -1,7 +1,7 @@
 //! The `bundle-bare` app through wasm-ws.
 
 use wasm_bindgen::prelude::*;
-use wasm_ws::{Message, WebSocket};
+use wasm_ws_client::{Message, WebSocket};
 
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {

@@ -1,0 +1,370 @@
+//! The core's rules, scenario by scenario, on the simulated driver with its virtual clock:
+//! each test says what happens and when, to the millisecond, with no socket and no sleep.
+
+use std::{rc::Rc, time::Duration};
+
+use super::{
+    sim::{message, Sim},
+    Input,
+};
+use crate::{
+    reconnecting::{
+        Backoff, ConnectionEvent, Heartbeat, QueueLimits, ReconnectOptions, SendError, Sent,
+    },
+    CloseEvent, ConnectionStatus, Message,
+};
+
+const MS: Duration = Duration::from_millis(1);
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+/// Options with exact delays, and the events the tests look at most.
+fn quick() -> ReconnectOptions {
+    ReconnectOptions {
+        backoff: Backoff::constant(Duration::from_millis(100)),
+        connect_timeout: None,
+        ..ReconnectOptions::default()
+    }
+}
+
+fn acknowledged(limits: QueueLimits) -> ReconnectOptions {
+    ReconnectOptions {
+        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+        queue: limits,
+        ..quick()
+    }
+}
+
+/// A connection that is open.
+fn open(options: ReconnectOptions) -> Sim {
+    let mut sim = Sim::new(options);
+    sim.accept();
+    assert_eq!(sim.core.status(), ConnectionStatus::Open);
+    sim
+}
+
+/// The pings' times, in milliseconds since the start.
+fn ping_times(sim: &Sim) -> Vec<u128> {
+    sim.pings.iter().map(Duration::as_millis).collect()
+}
+
+fn closed_at(sim: &Sim) -> Option<(u128, CloseEvent)> {
+    sim.events.iter().find_map(|(at, event)| match event {
+        ConnectionEvent::Closed(close) => Some((at.as_millis(), close.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_heartbeat_pings_after_interval_of_silence_and_declares_death_at_interval_plus_timeout() {
+    // Issue 20's measurement: a 5 s interval and a 3 s timeout. Silence was checked every
+    // interval / 2, so pings came at 7.5 s and a frozen server was found dead at 10 s.
+    let heartbeat = Heartbeat::ping_pong(secs(5), secs(3));
+    let mut sim = open(ReconnectOptions {
+        heartbeat: Some(heartbeat),
+        ..quick()
+    });
+    // A frame at 2 s: the next ping is due 5 s later, at 7 s.
+    sim.advance(secs(2));
+    sim.server_says(Some(Message::from("push")));
+    sim.advance(secs(5) - MS);
+    assert_eq!(ping_times(&sim), Vec::<u128>::new(), "not before 7 s");
+    sim.advance(MS);
+    assert_eq!(ping_times(&sim), [7000]);
+    // Answered at once: the next ping is 5 s after the answer.
+    sim.server_says(Some(Message::from("pong")));
+    sim.advance(secs(5));
+    assert_eq!(ping_times(&sim), [7000, 12_000]);
+    // Then the server freezes: dead 3 s after the ping, 8 s after the last frame.
+    sim.advance(secs(3) - MS);
+    assert_eq!(closed_at(&sim), None);
+    sim.advance(MS);
+    assert_eq!(
+        closed_at(&sim),
+        Some((
+            15_000,
+            CloseEvent {
+                code: 1006,
+                reason: "heartbeat timeout".into(),
+                was_clean: false
+            }
+        ))
+    );
+    assert!(sim.broken.is_empty(), "{:?}", sim.broken);
+}
+
+#[test]
+fn an_answer_to_a_ping_moves_the_next_ping_even_when_the_timeout_is_longer_than_the_interval() {
+    // Found by the property tests (shrunk): the timer still waited for the verdict on the
+    // answered ping, 2.3 s away, so the next ping came 2.2 s late.
+    let mut sim = open(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(
+            Duration::from_millis(50),
+            Duration::from_millis(2277),
+        )),
+        ..quick()
+    });
+    sim.next_timer();
+    assert_eq!(ping_times(&sim), [50]);
+    sim.server_says(Some(Message::from("push")));
+    sim.advance(Duration::from_millis(50));
+    assert_eq!(ping_times(&sim), [50, 100]);
+    assert!(sim.broken.is_empty(), "{:?}", sim.broken);
+}
+
+#[test]
+fn replies_to_pings_are_kept_out_of_the_messages() {
+    let mut sim = open(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(1), secs(1))),
+        ..quick()
+    });
+    sim.advance(secs(1));
+    sim.server_says(Some(Message::from("pong")));
+    sim.server_says(Some(Message::from("news")));
+    let messages: Vec<_> = sim
+        .events
+        .iter()
+        .filter_map(|(_, event)| match event {
+            ConnectionEvent::Message(message) => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(messages, [Message::from("news")]);
+    let sent = sim
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, ConnectionEvent::Sent(_)));
+    assert_eq!(sent.count(), 0, "pings are not reported as sent");
+}
+
+#[test]
+fn acknowledgements_resume_a_flush_that_the_full_window_stopped() {
+    // Issue 20's first bug: after an outage, the queued and the unacknowledged messages
+    // together exceed the limits; flushing stopped when the window was full, and nothing
+    // resumed it when acknowledgements freed room.
+    let limits = QueueLimits {
+        max_messages: 2,
+        max_bytes: 1000,
+    };
+    let mut sim = open(acknowledged(limits));
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert!(
+        matches!(sim.send(0), Err(SendError::Unacknowledged(_))),
+        "the window is full"
+    );
+    sim.end(1006);
+    assert_eq!(sim.send(0), Ok(Sent::Queued));
+    assert_eq!(sim.send(0), Ok(Sent::Queued));
+    sim.advance(Duration::from_millis(100));
+    sim.accept();
+    // m1 and m2 go again and fill the window; m4 and m5 wait.
+    assert_eq!(
+        (sim.core.unacknowledged().len(), sim.core.queue().len()),
+        (2, 2)
+    );
+    sim.deliver(10);
+    sim.server_says(None); // the echo of m1 acknowledges it
+    assert_eq!(
+        sim.core.queue().len(),
+        1,
+        "m4 went as soon as there was room"
+    );
+    sim.deliver(10);
+    sim.server_says(None);
+    sim.server_says(None);
+    sim.deliver(10);
+    assert_eq!(sim.core.queue().len(), 0);
+    // m1 and m2 were lost in flight by the cut: they arrive once, sent again.
+    let delivered: Vec<_> = sim
+        .server_log
+        .iter()
+        .filter_map(super::sim::id_of)
+        .collect();
+    assert_eq!(delivered, [1, 2, 4, 5]);
+    assert!(sim.broken.is_empty(), "{:?}", sim.broken);
+}
+
+#[test]
+fn the_hello_goes_first_on_every_connection_and_belongs_to_it() {
+    let mut sim = Sim::new(ReconnectOptions {
+        hello: Some(Rc::new(|| vec![Message::from("join")])),
+        ..acknowledged(QueueLimits::default())
+    });
+    sim.hello = vec![Message::from("join")];
+    assert_eq!(sim.send(0), Ok(Sent::Queued));
+    sim.accept();
+    sim.deliver(10);
+    assert_eq!(sim.server_log, [Message::from("join"), message(1, 0)]);
+    // Cut before anything is acknowledged: the hello is not resent as a message; the new
+    // connection has its own, before what awaited acknowledgement.
+    sim.end(1006);
+    sim.advance(Duration::from_millis(100));
+    sim.accept();
+    sim.deliver(10);
+    assert_eq!(
+        sim.server_log,
+        [
+            Message::from("join"),
+            message(1, 0),
+            Message::from("join"),
+            message(1, 0)
+        ]
+    );
+    assert_eq!(
+        sim.core.unacknowledged().len(),
+        1,
+        "the hello awaits no acknowledgement"
+    );
+    let order: Vec<_> = sim
+        .events
+        .iter()
+        .filter_map(|(_, event)| match event {
+            ConnectionEvent::Open => Some("open".to_owned()),
+            ConnectionEvent::Sent(message) => message.as_text().map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["open", "join", "m1:", "open", "join", "m1:"]);
+}
+
+#[test]
+fn after_close_nothing_is_delivered_but_the_close() {
+    let mut sim = open(quick());
+    sim.send(0).unwrap();
+    sim.deliver(1);
+    sim.input(Input::Close);
+    assert_eq!(sim.core.status(), ConnectionStatus::Closing);
+    let before = sim.events.len();
+    sim.server_says(None); // the echo, already on its way
+    sim.end(1000);
+    let after: Vec<_> = sim.events[before..]
+        .iter()
+        .map(|(_, e)| e.clone())
+        .collect();
+    assert!(
+        matches!(&after[..], [ConnectionEvent::Closed(close)] if close.code == 1000),
+        "{after:?}"
+    );
+    assert!(matches!(sim.send(0), Err(SendError::Closed(_))));
+}
+
+#[test]
+fn while_the_server_closes_sends_wait_for_the_next_connection() {
+    let mut sim = open(quick());
+    sim.peer_closing();
+    assert_eq!(
+        sim.core.status(),
+        ConnectionStatus::Open,
+        "until its close event"
+    );
+    assert_eq!(sim.send(0), Ok(Sent::Queued));
+    sim.server_says(Some(Message::from("last words")));
+    sim.end(1001);
+    sim.advance(Duration::from_millis(100));
+    sim.accept();
+    sim.deliver(10);
+    assert_eq!(sim.server_log, [message(1, 0)]);
+    assert!(sim
+        .events
+        .iter()
+        .any(|(_, e)| *e == ConnectionEvent::Message(Message::from("last words"))));
+}
+
+#[test]
+fn the_backoff_grows_gives_up_and_reconnect_starts_over() {
+    let mut sim = Sim::new(ReconnectOptions {
+        backoff: Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_millis(350),
+            factor: 2.0,
+            jitter: 0.0,
+        },
+        max_attempts: Some(3),
+        ..quick()
+    });
+    for _ in 0..4 {
+        sim.end(1006); // refused
+        sim.next_timer();
+    }
+    let delays: Vec<_> = sim
+        .events
+        .iter()
+        .filter_map(|(at, event)| match event {
+            ConnectionEvent::Reconnecting { attempt, delay } => {
+                Some((*attempt, delay.as_millis(), at.as_millis()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(delays, [(1, 100, 0), (2, 200, 100), (3, 350, 300)]);
+    assert_eq!(sim.core.status(), ConnectionStatus::GaveUp { attempts: 3 });
+    assert!(!sim.next_timer(), "nothing more happens");
+    sim.input(Input::Reconnect);
+    assert_eq!(
+        sim.core.status(),
+        ConnectionStatus::Connecting { attempt: 0 }
+    );
+}
+
+#[test]
+fn a_stable_connection_starts_the_count_over() {
+    let mut sim = open(ReconnectOptions {
+        min_uptime: secs(5),
+        ..quick()
+    });
+    sim.end(1006);
+    sim.next_timer();
+    sim.accept();
+    sim.advance(secs(5));
+    sim.end(1006);
+    assert_eq!(
+        sim.core.status(),
+        ConnectionStatus::Reconnecting {
+            attempt: 1,
+            delay: Duration::from_millis(100)
+        }
+    );
+}
+
+#[test]
+fn a_connect_timeout_abandons_the_attempt_as_a_1006() {
+    let mut sim = Sim::new(ReconnectOptions {
+        connect_timeout: Some(secs(2)),
+        ..quick()
+    });
+    sim.advance(secs(2));
+    assert_eq!(
+        closed_at(&sim),
+        Some((
+            2000,
+            CloseEvent {
+                code: 1006,
+                reason: "connect timeout".into(),
+                was_clean: false
+            }
+        ))
+    );
+    assert!(sim.socket.is_none(), "the socket was let go");
+}
+
+#[test]
+fn new_options_apply_without_a_reconnection() {
+    let mut sim = open(quick());
+    sim.advance(secs(1));
+    sim.input(Input::Configure(Box::new(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(2), secs(1))),
+        ..quick()
+    })));
+    // Its wait counts from the last thing heard: the open, 1 s ago.
+    sim.advance(secs(1));
+    assert_eq!(ping_times(&sim), [2000]);
+    assert_eq!(sim.core.status(), ConnectionStatus::Open);
+    let connecting = sim
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, ConnectionEvent::Connecting { .. }));
+    assert_eq!(connecting.count(), 1, "no new attempt");
+}
