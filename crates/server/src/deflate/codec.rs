@@ -86,16 +86,22 @@ impl Outbound {
         if payload.len() < min_size {
             return None;
         }
+        self.compress_always(payload)
+            .filter(|compressed| self.takeover || compressed.len() < payload.len())
+    }
+
+    /// The compressed payload for any message, however short, as Chromium sends every
+    /// message once `permessage-deflate` is negotiated (its benchmark client does too). `None`
+    /// only if the compressor fails.
+    pub fn compress_always(&mut self, payload: &[u8]) -> Option<Vec<u8>> {
         let history: &[u8] = if self.takeover { &self.history } else { &[] };
         let compressed = with_compressor(self.window_bits, |deflate| {
             deflate_message(deflate, history, payload)
         })?;
         if self.takeover {
-            // Sent compressed: the client's window now holds it (uncompressed messages never
+            // Sent compressed: the peer's window now holds it (uncompressed messages never
             // reach its decompressor).
             remember(&mut self.history, payload, 1 << self.window_bits);
-        } else if compressed.len() >= payload.len() {
-            return None;
         }
         Some(compressed)
     }
@@ -243,9 +249,11 @@ impl std::fmt::Debug for Inflating {
     }
 }
 
-/// How much output room is added at a time: a few reads' worth, so that a message that would
-/// inflate past the limit is stopped within this much of it.
-const INFLATE_STEP: usize = 16 * 1024;
+/// The least output room added at a time: a short message's worth.
+const MIN_INFLATE_ROOM: usize = 256;
+
+/// The most output room added at a time: a few reads' worth.
+const MAX_INFLATE_STEP: usize = 64 * 1024;
 
 impl Inflating {
     /// Inflates `input` (compressed bytes of the message, in order) onto the end of `out`,
@@ -264,7 +272,10 @@ impl Inflating {
                 return Err(InflateError::TooLarge);
             }
             if out.capacity() == out.len() {
-                out.reserve(room.min(INFLATE_STEP.max(input.len() * 4)));
+                // Doubling from a guess at the ratio, never past the limit: a short message
+                // takes a short buffer, a bomb no more than the limit.
+                let guess = out.len().max(input.len() * 4).max(MIN_INFLATE_ROOM);
+                out.reserve(room.min(guess).min(MAX_INFLATE_STEP));
             }
             let spare = out.spare_capacity_mut();
             let spare_len = spare.len().min(room);

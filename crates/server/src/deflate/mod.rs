@@ -78,9 +78,10 @@ pub struct Settings {
     pub window_bits: u8,
 }
 
-/// The default `--deflate-window-bits`: 4 KiB kept per direction with context takeover, enough
-/// for a few dozen JSON messages of the ticker's size.
-pub const DEFAULT_WINDOW_BITS: u8 = 12;
+/// The default `--deflate-window-bits`: 1 KiB kept per direction with context takeover, about
+/// twenty of the ticker's JSON notes; a larger window costs memory per connection, and CPU per
+/// message (the history primes the compressor each time).
+pub const DEFAULT_WINDOW_BITS: u8 = 10;
 
 impl Default for Settings {
     fn default() -> Self {
