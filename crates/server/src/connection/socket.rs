@@ -54,8 +54,9 @@ pub(super) struct Socket {
     /// Frames encoded and not yet written.
     write_buf: BytesMut,
     receiver: Receiver,
-    /// `permessage-deflate` for what the server sends, when negotiated.
-    outbound: Option<Outbound>,
+    /// `permessage-deflate` for what the server sends, when negotiated. Boxed: an idle
+    /// connection without it keeps only a pointer's room.
+    outbound: Option<Box<Outbound>>,
     /// The client has hung up, or the connection failed: nothing more will be read.
     ended: bool,
 }
@@ -70,7 +71,7 @@ impl Socket {
         deflate: Option<&Agreement>,
     ) -> Self {
         let (inbound, outbound) = match deflate.map(deflate::session) {
-            Some((inbound, outbound)) => (Some(inbound), Some(outbound)),
+            Some((inbound, outbound)) => (Some(inbound), Some(Box::new(outbound))),
             None => (None, None),
         };
         Self {
@@ -186,7 +187,7 @@ impl Socket {
 
 /// A data message as one frame, compressed if that gains (RFC 7692 section 6: RSV1 set on a
 /// compressed message's first frame).
-fn data(out: &mut BytesMut, outbound: &mut Option<Outbound>, opcode: u8, payload: &[u8]) {
+fn data(out: &mut BytesMut, outbound: &mut Option<Box<Outbound>>, opcode: u8, payload: &[u8]) {
     match outbound
         .as_mut()
         .and_then(|outbound| outbound.compress(payload))

@@ -49,6 +49,8 @@ struct DataFrame {
 /// A data message being assembled from its frames.
 #[derive(Debug)]
 struct Assembling {
+    /// Its frame whose payload is still arriving, if any.
+    frame: Option<DataFrame>,
     text: bool,
     /// The payload so far, inflated if the message is compressed.
     bytes: BytesMut,
@@ -57,14 +59,14 @@ struct Assembling {
     inflating: Option<Inflating>,
 }
 
-/// The receiving half of a connection's protocol state.
+/// The receiving half of a connection's protocol state. Boxed parts: an idle connection keeps
+/// only a pointer's room for each (this is in every connection's future).
 #[derive(Debug)]
 pub struct Receiver {
     max_message_size: usize,
     /// `permessage-deflate`, when negotiated.
-    inbound: Option<Inbound>,
-    frame: Option<DataFrame>,
-    /// Boxed: an idle connection keeps only the pointer's room.
+    inbound: Option<Box<Inbound>>,
+    /// The data message being received, and its frame still arriving.
     message: Option<Box<Assembling>>,
 }
 
@@ -74,15 +76,14 @@ impl Receiver {
     pub fn new(max_message_size: usize, inbound: Option<Inbound>) -> Self {
         Self {
             max_message_size,
-            inbound,
-            frame: None,
+            inbound: inbound.map(Box::new),
             message: None,
         }
     }
 
     /// Bytes kept between messages for decompression (context takeover's history).
     pub fn kept(&self) -> usize {
-        self.inbound.as_ref().map_or(0, Inbound::kept)
+        self.inbound.as_ref().map_or(0, |inbound| inbound.kept())
     }
 
     /// Takes what it can from the front of `received`: the next complete message, or `None`
@@ -90,7 +91,11 @@ impl Receiver {
     /// returned as soon as the bytes show one.
     pub fn receive(&mut self, received: &mut BytesMut) -> Result<Option<Message>, Violation> {
         loop {
-            let Some(frame) = &mut self.frame else {
+            let Some(frame) = self
+                .message
+                .as_mut()
+                .and_then(|message| message.frame.as_mut())
+            else {
                 match self.start_frame(received)? {
                     Started::NeedMore => return Ok(None),
                     Started::Message(message) => return Ok(Some(message)),
@@ -109,7 +114,9 @@ impl Receiver {
             let fin = frame.header.start.fin;
             self.data(chunk)?;
             if last_piece {
-                self.frame = None;
+                if let Some(message) = &mut self.message {
+                    message.frame = None;
+                }
                 if fin {
                     return self.finish_message().map(Some);
                 }
@@ -200,6 +207,7 @@ impl Receiver {
                 bytes.reserve(header.length as usize);
             }
             self.message = Some(Box::new(Assembling {
+                frame: Some(DataFrame { header, taken: 0 }),
                 text: start.opcode == opcode::TEXT,
                 bytes,
                 utf8: Utf8Validator::default(),
@@ -210,8 +218,8 @@ impl Receiver {
                 let room = self.max_message_size.saturating_sub(message.bytes.len());
                 message.bytes.reserve((header.length as usize).min(room));
             }
+            message.frame = Some(DataFrame { header, taken: 0 });
         }
-        self.frame = Some(DataFrame { header, taken: 0 });
         Ok(Started::Frame)
     }
 
