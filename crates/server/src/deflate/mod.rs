@@ -24,13 +24,19 @@ pub use negotiation::{negotiate, Agreement};
 pub const MIN_WINDOW_BITS: u8 = 9;
 
 /// Whether the server accepts `permessage-deflate`, and what it keeps per connection.
+///
+/// Off by default: for the sample's and the ticker's messages (a few bytes to ~50 bytes of
+/// JSON) compression without context takeover saves nothing and costs CPU on every message a
+/// browser sends (browsers compress each one once it is negotiated); context takeover shrinks
+/// them about 3 times but costs CPU and memory per connection. The measurements are in
+/// `docs/benchmarks.md`; apps with larger or repetitive messages turn it on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     /// Every offer is declined.
+    #[default]
     Off,
     /// Accepted with `server_no_context_takeover; client_no_context_takeover`: every message
     /// stands alone, and a connection keeps nothing between messages.
-    #[default]
     NoContextTakeover,
     /// Accepted with context takeover where the client's window can be bounded: each
     /// connection keeps up to `2^window_bits` bytes per direction, and small, repetitive
