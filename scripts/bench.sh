@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks wasm-ws-server against the tutorial's express-ws backend and a bare Rust floor
 # (crates/bench): echo, capacity (10,000 connections) and churn, each figure the median of
-# several runs. Prints progress, then a Markdown table, also written to target/bench/results.md.
+# several runs; and compression (permessage-deflate): bytes on the wire for the ticker's JSON
+# notes, CPU and p99 for 32 B and 4 KiB JSON echoes, and memory per idle connection, for each of
+# the server's --permessage-deflate modes against the tutorial backend with ws's
+# perMessageDeflate on. Prints progress, then a Markdown table, also written to target/bench/results.md.
 # Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), the Yew console
 # under a flood (target/bench/console.md), and the bundle sizes (scripts/bundle-sizes.sh,
 # target/bench/bundles.md).
 # Arguments go to the bench: scripts/bench.sh --runs 5 --capacity-connections 2000
+# (--only compression for that table alone).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh

@@ -2,12 +2,15 @@
 //! side by side under the same load, each figure the median of several runs with its spread.
 //!
 //! - [`load`]: the load modes (echo, capacity, churn, push after an echo, one large message).
+//! - [`compression`]: `permessage-deflate`: bytes on the wire, JSON echoes and idle memory, for
+//!   each of the server's compression modes and the tutorial backend with ws's deflate on.
 //! - [`peers`]: starting and stopping the servers under test.
 //! - [`procfs`]: what is read about a server from `/proc` (CPU time, memory, fds).
 //! - [`report`]: medians, spreads, ratios and the Markdown table.
 //!
 //! Run it with `scripts/bench.sh`, which builds and installs what it needs.
 
+mod compression;
 mod load;
 mod peers;
 mod procfs;
@@ -57,7 +60,17 @@ struct Args {
     /// Large-message mode: the message size in bytes (the sample's limit by default).
     #[arg(long, default_value_t = 64 * 1024)]
     large_message_size: usize,
-    /// Only these modes (echo, capacity, churn, push-after-echo, large-message); default: all.
+    /// Compression mode: ticker notes echoed for the bytes-on-the-wire figure.
+    #[arg(long, default_value_t = 200)]
+    compression_notes: usize,
+    /// Compression mode: the large JSON message's size in bytes.
+    #[arg(long, default_value_t = 4096)]
+    compression_large_size: usize,
+    /// Compression mode: idle connections held for the memory figures.
+    #[arg(long, default_value_t = 10_000)]
+    compression_idle_connections: usize,
+    /// Only these modes (echo, capacity, churn, push-after-echo, large-message, compression);
+    /// default: all.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Where the Markdown table goes (it is also printed).
@@ -66,6 +79,30 @@ struct Args {
 }
 
 const PEERS: [Peer; 3] = [Peer::Ours, Peer::Tutorial, Peer::Floor];
+
+/// The compression table's columns: each of the server's modes, and the tutorial backend with
+/// ws's `perMessageDeflate` on.
+const COMPRESSION_PEERS: [Peer; 4] = [
+    Peer::OursDeflate("off"),
+    Peer::OursDeflate("no-context-takeover"),
+    Peer::OursDeflate("context-takeover"),
+    Peer::TutorialDeflate,
+];
+
+/// The compression table's figures for one peer.
+#[derive(Default)]
+struct CompressionFigures {
+    note_up: Figure,
+    note_down: Figure,
+    small_cpu: Figure,
+    small_p99: Figure,
+    large_cpu: Figure,
+    large_p99: Figure,
+    large_rate: Figure,
+    idle_unused: Figure,
+    idle_negotiated: Figure,
+    idle_after_large: Figure,
+}
 
 #[derive(Default)]
 struct Figures {
@@ -98,7 +135,16 @@ async fn main() {
 
     let wants = |mode: &str| args.only.is_empty() || args.only.iter().any(|m| m == mode);
     let mut all: Vec<Figures> = PEERS.iter().map(|_| Figures::default()).collect();
+    let mut compressed: Vec<CompressionFigures> = COMPRESSION_PEERS
+        .iter()
+        .map(|_| CompressionFigures::default())
+        .collect();
     for run in 1..=args.runs {
+        if wants("compression") {
+            for (peer, figures) in COMPRESSION_PEERS.iter().zip(&mut compressed) {
+                compression_run(*peer, &root, &args, run, figures).await;
+            }
+        }
         for (peer, figures) in PEERS.iter().zip(&mut all) {
             // Each mode against a server of its own, started for it and stopped after.
             let mode = |what: String| format!("run {run}/{}: {} {what}", args.runs, peer.name());
@@ -309,6 +355,66 @@ async fn main() {
          Echo: {} connections × {} B for {} s. Capacity: {} connections, {} s of 1 s pushes. Churn: {} cycles. Large message: {} B.\n\n{table}",
         args.runs, args.echo_connections, args.echo_size, args.echo_seconds, args.capacity_connections, args.capacity_seconds, args.churn_cycles, args.large_message_size
     );
+    let report = if wants("compression") {
+        let names: Vec<&str> = COMPRESSION_PEERS.iter().map(|peer| peer.name()).collect();
+        let column = |pick: fn(&CompressionFigures) -> &Figure| {
+            compressed
+                .iter()
+                .map(|f| pick(f).clone())
+                .collect::<Vec<_>>()
+        };
+        let large = args.compression_large_size;
+        let rows = vec![
+            (
+                "ticker note echoed: bytes on the wire, client → server",
+                column(|f| &f.note_up),
+            ),
+            (
+                "ticker note echoed: bytes on the wire, server → client",
+                column(|f| &f.note_down),
+            ),
+            (
+                "echo 32 B JSON: server CPU per echo (µs)",
+                column(|f| &f.small_cpu),
+            ),
+            (
+                "echo 32 B JSON: round trip p99 (µs)",
+                column(|f| &f.small_p99),
+            ),
+            (
+                "echo large JSON: server CPU per echo (µs)",
+                column(|f| &f.large_cpu),
+            ),
+            (
+                "echo large JSON: round trip p99 (µs)",
+                column(|f| &f.large_p99),
+            ),
+            ("echo large JSON: messages/s", column(|f| &f.large_rate)),
+            (
+                "idle, no client offers compression: server RSS per connection (KiB)",
+                column(|f| &f.idle_unused),
+            ),
+            (
+                "idle, compression negotiated: server RSS per connection (KiB)",
+                column(|f| &f.idle_negotiated),
+            ),
+            (
+                "idle after one large JSON echo each: server RSS per connection (KiB)",
+                column(|f| &f.idle_after_large),
+            ),
+        ];
+        format!(
+            "{report}\nCompression (permessage-deflate), every client offering what Chromium offers (`{}`), compressing as the server's codec does. Ticker notes: {} echoed on one connection. Echo: {} connections × 32 B and × {large} B of JSON for {} s. Idle: {} connections.\n\n{}",
+            compression::CHROMIUM_OFFER,
+            args.compression_notes,
+            args.echo_connections,
+            args.echo_seconds,
+            args.compression_idle_connections,
+            report::plain_table(&names, &rows)
+        )
+    } else {
+        report
+    };
     println!("{report}");
     if let Some(dir) = args.out.parent() {
         std::fs::create_dir_all(dir).unwrap();
@@ -335,6 +441,75 @@ fn machine() -> String {
         .and_then(|kib| kib.parse::<u64>().ok())
         .unwrap_or(0);
     format!("{cores} cores ({model}), {} GiB", total / 1024 / 1024)
+}
+
+/// One run of the compression figures for `peer`, each against a server of its own.
+async fn compression_run(
+    peer: Peer,
+    root: &Path,
+    args: &Args,
+    run: usize,
+    figures: &mut CompressionFigures,
+) {
+    let mode = |what: &str| format!("run {run}/{}: {} {what}", args.runs, peer.name());
+    let notes = args.compression_notes;
+    let (up, down) = on_own_server(peer, root, mode("ticker notes"), |server| {
+        compression::wire_bytes(server.addr, true, notes)
+    })
+    .await;
+    eprintln!("  {up:.1} B up, {down:.1} B down per note");
+    figures.note_up.0.push(up);
+    figures.note_down.0.push(down);
+    let duration = Duration::from_secs(args.echo_seconds);
+    for (size, cpu, p99, rate) in [
+        (32, &mut figures.small_cpu, &mut figures.small_p99, None),
+        (
+            args.compression_large_size,
+            &mut figures.large_cpu,
+            &mut figures.large_p99,
+            Some(&mut figures.large_rate),
+        ),
+    ] {
+        let echo = on_own_server(peer, root, mode(&format!("echo {size} B JSON")), |server| {
+            compression::echo(
+                server.addr,
+                server.pid,
+                args.echo_connections,
+                compression::json_of(size),
+                duration,
+                true,
+            )
+        })
+        .await;
+        eprintln!(
+            "  {:.0} msg/s, p99 {:.0} µs, server CPU {:.1} µs/echo",
+            echo.messages_per_second, echo.p99_us, echo.server_cpu_us_per_echo
+        );
+        cpu.0.push(echo.server_cpu_us_per_echo);
+        p99.0.push(echo.p99_us);
+        if let Some(rate) = rate {
+            rate.0.push(echo.messages_per_second);
+        }
+    }
+    let connections = args.compression_idle_connections;
+    let large = compression::json_of(args.compression_large_size);
+    for (what, offer, first, figure) in [
+        ("idle, no offer", false, None, &mut figures.idle_unused),
+        ("idle, negotiated", true, None, &mut figures.idle_negotiated),
+        (
+            "idle after a large echo",
+            true,
+            Some(large),
+            &mut figures.idle_after_large,
+        ),
+    ] {
+        let kib = on_own_server(peer, root, mode(what), |server| {
+            compression::idle_memory(server.addr, server.pid, connections, offer, first)
+        })
+        .await;
+        eprintln!("  {kib:.2} KiB/connection");
+        figure.0.push(kib);
+    }
 }
 
 /// Runs one mode against a server of its own, so that no mode inherits another's connections

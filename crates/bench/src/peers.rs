@@ -20,6 +20,10 @@ pub enum Peer {
     Tutorial,
     /// A bare tokio-tungstenite server doing the same job: the floor.
     Floor,
+    /// wasm-ws-server with `--permessage-deflate` set to this mode.
+    OursDeflate(&'static str),
+    /// The tutorial's backend with ws's `perMessageDeflate` on.
+    TutorialDeflate,
 }
 
 impl Peer {
@@ -28,6 +32,13 @@ impl Peer {
             Self::Ours => "wasm-ws-server",
             Self::Tutorial => "tutorial backend (express-ws)",
             Self::Floor => "floor (tokio-tungstenite)",
+            Self::OursDeflate("off") => "wasm-ws-server, compression off",
+            Self::OursDeflate("no-context-takeover") => "wasm-ws-server, no context takeover",
+            Self::OursDeflate("context-takeover") => {
+                "wasm-ws-server, context takeover (10-bit windows)"
+            }
+            Self::OursDeflate(_) => "wasm-ws-server",
+            Self::TutorialDeflate => "tutorial backend, perMessageDeflate on",
         }
     }
 }
@@ -43,7 +54,7 @@ impl Running {
     pub async fn start(peer: Peer, root: &Path) -> Running {
         let release = root.join("target/release");
         let mut command = match peer {
-            Peer::Ours => {
+            Peer::Ours | Peer::OursDeflate(_) => {
                 let mut command = Command::new(release.join("wasm-ws-server"));
                 command.args([
                     "--bind",
@@ -56,13 +67,24 @@ impl Running {
                 command.args(["--workers", "1"]);
                 command.arg("--static-dir").arg(root.join("crates/bench"));
                 command.env("RUST_LOG", "warn");
+                if let Peer::OursDeflate(mode) = peer {
+                    command.args(["--permessage-deflate", mode]);
+                }
                 command
             }
-            Peer::Tutorial => {
+            Peer::Tutorial | Peer::TutorialDeflate => {
                 let mut command = Command::new("node");
                 command
                     .arg(root.join("crates/bench/tutorial-backend/server.js"))
-                    .env("PORT", "0");
+                    .env("PORT", "0")
+                    .env(
+                        "PER_MESSAGE_DEFLATE",
+                        if peer == Peer::TutorialDeflate {
+                            "1"
+                        } else {
+                            "0"
+                        },
+                    );
                 command
             }
             Peer::Floor => {

@@ -115,3 +115,15 @@ pub fn table(peers: &[&str], rows: &[Row]) -> String {
     }
     out
 }
+
+/// A table without ratios or targets: one column per peer.
+pub fn plain_table(peers: &[&str], rows: &[(&str, Vec<Figure>)]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| metric | {} |", peers.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---|".repeat(peers.len()));
+    for (metric, figures) in rows {
+        let cells: Vec<String> = figures.iter().map(Figure::cell).collect();
+        let _ = writeln!(out, "| {metric} | {} |", cells.join(" | "));
+    }
+    out
+}

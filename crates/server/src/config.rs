@@ -4,7 +4,36 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
-use crate::client_address::Cidr;
+use crate::{
+    client_address::Cidr,
+    deflate::{self, Mode},
+};
+
+// The defaults, as constants: `Limits::default()` and `Config::for_tests` are built from these,
+// never from the environment; only the binary's command line reads `WASM_WS_*`. The clap
+// defaults below are these values written out (checked by a test).
+
+/// `--bind`: the sample's port, on loopback only.
+pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+/// `--push-interval`: the sample pushes once a second.
+pub const DEFAULT_PUSH_INTERVAL: Duration = Duration::from_secs(1);
+/// `--static-dir` when not given: where `trunk build --release` writes the page. Served if it
+/// exists; if not, the server serves WebSockets and `/healthz` only.
+pub const DEFAULT_STATIC_DIR: &str = "dist";
+/// `--max-message-size`: 64 KiB, far above what the sample's messages need.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024;
+/// `--max-connections`: what the benchmark holds at 4.7 KiB each (about 50 MiB).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// `--max-connections-per-ip`: a busy NAT's worth, well below the total.
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 256;
+/// `--ping-interval`: a third of the idle timeout, so a live client answers in time.
+pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(20);
+/// `--idle-timeout`: under common proxies' 75 s read timeout.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// `--send-timeout`: a client that takes nothing for this long is not reading.
+pub const DEFAULT_SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// `--drain-window`: all 1001s at once unless asked to spread them.
+pub const DEFAULT_DRAIN_WINDOW: Duration = Duration::ZERO;
 
 /// How the server is configured.
 #[derive(Debug, Clone, Parser)]
@@ -14,16 +43,22 @@ use crate::client_address::Cidr;
 )]
 pub struct Config {
     /// Address to listen on. Port 0 picks a free port (the chosen one is printed on start-up).
-    #[arg(long, env = "WASM_WS_BIND", default_value = "127.0.0.1:3000")]
+    #[arg(long, env = "WASM_WS_BIND", default_value = DEFAULT_BIND)]
     pub bind: SocketAddr,
 
     /// Time between two random-number pushes on `/websocket/test`, like `1s` or `250ms`.
     #[arg(long, env = "WASM_WS_PUSH_INTERVAL", default_value = "1s", value_parser = parse_interval)]
     pub push_interval: Duration,
 
-    /// Directory holding the built page (`trunk build --release` writes `dist/`), served at `/`.
-    #[arg(long, env = "WASM_WS_STATIC_DIR", default_value = "dist")]
+    /// Directory holding the built page, served at `/`; it must exist. Without this flag,
+    /// `dist` (where `trunk build --release` writes the page) is served if it exists; if it
+    /// does not, the server serves WebSockets and `/healthz` only, and says so.
+    #[arg(long, env = "WASM_WS_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
+
+    /// Serve no page at `/`: WebSockets and `/healthz` only.
+    #[arg(long, env = "WASM_WS_NO_STATIC_DIR", conflicts_with = "static_dir")]
+    pub no_static_dir: bool,
 
     /// Worker threads serving connections; default: one per CPU core.
     #[arg(long, env = "WASM_WS_WORKERS")]
@@ -39,6 +74,10 @@ pub struct Config {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub compression: Compression,
 
     /// TLS: the certificate and key to serve https:// and wss:// with (cargo feature `tls`).
     #[cfg(feature = "tls")]
@@ -82,15 +121,15 @@ pub struct Limits {
 
     /// Largest frame, and largest message after reassembling fragments, in bytes; a larger one
     /// closes the connection with 1009.
-    #[arg(long, env = "WASM_WS_MAX_MESSAGE_SIZE", default_value_t = 64 * 1024)]
+    #[arg(long, env = "WASM_WS_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     pub max_message_size: usize,
 
     /// Most WebSocket connections open at once; beyond it the handshake gets HTTP 503.
-    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS", default_value_t = 10_000)]
+    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
     /// Most WebSocket connections from one IP address; beyond it the handshake gets HTTP 429.
-    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    #[arg(long, env = "WASM_WS_MAX_CONNECTIONS_PER_IP", default_value_t = DEFAULT_MAX_CONNECTIONS_PER_IP)]
     pub max_connections_per_ip: usize,
 
     /// A client silent for this long is pinged.
@@ -114,22 +153,80 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// The defaults, from the constants above (never from the environment).
     fn default() -> Self {
-        Config::parse_from(["wasm-ws-server"]).limits
+        Self {
+            allowed_origins: Vec::new(),
+            allow_any_origin: false,
+            require_origin: false,
+            trusted_proxies: Vec::new(),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            ping_interval: DEFAULT_PING_INTERVAL,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            send_timeout: DEFAULT_SEND_TIMEOUT,
+            drain_window: DEFAULT_DRAIN_WINDOW,
+        }
+    }
+}
+
+/// Compression: `permessage-deflate` (RFC 7692).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Compression {
+    /// `permessage-deflate` (RFC 7692): `off` declines every offer; `no-context-takeover`
+    /// compresses each message on its own, and a connection keeps nothing between messages;
+    /// `context-takeover` lets messages refer to earlier ones (small JSON messages shrink much
+    /// more), each connection keeping up to 2^--deflate-window-bits bytes per direction.
+    #[arg(long, env = "WASM_WS_PERMESSAGE_DEFLATE", default_value_t = Mode::default())]
+    pub permessage_deflate: Mode,
+
+    /// With `--permessage-deflate context-takeover`: the LZ77 window, 9 to 15 (512 B to
+    /// 32 KiB), which bounds what a connection keeps per direction between messages.
+    #[arg(
+        long,
+        env = "WASM_WS_DEFLATE_WINDOW_BITS",
+        default_value_t = deflate::DEFAULT_WINDOW_BITS,
+        value_parser = clap::value_parser!(u8).range(9..=15)
+    )]
+    pub deflate_window_bits: u8,
+}
+
+impl Compression {
+    /// The settings the connections use.
+    pub fn settings(&self) -> deflate::Settings {
+        deflate::Settings {
+            mode: self.permessage_deflate,
+            window_bits: self.deflate_window_bits,
+        }
+    }
+}
+
+impl Default for Compression {
+    /// The defaults (never from the environment).
+    fn default() -> Self {
+        let settings = deflate::Settings::default();
+        Self {
+            permessage_deflate: settings.mode,
+            deflate_window_bits: settings.window_bits,
+        }
     }
 }
 
 impl Config {
     /// A configuration for embedding the server in tests: a free loopback port, the given push
-    /// interval, no static page, the test endpoints, and the default limits.
+    /// interval, no static page, the test endpoints, and the default limits and compression
+    /// (whatever the environment says).
     pub fn for_tests(push_interval: Duration) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             push_interval,
             static_dir: None,
+            no_static_dir: true,
             workers: Some(1),
             test_endpoints: true,
             limits: Limits::default(),
+            compression: Compression::default(),
             #[cfg(feature = "tls")]
             tls: crate::tls::TlsFiles {
                 tls_cert: None,
@@ -157,12 +254,52 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 mod tests {
     use super::*;
 
+    /// The command line's defaults, with no `WASM_WS_*` variable in the way.
+    fn command_line_defaults() -> Config {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Config::command();
+        // Each argument's environment variable, ignored: this test is about the written
+        // defaults, whatever the environment it runs in.
+        let ids: Vec<_> = command
+            .get_arguments()
+            .map(|arg| arg.get_id().clone())
+            .collect();
+        for id in ids {
+            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+        }
+        Config::from_arg_matches(&command.get_matches_from(["wasm-ws-server"])).unwrap()
+    }
+
+    #[test]
+    fn the_command_line_defaults_are_the_constants() {
+        let config = command_line_defaults();
+        let defaults = Limits::default();
+        assert_eq!(config.bind, DEFAULT_BIND.parse().unwrap());
+        assert_eq!(config.push_interval, DEFAULT_PUSH_INTERVAL);
+        let limits = &config.limits;
+        assert_eq!(limits.max_message_size, defaults.max_message_size);
+        assert_eq!(limits.max_connections, defaults.max_connections);
+        assert_eq!(
+            limits.max_connections_per_ip,
+            defaults.max_connections_per_ip
+        );
+        assert_eq!(limits.ping_interval, defaults.ping_interval);
+        assert_eq!(limits.idle_timeout, defaults.idle_timeout);
+        assert_eq!(limits.send_timeout, defaults.send_timeout);
+        assert_eq!(limits.drain_window, defaults.drain_window);
+        assert_eq!(
+            config.compression.settings(),
+            Compression::default().settings()
+        );
+    }
+
     #[test]
     fn defaults_match_the_sample_and_are_safe() {
-        let config = Config::parse_from(["wasm-ws-server"]);
+        let config = command_line_defaults();
         assert_eq!(config.bind, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.push_interval, Duration::from_secs(1));
-        assert_eq!(config.static_dir, Some(PathBuf::from("dist")));
+        assert_eq!(config.static_dir, None, "dist/ if it exists");
+        assert!(!config.no_static_dir);
         assert_eq!(config.workers, None, "one worker per core");
         assert!(!config.test_endpoints, "test endpoints are off by default");
         let limits = config.limits;

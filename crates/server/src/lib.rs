@@ -10,6 +10,11 @@
 //!   ([`connection::accept`]), its own frame I/O over the upgraded TCP connection with
 //!   buffers that are empty while idle, bounded sends, liveness, protocol errors closed with
 //!   the right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
+//! - [`protocol`]: RFC 6455 framing as sans-IO state machines: bytes into messages (UTF-8
+//!   checked as it arrives, fragments reassembled, compressed messages inflated, limits),
+//!   messages into frames.
+//! - [`deflate`]: `permessage-deflate` (RFC 7692): negotiation, and compressing and inflating
+//!   messages without a compressor per idle connection.
 //! - [`frame_guard`]: rejects an oversized frame as soon as its header arrives.
 //! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the sample's
 //!   `/websocket/test` (greeting, timed pushes, echo); the others are test endpoints, mounted
@@ -43,8 +48,10 @@ pub mod admission;
 pub mod client_address;
 pub mod config;
 pub mod connection;
+pub mod deflate;
 pub mod endpoints;
 pub mod frame_guard;
+pub mod protocol;
 pub mod server;
 pub mod shutdown;
 #[cfg(feature = "tls")]

@@ -24,7 +24,7 @@ use tokio::{net::TcpSocket, sync::watch};
 
 use crate::{
     admission::Admission,
-    config::Config,
+    config::{Config, DEFAULT_STATIC_DIR},
     connection::{ServerState, Upgrade},
     endpoints::{sample, Routes},
     shutdown::{ShutdownHandle, SHUTDOWN_GRACE},
@@ -130,11 +130,7 @@ async fn healthz(state: web::Data<ServerState>) -> HttpResponse {
 /// (`#[actix_web::main]`, `#[actix_web::test]`). Signals are not handled unless the caller
 /// spawns [`ShutdownHandle::on_signal`].
 pub fn start(config: &Config) -> Result<Running, StartError> {
-    if let Some(dir) = &config.static_dir {
-        if !dir.is_dir() {
-            return Err(StartError::StaticDirMissing(dir.clone()));
-        }
-    }
+    let static_dir = static_dir(config)?;
     #[cfg(feature = "tls")]
     let tls = config.tls.server_config().map_err(StartError::Tls)?;
     let (signal, shutdown) = watch::channel(false);
@@ -143,6 +139,7 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         limits: Arc::new(config.limits.clone()),
         admission: Arc::clone(&admission),
         shutdown,
+        compression: config.compression.settings(),
     };
     let routes = Routes {
         sample: sample::Settings {
@@ -153,7 +150,6 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
     if routes.test_endpoints {
         tracing::warn!("test endpoints mounted (--test-endpoints): not for production");
     }
-    let static_dir = config.static_dir.clone();
     let listener = listen(config.bind).map_err(|source| StartError::Bind {
         addr: config.bind,
         source,
@@ -233,6 +229,29 @@ pub fn start(config: &Config) -> Result<Running, StartError> {
         secure,
         shutdown,
     })
+}
+
+/// The page's directory: the one given, which must exist; else `dist` if it exists; else none,
+/// said in one log line (a fresh clone has no `dist` until the page is built, and the
+/// WebSockets and `/healthz` need none).
+fn static_dir(config: &Config) -> Result<Option<PathBuf>, StartError> {
+    match &config.static_dir {
+        Some(dir) if dir.is_dir() => Ok(Some(dir.clone())),
+        Some(dir) => Err(StartError::StaticDirMissing(dir.clone())),
+        None if config.no_static_dir => {
+            tracing::info!(
+                "no static page (--no-static-dir): serving WebSockets and /healthz only"
+            );
+            Ok(None)
+        }
+        None if Path::new(DEFAULT_STATIC_DIR).is_dir() => Ok(Some(DEFAULT_STATIC_DIR.into())),
+        None => {
+            tracing::warn!(
+                "no static page: {DEFAULT_STATIC_DIR}/ not found (build it with `trunk build --release`, or pass --static-dir); serving WebSockets and /healthz only"
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// A listening socket on `addr`, like actix-web's: the address reusable at once after a

@@ -43,3 +43,68 @@ fn a_port_in_use_is_one_line() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// On a fresh clone there is no `dist/` until the page is built: without `--static-dir`, the
+/// server still starts, serves WebSockets and `/healthz`, and says once that there is no page.
+#[test]
+fn without_a_static_directory_the_server_serves_websockets_and_healthz() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let empty = std::env::temp_dir().join(format!("wasm-ws-no-dist-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-ws-server"))
+        .args(["--bind", "127.0.0.1:0", "--test-endpoints"])
+        .current_dir(&empty)
+        .env_remove("WASM_WS_STATIC_DIR")
+        .env_remove("WASM_WS_NO_STATIC_DIR")
+        .env_remove("WASM_WS_BIND")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().rsplit("://").next().unwrap().to_owned();
+
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"), "healthz");
+    assert!(get("/").starts_with("HTTP/1.1 404"), "no page");
+    let mut socket = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        socket,
+        "GET /websocket/echo HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = [0u8; 12];
+    socket.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 101", "the WebSocket handshake succeeds");
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("no static page"))
+        .collect();
+    assert_eq!(said.len(), 1, "one log line says so: {stderr}");
+    assert!(said[0].contains("dist/ not found"), "{}", said[0]);
+    let _ = std::fs::remove_dir_all(&empty);
+}

@@ -1,5 +1,6 @@
 //! Random and mutated frames thrown at the server for a bounded time: no crash, no hang, and a
-//! live server afterwards. `WASM_WS_FUZZ_SECONDS` (default 10) bounds the run;
+//! live server afterwards. Half the connections negotiate permessage-deflate and also send
+//! compressed frames, valid and damaged. `WASM_WS_FUZZ_SECONDS` (default 10) bounds the run;
 //! `WASM_WS_FUZZ_SEED` replays one.
 
 mod common;
@@ -12,7 +13,10 @@ use std::{
 
 use common::*;
 use fastrand::Rng;
-use wasm_ws_server::config::Config;
+use wasm_ws_server::{
+    config::{Compression, Config},
+    deflate::Mode,
+};
 
 const OPCODES: [u8; 16] = [
     0x0, 0x1, 0x2, 0x3, 0x7, 0x8, 0x9, 0xA, 0xB, 0xF, 0x1, 0x2, 0x1, 0x8, 0x9, 0x0,
@@ -61,17 +65,54 @@ fn mutated_frame(rng: &mut Rng) -> Vec<u8> {
     frame
 }
 
+/// A compressed data frame (RSV1), its DEFLATE data valid or damaged, whole or as the first of
+/// several fragments.
+fn compressed_frame(rng: &mut Rng) -> Vec<u8> {
+    let len = rng.usize(0..3000);
+    let message: Vec<u8> = match rng.u8(..3) {
+        0 => "{\"text\":\"wasm-ws ✓ 你好\"} "
+            .bytes()
+            .cycle()
+            .take(len)
+            .collect(),
+        1 => vec![0; len * 40],
+        _ => std::iter::repeat_with(|| rng.u8(..)).take(len).collect(),
+    };
+    let mut compressed = deflate_message(&message);
+    for _ in 0..rng.usize(0..3) {
+        if !compressed.is_empty() {
+            let at = rng.usize(..compressed.len());
+            compressed[at] ^= 1 << rng.u8(..8);
+        }
+    }
+    let opcode = [TEXT, BINARY, CONTINUATION][rng.usize(..3)];
+    encode(
+        rng.u8(..4) != 0,
+        0b100,
+        opcode,
+        &compressed,
+        Some([rng.u8(..), 1, 2, 3]),
+    )
+}
+
 /// One connection: handshake, a few frames, then read whatever comes until the server closes
 /// or goes quiet. Any outcome is fine except the server misbehaving afterwards; returns the
 /// code of the Close the server sent, if it sent one.
 fn one_connection(addr: SocketAddr, rng: &mut Rng) -> Option<u16> {
-    let mut raw = Raw::connect(addr, "/websocket/echo");
+    let deflate = rng.bool();
+    let mut raw = if deflate {
+        let (raw, accepted) = Raw::connect_offering(addr, "/websocket/echo", CHROMIUM_OFFER);
+        assert!(accepted.is_some(), "permessage-deflate negotiated");
+        raw
+    } else {
+        Raw::connect(addr, "/websocket/echo")
+    };
     let mut bytes = Vec::new();
     for _ in 0..rng.usize(1..6) {
-        bytes.extend(if rng.bool() {
-            random_frame(rng)
-        } else {
-            mutated_frame(rng)
+        bytes.extend(match rng.u8(..3) {
+            0 => random_frame(rng),
+            1 if deflate => compressed_frame(rng),
+            _ => mutated_frame(rng),
         });
     }
     raw.send_bytes(&bytes);
@@ -128,7 +169,12 @@ fn random_and_mutated_frames_never_take_the_server_down() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
-    let (addr, _) = spawn_server(Config::for_tests(Duration::from_secs(3600)));
+    let mut config = Config::for_tests(Duration::from_secs(3600));
+    config.compression = Compression {
+        permessage_deflate: Mode::NoContextTakeover,
+        deflate_window_bits: 15,
+    };
+    let (addr, _) = spawn_server(config);
     let mut rng = Rng::with_seed(seed);
     let started = Instant::now();
     let mut iterations = 0u64;

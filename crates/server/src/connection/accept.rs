@@ -12,7 +12,7 @@ use actix_codec::Framed;
 use actix_http::{
     body::{self, BodySize},
     h1,
-    header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL},
+    header::{HeaderValue, SEC_WEBSOCKET_EXTENSIONS, SEC_WEBSOCKET_PROTOCOL},
     ws::{self, HandshakeError},
     ConnectionType, Request, RequestHead, Response,
 };
@@ -29,7 +29,7 @@ use super::{
     socket::{Socket, Stream},
     Connection, Ended, Leaving,
 };
-use crate::{admission::Admission, config::Limits};
+use crate::{admission::Admission, config::Limits, deflate};
 
 /// What every connection shares: the limits, the admission counters and the shutdown signal.
 #[derive(Debug, Clone)]
@@ -40,6 +40,8 @@ pub struct ServerState {
     pub admission: Arc<Admission>,
     /// Becomes `true` when the server shuts down.
     pub shutdown: watch::Receiver<bool>,
+    /// Whether and how `permessage-deflate` offers are accepted.
+    pub compression: deflate::Settings,
 }
 
 /// A WebSocket handshake request as an endpoint receives it: the request, the connection it
@@ -186,8 +188,8 @@ impl Endpoint {
                 return None;
             }
         };
-        let response = match self.handshake(&upgrade) {
-            Ok(response) => response,
+        let (response, deflate) = match self.handshake(&upgrade) {
+            Ok(accepted) => accepted,
             Err(error) => {
                 upgrade.respond(HttpResponse::from_error(error)).await;
                 return None;
@@ -210,7 +212,12 @@ impl Endpoint {
         // The TCP connection, and what the client sent after its request; actix-http's
         // buffers go.
         let parts = framed.into_parts();
-        let socket = Socket::new(parts.io, parts.read_buf, limits.max_message_size);
+        let socket = Socket::new(
+            parts.io,
+            parts.read_buf,
+            limits.max_message_size,
+            deflate.as_ref(),
+        );
         let mut heartbeat = time::interval_at(
             time::Instant::now() + limits.ping_interval,
             limits.ping_interval,
@@ -230,9 +237,24 @@ impl Endpoint {
         })
     }
 
-    /// The 101 response: the handshake checked, the subprotocol selected.
-    fn handshake(&self, upgrade: &Upgrade) -> Result<Response<()>, HandshakeError> {
+    /// The 101 response: the handshake checked, the subprotocol selected, and the first
+    /// `permessage-deflate` offer the server can honour accepted (RFC 7692 section 5).
+    fn handshake(
+        &self,
+        upgrade: &Upgrade,
+    ) -> Result<(Response<()>, Option<deflate::Agreement>), HandshakeError> {
         let mut response = ws::handshake(upgrade.request())?;
+        let offers = upgrade
+            .request()
+            .headers()
+            .get_all(SEC_WEBSOCKET_EXTENSIONS)
+            .filter_map(|value| value.to_str().ok());
+        let deflate = deflate::negotiate(offers, &upgrade.state().compression);
+        if let Some(agreement) = &deflate {
+            if let Ok(value) = HeaderValue::from_str(&agreement.response()) {
+                response.insert_header((SEC_WEBSOCKET_EXTENSIONS, value));
+            }
+        }
         let protocol = upgrade
             .parts
             .protocol
@@ -241,7 +263,7 @@ impl Endpoint {
         if let Some(protocol) = protocol {
             response.insert_header((SEC_WEBSOCKET_PROTOCOL, protocol));
         }
-        Ok(response.finish().drop_body())
+        Ok((response.finish().drop_body(), deflate))
     }
 
     /// The first subprotocol the client offers that this endpoint supports.

@@ -6,7 +6,8 @@ use std::time::Duration;
 use actix_http::ws::{self, CloseCode, CloseReason};
 use tokio::time;
 
-use super::{socket::Message, Connection};
+use super::Connection;
+use crate::protocol::receive::Message;
 
 /// How a connection ends.
 #[derive(Debug)]

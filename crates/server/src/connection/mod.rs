@@ -32,8 +32,9 @@ pub use accept::{Endpoint, ServerState, Upgrade};
 pub use end::{End, CLOSE_REPLY_TIMEOUT};
 pub use socket::{Stream, Violation};
 
+use crate::protocol::receive::Message;
 use crate::{admission::Ticket, config::Limits};
-use socket::{Message, Socket};
+use socket::Socket;
 
 /// A data message from the client (pings are answered inside [`Connection::next`]).
 #[derive(Debug)]

@@ -6,11 +6,10 @@
 //! connection that receives one push a second (see `docs/benchmarks.md`). Here a read goes
 //! through a buffer on the stack, and only what is in flight stays on the heap: the bytes of a
 //! frame not yet complete, the fragments of a message not yet reassembled, a message not yet
-//! written. The frames themselves are actix-http's [`ws::Codec`]; the limits and the
-//! reassembly are the ones actix-ws applied.
+//! written. The frames are read by the sans-IO [`Receiver`] (RFC 6455 and RFC 7692 checks,
+//! reassembly, inflation, the limits) and written here, compressed when negotiated.
 
 use std::{
-    fmt,
     future::poll_fn,
     io,
     mem::MaybeUninit,
@@ -18,12 +17,19 @@ use std::{
     task::{ready, Context, Poll},
 };
 
-use actix_codec::{AsyncRead, AsyncWrite, Decoder, Encoder, ReadBuf};
-use actix_http::ws::{self, CloseCode, CloseReason, Frame, Item, ProtocolError};
-use actix_web::web::{Buf, Bytes, BytesMut};
-use bytestring::ByteString;
+use actix_codec::{AsyncRead, AsyncWrite, ReadBuf};
+use actix_http::ws::{self, CloseReason};
+use actix_web::web::{Buf, BufMut, BytesMut};
 
-use crate::frame_guard::{self, FrameTooLarge};
+use crate::{
+    deflate::{self, Agreement, Outbound},
+    protocol::{
+        frame::{self, opcode},
+        receive::{Message, Receiver},
+    },
+};
+
+pub use crate::protocol::Violation;
 
 /// The upgraded connection: TCP, or TLS over TCP.
 pub trait Stream: AsyncRead + AsyncWrite + Unpin {}
@@ -40,103 +46,41 @@ const READ_CHUNK: usize = 8 * 1024;
 const MAX_CONTROL_PAYLOAD: usize = 125;
 const MAX_CLOSE_REASON: usize = MAX_CONTROL_PAYLOAD - 2;
 
-/// A complete message from the client: fragments reassembled, text checked to be UTF-8.
-#[derive(Debug)]
-pub(super) enum Message {
-    Text(ByteString),
-    Binary(Bytes),
-    Ping(Bytes),
-    Pong(Bytes),
-    Close(Option<CloseReason>),
-}
-
-/// A frame or message that breaks RFC 6455 or the server's limits: the connection is failed
-/// with [`Violation::close_code`].
-#[derive(Debug)]
-pub enum Violation {
-    /// A frame against the protocol: unmasked, reserved bits or opcodes, a fragmented or
-    /// oversized control frame, fragments out of order, a bad Close payload (1002).
-    Protocol(ProtocolError),
-    /// A frame header declaring a payload over the limit, caught before the payload is
-    /// buffered (1009).
-    FrameTooLarge(FrameTooLarge),
-    /// Fragments adding up to more than the limit (1009).
-    MessageTooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
-    /// A text message that is not UTF-8 (1007, RFC 6455 section 8.1).
-    InvalidUtf8,
-}
-
-impl Violation {
-    /// The close code it deserves (RFC 6455 section 7.4.1).
-    pub fn close_code(&self) -> CloseCode {
-        match self {
-            Self::Protocol(ProtocolError::Overflow)
-            | Self::FrameTooLarge(_)
-            | Self::MessageTooLarge { .. } => CloseCode::Size,
-            Self::InvalidUtf8 => CloseCode::Invalid,
-            Self::Protocol(_) => CloseCode::Protocol,
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Protocol(error) => error.fmt(f),
-            Self::FrameTooLarge(error) => error.fmt(f),
-            Self::MessageTooLarge { limit } => {
-                write!(
-                    f,
-                    "fragments add up to more than the limit of {limit} bytes"
-                )
-            }
-            Self::InvalidUtf8 => f.write_str("a text message is not valid UTF-8"),
-        }
-    }
-}
-
-impl std::error::Error for Violation {}
-
-impl From<ProtocolError> for Violation {
-    fn from(error: ProtocolError) -> Self {
-        Self::Protocol(error)
-    }
-}
-
-/// A message being reassembled from its fragments.
-struct Fragments {
-    text: bool,
-    bytes: BytesMut,
-}
-
 /// One upgraded connection's frames.
 pub(super) struct Socket {
     io: Box<dyn Stream>,
-    /// Bytes received and not yet decoded; after decoding, at most the start of one frame.
+    /// Bytes received and not yet taken by the receiver: at most the start of one frame.
     read_buf: BytesMut,
     /// Frames encoded and not yet written.
     write_buf: BytesMut,
-    codec: ws::Codec,
-    max_message_size: usize,
-    fragments: Option<Fragments>,
+    receiver: Receiver,
+    /// `permessage-deflate` for what the server sends, when negotiated. Boxed: an idle
+    /// connection without it keeps only a pointer's room.
+    outbound: Option<Box<Outbound>>,
     /// The client has hung up, or the connection failed: nothing more will be read.
     ended: bool,
 }
 
 impl Socket {
-    /// Frames over `io`, starting with what was read along with the handshake.
-    pub(super) fn new(io: Box<dyn Stream>, read: BytesMut, max_message_size: usize) -> Self {
+    /// Frames over `io`, starting with what was read along with the handshake, compressed as
+    /// `deflate` says if an offer was accepted.
+    pub(super) fn new(
+        io: Box<dyn Stream>,
+        read: BytesMut,
+        max_message_size: usize,
+        deflate: Option<&Agreement>,
+    ) -> Self {
+        let (inbound, outbound) = match deflate.map(deflate::session) {
+            Some((inbound, outbound)) => (Some(inbound), Some(Box::new(outbound))),
+            None => (None, None),
+        };
         Self {
             io,
             // Only the bytes, not the HTTP dispatcher's 8 KiB allocation they came in.
             read_buf: BytesMut::from(&read[..]),
             write_buf: BytesMut::new(),
-            codec: ws::Codec::new().max_size(max_message_size),
-            max_message_size,
-            fragments: None,
+            receiver: Receiver::new(max_message_size, inbound),
+            outbound,
             ended: false,
         }
     }
@@ -180,68 +124,15 @@ impl Socket {
         Poll::Ready(Ok(chunk.filled().len()))
     }
 
-    /// The next complete message in `read_buf`, if there is one.
+    /// The next complete message in `read_buf`, if there is one; every check the bytes so far
+    /// allow is made (see [`Receiver`]).
     fn decode(&mut self) -> Result<Option<Message>, Violation> {
-        loop {
-            // Before actix-http's parser, which waits for a whole frame: a header declaring too
-            // much fails now, not after the client has streamed it all into memory.
-            frame_guard::check(&self.read_buf, self.max_message_size as u64)
-                .map_err(Violation::FrameTooLarge)?;
-            let frame = self.codec.decode(&mut self.read_buf)?;
-            if self.read_buf.is_empty() {
-                // Release the allocation (the frame's payload keeps its own part of it).
-                self.read_buf = BytesMut::new();
-            }
-            let message = match frame {
-                None => return Ok(None),
-                Some(Frame::Text(bytes)) => text(bytes)?,
-                Some(Frame::Binary(bytes)) => Message::Binary(bytes),
-                Some(Frame::Ping(bytes)) => Message::Ping(bytes),
-                Some(Frame::Pong(bytes)) => Message::Pong(bytes),
-                Some(Frame::Close(reason)) => Message::Close(reason),
-                Some(Frame::Continuation(item)) => match self.reassemble(item)? {
-                    Some(message) => message,
-                    None => continue,
-                },
-            };
-            return Ok(Some(message));
+        let message = self.receiver.receive(&mut self.read_buf);
+        if self.read_buf.is_empty() {
+            // Release the allocation (a message's payload keeps its own part of it).
+            self.read_buf = BytesMut::new();
         }
-    }
-
-    /// Adds a fragment; the message once its last fragment is in. The codec has checked their
-    /// order, actix-ws's limit applies to their sum.
-    fn reassemble(&mut self, item: Item) -> Result<Option<Message>, Violation> {
-        // Whether a message starts, and whether it is text; the fragment; whether it is the last.
-        let (start, fragment, last) = match item {
-            Item::FirstText(bytes) => (Some(true), bytes, false),
-            Item::FirstBinary(bytes) => (Some(false), bytes, false),
-            Item::Continue(bytes) => (None, bytes, false),
-            Item::Last(bytes) => (None, bytes, true),
-        };
-        let mut fragments = match (start, self.fragments.take()) {
-            (Some(text), _) => Fragments {
-                text,
-                bytes: BytesMut::new(),
-            },
-            (None, Some(fragments)) => fragments,
-            (None, None) => return Err(ProtocolError::ContinuationNotStarted.into()),
-        };
-        if fragments.bytes.len() + fragment.len() > self.max_message_size {
-            return Err(Violation::MessageTooLarge {
-                limit: self.max_message_size,
-            });
-        }
-        fragments.bytes.extend_from_slice(&fragment);
-        if !last {
-            self.fragments = Some(fragments);
-            return Ok(None);
-        }
-        let bytes = fragments.bytes.freeze();
-        Ok(Some(if fragments.text {
-            self::text(bytes)?
-        } else {
-            Message::Binary(bytes)
-        }))
+        message
     }
 
     /// Encodes `message` and writes out everything queued. Cancel-safe: what is not written
@@ -251,11 +142,21 @@ impl Socket {
         self.flush().await
     }
 
-    /// Encodes `message` behind what is already queued.
+    /// Encodes `message` behind what is already queued; a data message is compressed when
+    /// `permessage-deflate` was negotiated and it gains.
     pub(super) fn queue(&mut self, message: ws::Message) -> io::Result<()> {
-        self.codec
-            .encode(within_control_limits(message), &mut self.write_buf)
-            .map_err(io::Error::other)
+        let out = &mut self.write_buf;
+        match within_control_limits(message) {
+            ws::Message::Text(text) => data(out, &mut self.outbound, opcode::TEXT, text.as_bytes()),
+            ws::Message::Binary(bytes) => data(out, &mut self.outbound, opcode::BINARY, &bytes),
+            ws::Message::Ping(bytes) => control(out, opcode::PING, &bytes),
+            ws::Message::Pong(bytes) => control(out, opcode::PONG, &bytes),
+            ws::Message::Close(reason) => control(out, opcode::CLOSE, &close_payload(reason)),
+            ws::Message::Continuation(_) | ws::Message::Nop => {
+                return Err(io::Error::other("the server sends whole messages only"))
+            }
+        }
+        Ok(())
     }
 
     /// Writes out everything queued. Cancel-safe.
@@ -284,11 +185,38 @@ impl Socket {
     }
 }
 
-/// A text frame's payload as text.
-fn text(bytes: Bytes) -> Result<Message, Violation> {
-    ByteString::try_from(bytes)
-        .map(Message::Text)
-        .map_err(|_| Violation::InvalidUtf8)
+/// A data message as one frame, compressed if that gains (RFC 7692 section 6: RSV1 set on a
+/// compressed message's first frame).
+fn data(out: &mut BytesMut, outbound: &mut Option<Box<Outbound>>, opcode: u8, payload: &[u8]) {
+    match outbound
+        .as_mut()
+        .and_then(|outbound| outbound.compress(payload))
+    {
+        Some(compressed) => {
+            frame::write_header(out, true, true, opcode, compressed.len());
+            out.put_slice(&compressed);
+        }
+        None => {
+            frame::write_header(out, true, false, opcode, payload.len());
+            out.put_slice(payload);
+        }
+    }
+}
+
+/// A control frame, never compressed (RFC 7692 section 6).
+fn control(out: &mut BytesMut, opcode: u8, payload: &[u8]) {
+    frame::write_header(out, true, false, opcode, payload.len());
+    out.put_slice(payload);
+}
+
+/// A Close's payload: the code and the reason, or nothing.
+fn close_payload(reason: Option<CloseReason>) -> Vec<u8> {
+    let Some(reason) = reason else {
+        return Vec::new();
+    };
+    let mut payload = u16::from(reason.code).to_be_bytes().to_vec();
+    payload.extend_from_slice(reason.description.unwrap_or_default().as_bytes());
+    payload
 }
 
 /// Cuts an oversized control payload to what RFC 6455 allows (see [`MAX_CONTROL_PAYLOAD`]).
