@@ -13,6 +13,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
+source scripts/harness.sh
+trap 'stop_background' EXIT
 
 if [ ! -d crates/bench/tutorial-backend/node_modules/express-ws ]; then
   log "installing the tutorial's backend (express 4.22.3, express-ws 5.0.2)"
@@ -21,16 +23,14 @@ fi
 setup_demo
 log "building the servers and the load generator (release)"
 cargo build --release -q -p wasm-ws-server -p wasm-ws-bench
-target/release/wasm-ws-bench "$@"
+"$TARGET_DIR/release/wasm-ws-bench" "$@"
 
 log "in the browser: wasm-ws against raw JS, in headless Chromium"
-setup_chromium
+setup_browsers
 # The browser benchmark's load comes from the test endpoints (flood, echo).
-start_listening wasm-ws-server target/release/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist --allow-any-origin --workers 1 --test-endpoints
-server_pid=$LISTENING_PID
-trap 'kill $server_pid 2>/dev/null || true' EXIT
+start_listening wasm-ws-server "$TARGET_DIR/release/wasm-ws-server" --bind 127.0.0.1:0 --no-static-dir --allow-any-origin --workers 1 --test-endpoints
 browser_bench() { # browser_bench NAME: one of crates/bench/browser/benches, its table rows
-  in_browser CHROMEDRIVER "$(command -v chromedriver)" env \
+  in_browser chromium env \
     WASM_BINDGEN_TEST_TIMEOUT=900 WASM_WS_TEST_SERVER="ws://${LISTENING_LINE##*http://}" \
     cargo bench -p bench-browser --target wasm32-unknown-unknown --bench "$1" -- --nocapture 2>&1 |
     sed -n 's/^ *\(|.*\)$/\1/p'

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing wasm-ws needs, skipping whatever is already present at the
-# right version. Sourced by scripts/demo.sh and scripts/test.sh; safe to run by itself.
+# right version: installing only (running the tests is scripts/harness.sh's). Sourced by
+# scripts/demo.sh, scripts/test.sh and .ci/run; by itself, `scripts/setup.sh` installs what the
+# tests need.
 #
 # Only package registries are assumed reachable (crates.io, npm, Debian apt): nothing here
 # downloads a prebuilt binary from a vendor site.
@@ -37,15 +39,21 @@ cargo_install() { # cargo_install BINARY CRATE VERSION [EXTRA_ARGS...]
   cargo install "$crate" --version "=$version" "$@"
 }
 
-apt_install() { # apt_install COMMAND PACKAGE...: installs the packages when COMMAND is missing
-  local cmd=$1
-  shift
-  if command -v "$cmd" >/dev/null 2>&1; then return; fi
-  log "installing $* (apt)"
+# apt_packages COMMAND=PACKAGE...: installs, with one `apt-get update`, the packages whose
+# command is missing (a command with a / is a path checked as it is).
+apt_packages() {
+  local wanted=() pair cmd package
+  for pair in "$@"; do
+    cmd=${pair%%=*} package=${pair#*=}
+    if [[ $cmd == */* ]]; then [ -x "$cmd" ] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+    wanted+=("$package")
+  done
+  [ ${#wanted[@]} -eq 0 ] && return
+  log "installing ${wanted[*]} (apt)"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${wanted[@]}" >/dev/null
 }
 
 setup_wasm_target() {
@@ -76,21 +84,13 @@ setup_wasm_pack() {
   cargo_install wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
 }
 
-setup_chromium() {
-  apt_install chromium chromium
-  apt_install chromedriver chromium-driver
-}
-
-setup_firefox() {
-  apt_install firefox-esr firefox-esr
+# The three engines (Chromium, Firefox ESR, WebKitGTK with its WebDriver and a virtual display
+# for it) and nginx (the rolling-restart test; in /usr/sbin, not on every user's PATH), in one
+# apt transaction. The nginx package starts no daemon here.
+setup_browsers() {
+  apt_packages chromium=chromium chromedriver=chromium-driver firefox-esr=firefox-esr \
+    /usr/bin/WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb /usr/sbin/nginx=nginx
   cargo_install geckodriver geckodriver "$GECKODRIVER_VERSION"
-}
-
-# nginx, for the rolling-restart test behind a real reverse proxy (run from a temporary
-# prefix by the test itself; the package starts no daemon here).
-setup_nginx() {
-  # In /usr/sbin, which is not on every user's PATH.
-  [ -x /usr/sbin/nginx ] || apt_install nginx nginx
 }
 
 # The end-to-end test's node packages (playwright-core drives the system Chromium).
@@ -100,90 +100,6 @@ setup_e2e() {
     log "installing the end-to-end test's npm packages"
     npm ci --silent --no-audit --no-fund --prefix "$dir" >/dev/null
   fi
-}
-
-# start_listening NAME COMMAND...: runs COMMAND in the background and waits for the line in
-# which it says "listening on ..."; sets LISTENING_PID, LISTENING_LINE and LISTENING_OUTPUT (the
-# file its stdout and stderr go to). The caller stops it.
-start_listening() {
-  local name=$1
-  shift
-  local output
-  output=$(mktemp)
-  LISTENING_OUTPUT=$output
-  "$@" >"$output" 2>&1 &
-  LISTENING_PID=$!
-  for _ in $(seq 300); do
-    LISTENING_LINE=$(grep -m1 "listening on" "$output" 2>/dev/null || true)
-    [ -n "$LISTENING_LINE" ] && return 0
-    kill -0 "$LISTENING_PID" 2>/dev/null || { cat "$output" >&2; echo "$name exited" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "$name did not start within 30 s" >&2
-  return 1
-}
-
-# in_browser DRIVER_VARIABLE DRIVER_PATH COMMAND...: runs COMMAND (a `cargo test --target
-# wasm32-unknown-unknown`) with wasm-bindgen-test-runner driving one browser. The runner takes the
-# first driver variable it finds, GECKODRIVER before CHROMEDRIVER: exactly one is set.
-in_browser() {
-  local variable=$1 driver=$2
-  shift 2
-  env -u GECKODRIVER -u CHROMEDRIVER "$variable=$driver" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner "$@"
-}
-
-# start_test_backends: what the browser tests talk to, on free loopback ports: wasm-ws-server
-# (debug build, the test endpoints on, any Origin since test pages come from the runner's own
-# port, the built page from dist/), the same over TLS with a throwaway certificate, the
-# fault-injecting proxy in front of the first, and a port with nothing listening. Sets
-# TEST_SERVER (host:port), TEST_SERVER_LOG (its log file), TEST_TLS_SERVER, TEST_PROXY,
-# TEST_PROXY_CONTROL and TEST_CLOSED_PORT, and adds the pids to the array BACKGROUND, which the
-# caller stops.
-start_test_backends() {
-  cargo build -q -p wasm-ws-server --features tls --bin wasm-ws-server --example test-certificate
-  start_listening wasm-ws-server target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist \
-    --allow-any-origin --test-endpoints
-  BACKGROUND+=("$LISTENING_PID")
-  TEST_SERVER=${LISTENING_LINE##*http://}
-  TEST_SERVER_LOG=$LISTENING_OUTPUT
-  local certificates
-  certificates=$(mktemp -d)
-  target/debug/examples/test-certificate "$certificates" >/dev/null
-  start_listening wasm-ws-server-tls target/debug/wasm-ws-server --bind 127.0.0.1:0 --static-dir dist \
-    --allow-any-origin --test-endpoints \
-    --tls-cert "$certificates/cert.pem" --tls-key "$certificates/key.pem"
-  BACKGROUND+=("$LISTENING_PID")
-  TEST_TLS_SERVER=${LISTENING_LINE##*https://}
-  start_listening fault-proxy node "$ROOT/tests/fault-proxy/proxy.mjs" --target "$TEST_SERVER"
-  BACKGROUND+=("$LISTENING_PID")
-  TEST_PROXY=$(sed -n 's/.*listening on \([^ ]*\) control.*/\1/p' <<<"$LISTENING_LINE")
-  TEST_PROXY_CONTROL=${LISTENING_LINE##* control }
-  # Bound, then let go: nothing listens there afterwards.
-  TEST_CLOSED_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-  log "server at $TEST_SERVER (TLS: $TEST_TLS_SERVER), proxy at $TEST_PROXY (control $TEST_PROXY_CONTROL), nothing at port $TEST_CLOSED_PORT"
-}
-
-# browser_test ENGINE CARGO_TEST_ARGS...: `cargo test` for the browser, in one engine
-# (chromium or firefox), against the backends of start_test_backends (their addresses go in at
-# compile time).
-browser_test() {
-  local engine=$1
-  shift
-  local variable driver
-  case $engine in
-    chromium) variable=CHROMEDRIVER driver=$(command -v chromedriver) ;;
-    firefox) variable=GECKODRIVER driver=$(command -v geckodriver) ;;
-    *) echo "browser_test: no engine $engine" >&2; return 1 ;;
-  esac
-  in_browser "$variable" "$driver" env \
-    WASM_WS_TEST_SERVER="ws://$TEST_SERVER" \
-    WASM_WS_TEST_TLS_SERVER="wss://$TEST_TLS_SERVER" \
-    WASM_WS_TEST_PROXY="ws://$TEST_PROXY" \
-    WASM_WS_TEST_PROXY_CONTROL="http://$TEST_PROXY_CONTROL" \
-    WASM_WS_TEST_CLOSED_PORT="$TEST_CLOSED_PORT" \
-    WASM_BINDGEN_TEST_TIMEOUT=90 \
-    cargo test --target wasm32-unknown-unknown "$@"
 }
 
 # Everything the demo needs.
@@ -197,9 +113,7 @@ setup_demo() {
 # Everything the test suite needs.
 setup_tests() {
   setup_demo
-  setup_chromium
-  setup_firefox
-  setup_nginx
+  setup_browsers
   setup_e2e
 }
 

@@ -39,15 +39,16 @@ impl From<&web_sys::CloseEvent> for CloseEvent {
 /// ```
 pub fn validate_close(code: u16, reason: &str) -> Result<(), Error> {
     if code != 1000 && !(3000..=4999).contains(&code) {
-        return Err(Error::InvalidAccess(format!(
-            "close code {code} is neither 1000 nor in 3000..=4999"
-        )));
+        let code = code.to_string();
+        return Err(Error::InvalidAccess(
+            "close code ".to_owned() + &code + " is neither 1000 nor in 3000..=4999",
+        ));
     }
     if reason.len() > MAX_CLOSE_REASON_BYTES {
-        return Err(Error::Syntax(format!(
-            "close reason is {} bytes of UTF-8, more than {MAX_CLOSE_REASON_BYTES}",
-            reason.len()
-        )));
+        let bytes = reason.len().to_string();
+        return Err(Error::Syntax(
+            "close reason is ".to_owned() + &bytes + " bytes of UTF-8, more than 123",
+        ));
     }
     Ok(())
 }

@@ -175,6 +175,22 @@ impl<T: Clone> FanOut<T> {
     }
 }
 
+/// Where a socket stands, as its events have told it. The engine's own `readyState` is read
+/// only while `Connecting` or `Open`: once wasm-ws has reported the close, the socket is
+/// CLOSED whatever the engine says, and the engine's later events are ignored.
+#[derive(Debug, Clone, Default)]
+enum Lifecycle {
+    #[default]
+    Connecting,
+    Open,
+    /// The close event was delivered (the engine's, or one wasm-ws made when the connection
+    /// failed); `opened` says whether the open event came first.
+    Closed {
+        event: CloseEvent,
+        opened: bool,
+    },
+}
+
 /// Everything a socket's four listeners dispatch to.
 #[derive(Default)]
 pub(crate) struct Dispatch {
@@ -184,17 +200,22 @@ pub(crate) struct Dispatch {
     pub(crate) error: HandlerSlot<()>,
     /// The subprotocols offered; the server must select one of them, or none if none.
     offered_protocols: Vec<String>,
-    /// Whether the open event fired.
-    has_opened: Cell<bool>,
-    /// Whether wasm-ws failed the connection itself, where the engine opened a connection the
-    /// standard says must fail; the engine's own later events are ignored.
-    failed: Cell<bool>,
+    lifecycle: RefCell<Lifecycle>,
     /// Futures waiting for the socket to leave CONNECTING (open or closed).
     open_waiters: RefCell<Vec<Waker>>,
     /// Futures waiting for the close event.
     close_waiters: RefCell<Vec<Waker>>,
-    /// The close event, once it fired.
-    close_event: RefCell<Option<CloseEvent>>,
+}
+
+/// The close event of a failed connection: WHATWG WebSocket, "fail the WebSocket connection",
+/// then "the WebSocket connection is closed" without a closing handshake (RFC 6455 section
+/// 7.1.5: 1006, not clean).
+fn failure() -> CloseEvent {
+    CloseEvent {
+        code: 1006,
+        reason: String::new(),
+        was_clean: false,
+    }
 }
 
 impl Dispatch {
@@ -205,12 +226,19 @@ impl Dispatch {
         }
     }
 
+    fn is_closed(&self) -> bool {
+        matches!(*self.lifecycle.borrow(), Lifecycle::Closed { .. })
+    }
+
     /// The engine opened `socket`. WHATWG WebSocket, "establish a WebSocket connection", and
     /// RFC 6455 section 4.1: a handshake response that selects a subprotocol the client did
     /// not offer, or none when some were offered, fails the connection. Chromium fails both;
     /// Firefox opens the socket (with an empty `protocol` in the second case). Here both fail
     /// in every engine: error, then close 1006, never open.
     pub(crate) fn opened(&self, socket: &web_sys::WebSocket) {
+        if self.is_closed() {
+            return;
+        }
         let selected = socket.protocol();
         let acceptable = if selected.is_empty() {
             self.offered_protocols.is_empty()
@@ -218,58 +246,93 @@ impl Dispatch {
             self.offered_protocols.contains(&selected)
         };
         if !acceptable {
-            self.failed.set(true);
             let _ = socket.close();
-            self.error.call(());
-            return self.finish(CloseEvent {
-                code: 1006,
-                reason: String::new(),
-                was_clean: false,
-            });
+            return self.fail();
         }
-        self.has_opened.set(true);
+        *self.lifecycle.borrow_mut() = Lifecycle::Open;
         wake_all(&self.open_waiters);
         self.open.call(());
     }
 
     pub(crate) fn received(&self, message: Message) {
-        if !self.failed.get() {
+        if !self.is_closed() {
             self.message.deliver(message);
         }
     }
 
+    /// The engine's close event.
     pub(crate) fn closed(&self, event: CloseEvent) {
-        if !self.failed.get() {
+        if !self.is_closed() {
             self.finish(event);
         }
     }
 
-    fn finish(&self, event: CloseEvent) {
-        *self.close_event.borrow_mut() = Some(event.clone());
-        self.message.end();
-        wake_all(&self.open_waiters);
-        wake_all(&self.close_waiters);
-        self.close.call(event);
-    }
-
+    /// The engine's error event: the connection failed. As the standard says, the socket is
+    /// CLOSED when `error` fires, and `close` (1006) follows in the same task, in every engine
+    /// (WebKit, for a blocked port, fires `error` while CONNECTING and never `close`).
     pub(crate) fn failed(&self) {
-        if !self.failed.get() {
-            self.error.call(());
+        if !self.is_closed() {
+            self.fail();
         }
     }
 
-    /// Whether wasm-ws failed the connection itself (see [`Dispatch::opened`]): the socket is
-    /// CLOSED to the user, whatever the engine's own state.
-    pub(crate) fn failed_by_us(&self) -> bool {
-        self.failed.get()
+    /// Fails the connection: CLOSED, `error`, then `close` with 1006.
+    fn fail(&self) {
+        let opened = matches!(*self.lifecycle.borrow(), Lifecycle::Open);
+        let event = failure();
+        self.close_now(event.clone(), opened);
+        self.error.call(());
+        self.deliver_close(event);
     }
 
-    pub(crate) fn has_opened(&self) -> bool {
-        self.has_opened.get()
+    fn finish(&self, event: CloseEvent) {
+        let opened = matches!(*self.lifecycle.borrow(), Lifecycle::Open);
+        self.close_now(event.clone(), opened);
+        self.deliver_close(event);
+    }
+
+    /// The socket is CLOSED from now on, and anything waiting hears so.
+    fn close_now(&self, event: CloseEvent, opened: bool) {
+        *self.lifecycle.borrow_mut() = Lifecycle::Closed { event, opened };
+        self.message.end();
+        wake_all(&self.open_waiters);
+        wake_all(&self.close_waiters);
+    }
+
+    fn deliver_close(&self, event: CloseEvent) {
+        self.close.call(event);
+    }
+
+    /// Whether the close event was delivered: the socket is CLOSED to the user, whatever the
+    /// engine's own state.
+    pub(crate) fn closed_already(&self) -> bool {
+        self.is_closed()
+    }
+
+    /// Whether the connection ended without ever opening: its `protocol` and `extensions` are
+    /// empty, as a connection the engine failed would have them.
+    pub(crate) fn never_opened(&self) -> bool {
+        matches!(
+            *self.lifecycle.borrow(),
+            Lifecycle::Closed { opened: false, .. }
+        )
+    }
+
+    /// `Some(Ok)` once open (even if closed since), `Some(Err(close))` if it closed without
+    /// opening, `None` while connecting.
+    pub(crate) fn open_outcome(&self) -> Option<Result<(), CloseEvent>> {
+        match &*self.lifecycle.borrow() {
+            Lifecycle::Connecting => None,
+            Lifecycle::Open | Lifecycle::Closed { opened: true, .. } => Some(Ok(())),
+            Lifecycle::Closed { event, .. } => Some(Err(event.clone())),
+        }
     }
 
     pub(crate) fn close_event(&self) -> Option<CloseEvent> {
-        self.close_event.borrow().clone()
+        match &*self.lifecycle.borrow() {
+            Lifecycle::Closed { event, .. } => Some(event.clone()),
+            _ => None,
+        }
     }
 
     pub(crate) fn wait_for_open(&self, cx: &Context<'_>) {

@@ -68,26 +68,39 @@ impl Error {
                 "InvalidAccessError" => Self::InvalidAccess(message),
                 "InvalidStateError" => Self::InvalidState(message),
                 "SecurityError" => Self::Security(message),
-                _ => Self::Js(format!("{}: {message}", dom.name())),
+                name => Self::Js(name.to_owned() + ": " + &message),
             };
         }
         match exception.dyn_ref::<js_sys::Error>() {
             Some(error) => Self::Js(String::from(error.message())),
-            None => Self::Js(format!("{exception:?}")),
+            // Not an Error: a thrown string, say.
+            None => Self::Js(
+                exception
+                    .as_string()
+                    .unwrap_or_else(|| "a value that is not an Error".into()),
+            ),
         }
     }
 }
 
 impl fmt::Display for Error {
+    /// `SyntaxError: ...` and the like. Written piece by piece (`write_str`), which keeps the
+    /// formatting machinery this brings into a page small.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Syntax(message) => write!(f, "SyntaxError: {message}"),
-            Self::InvalidAccess(message) => write!(f, "InvalidAccessError: {message}"),
-            Self::InvalidState(message) => write!(f, "InvalidStateError: {message}"),
-            Self::Security(message) => write!(f, "SecurityError: {message}"),
-            Self::Closed(state) => write!(f, "the socket is {state}: the message was not sent"),
-            Self::Js(message) => write!(f, "the browser threw: {message}"),
-        }
+        let (prefix, message) = match self {
+            Self::Syntax(message) => ("SyntaxError: ", message.as_str()),
+            Self::InvalidAccess(message) => ("InvalidAccessError: ", message.as_str()),
+            Self::InvalidState(message) => ("InvalidStateError: ", message.as_str()),
+            Self::Security(message) => ("SecurityError: ", message.as_str()),
+            Self::Closed(state) => {
+                f.write_str("the socket is ")?;
+                f.write_str(state.name())?;
+                return f.write_str(": the message was not sent");
+            }
+            Self::Js(message) => ("the browser threw: ", message.as_str()),
+        };
+        f.write_str(prefix)?;
+        f.write_str(message)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The WebSocket handle: a thin, owning wrapper over `web_sys::WebSocket`.
 
 use std::{
+    cell::Cell,
     future::poll_fn,
     rc::{Rc, Weak},
     task::Poll,
@@ -69,6 +70,8 @@ struct SocketCore {
     /// The four listeners installed on the browser's socket, one per event, for the handle's
     /// whole life: replacing a user handler never touches the JS side.
     _listeners: [Closure<dyn FnMut(web_sys::Event)>; 4],
+    /// Bytes sent after the socket started closing: dropped, and counted in `bufferedAmount`.
+    dropped: Cell<u32>,
 }
 
 impl WebSocket {
@@ -142,13 +145,16 @@ impl WebSocket {
                 socket,
                 dispatch,
                 _listeners: listeners,
+                dropped: Cell::new(0),
             }),
         })
     }
 
     /// `readyState`: the state of the connection.
     pub fn ready_state(&self) -> ReadyState {
-        if self.core.dispatch.failed_by_us() {
+        // Once the close event was delivered (or while a failure's `error` runs), CLOSED, as
+        // the standard says, whatever the engine reports.
+        if self.core.dispatch.closed_already() {
             return ReadyState::Closed;
         }
         // Browsers only ever report 0..=3.
@@ -175,7 +181,7 @@ impl WebSocket {
     /// reports `protocol` as empty. Nothing in the API shows the server's header, so wasm-ws
     /// cannot tell (see `docs/engine-differences.md`).
     pub fn protocol(&self) -> String {
-        if self.core.dispatch.failed_by_us() {
+        if self.core.dispatch.never_opened() {
             return String::new();
         }
         self.core.socket.protocol()
@@ -184,6 +190,9 @@ impl WebSocket {
     /// `extensions`: the extensions the server selected (such as `permessage-deflate`); empty
     /// before open.
     pub fn extensions(&self) -> String {
+        if self.core.dispatch.never_opened() {
+            return String::new();
+        }
         self.core.socket.extensions()
     }
 
@@ -191,7 +200,8 @@ impl WebSocket {
     /// bytes of binary, framing excluded). Use it for backpressure. It also counts sends made
     /// after the socket started closing, which are never transmitted.
     pub fn buffered_amount(&self) -> u32 {
-        self.core.socket.buffered_amount()
+        let dropped = self.core.dropped.get();
+        self.core.socket.buffered_amount().saturating_add(dropped)
     }
 
     /// `binaryType`: how received binary messages are represented.
@@ -253,23 +263,24 @@ impl WebSocket {
     /// socket is CLOSING or CLOSED: the browser would drop the message silently (and still
     /// count it in [`buffered_amount`](Self::buffered_amount), as this does too).
     pub fn send_text(&self, text: &str) -> Result<(), Error> {
-        self.send_with(|socket| socket.send_with_str(text))
+        self.send_with(text.len(), |socket| socket.send_with_str(text))
     }
 
     /// `send(bytes)`: sends a binary message. Errors as for [`WebSocket::send_text`].
     pub fn send_bytes(&self, bytes: &[u8]) -> Result<(), Error> {
-        self.send_with(|socket| socket.send_with_u8_array(bytes))
+        self.send_with(bytes.len(), |socket| socket.send_with_u8_array(bytes))
     }
 
     /// `send(blob)`: sends a `Blob` as a binary message. Errors as for [`WebSocket::send_text`].
     pub fn send_blob(&self, blob: &web_sys::Blob) -> Result<(), Error> {
-        self.send_with(|socket| socket.send_with_blob(blob))
+        self.send_with(blob.size() as usize, |socket| socket.send_with_blob(blob))
     }
 
     /// `send(arrayBuffer)`: sends an `ArrayBuffer` as a binary message, without copying it into
     /// wasm memory. Errors as for [`WebSocket::send_text`].
     pub fn send_array_buffer(&self, buffer: &ArrayBuffer) -> Result<(), Error> {
-        self.send_with(|socket| socket.send_with_array_buffer(buffer))
+        let len = buffer.byte_length() as usize;
+        self.send_with(len, |socket| socket.send_with_array_buffer(buffer))
     }
 
     /// Sends a [`Message`] of any kind.
@@ -281,8 +292,10 @@ impl WebSocket {
         }
     }
 
+    /// Sends `len` bytes (as the standard counts them) with `send`, in the current state.
     fn send_with(
         &self,
+        len: usize,
         send: impl FnOnce(&web_sys::WebSocket) -> Result<(), JsValue>,
     ) -> Result<(), Error> {
         match self.ready_state() {
@@ -291,8 +304,12 @@ impl WebSocket {
             )),
             ReadyState::Open => send(&self.core.socket).map_err(Error::from_js),
             closing_or_closed => {
-                // Still hand it to the browser, so that `bufferedAmount` grows as the spec says.
-                send(&self.core.socket).map_err(Error::from_js)?;
+                // The standard drops the data but counts it in `bufferedAmount`. Counted here
+                // rather than handed to the engine: WebKit adds each frame's header too, and a
+                // socket wasm-ws failed may still be CONNECTING to the engine.
+                let len = u32::try_from(len).unwrap_or(u32::MAX);
+                let dropped = &self.core.dropped;
+                dropped.set(dropped.get().saturating_add(len));
                 Err(Error::Closed(closing_or_closed))
             }
         }
@@ -339,13 +356,9 @@ impl WebSocket {
     pub async fn opened(&self) -> Result<(), CloseEvent> {
         poll_fn(|cx| {
             let dispatch = &self.core.dispatch;
-            if dispatch.has_opened() {
-                return Poll::Ready(Ok(()));
+            if let Some(outcome) = dispatch.open_outcome() {
+                return Poll::Ready(outcome);
             }
-            if let Some(event) = dispatch.close_event() {
-                return Poll::Ready(Err(event));
-            }
-            // Still connecting (or failed, with the close event not dispatched yet).
             dispatch.wait_for_open(cx);
             Poll::Pending
         })
@@ -418,6 +431,21 @@ impl Drop for SocketCore {
     }
 }
 
+/// The bytes of `array`, copied once into wasm memory. `Uint8Array::to_vec` does the same
+/// behind a length assertion whose panic message brings integer formatting into every page.
+fn bytes_of(array: &Uint8Array) -> Vec<u8> {
+    let len = array.length() as usize;
+    let mut bytes = Vec::with_capacity(len);
+    // SAFETY: the view covers exactly the vector's `len` bytes of capacity, nothing allocates
+    // (so wasm memory cannot grow and detach it) between making it and the copy, and the copy
+    // fills those bytes before the length is set.
+    unsafe {
+        Uint8Array::view_mut_raw(bytes.as_mut_ptr(), len).set(array, 0);
+        bytes.set_len(len);
+    }
+    bytes
+}
+
 /// The message a `message` event carries: a string is text, an `ArrayBuffer` bytes, a `Blob`
 /// stays a `Blob`.
 fn message_from_event(event: &web_sys::MessageEvent) -> Option<Message> {
@@ -427,7 +455,7 @@ fn message_from_event(event: &web_sys::MessageEvent) -> Option<Message> {
         return Some(Message::Text(text));
     }
     if let Some(buffer) = data.dyn_ref::<ArrayBuffer>() {
-        return Some(Message::Binary(Uint8Array::new(buffer).to_vec()));
+        return Some(Message::Binary(bytes_of(&Uint8Array::new(buffer))));
     }
     data.dyn_into::<web_sys::Blob>().ok().map(Message::Blob)
 }

@@ -27,6 +27,20 @@ pub use proxy::order_proxy;
 #[cfg(target_arch = "wasm32")]
 pub use sockets::{count_sockets, sockets_created};
 
+/// Where the test runs: the page's URL, or the worker script's (`self.location.href`).
+#[cfg(target_arch = "wasm32")]
+pub fn here() -> String {
+    use wasm_bindgen::JsCast;
+    let global = js_sys::global();
+    match global.dyn_ref::<web_sys::Window>() {
+        Some(window) => window.location().href().unwrap(),
+        None => global
+            .unchecked_into::<web_sys::WorkerGlobalScope>()
+            .location()
+            .href(),
+    }
+}
+
 /// `option_env!(variable)` (set at compile time by `scripts/test.sh`), or `default`: where a
 /// server started by hand listens (see the README).
 macro_rules! set_or {

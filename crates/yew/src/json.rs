@@ -197,6 +197,12 @@ impl<Out> UseJsonWebSocketHandle<Out> {
         self.handle.close();
     }
 
+    /// Closes with a code and reason, and stops reconnecting
+    /// ([`UseReconnectingWebSocketHandle::close_with`]).
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<(), wasm_ws_client::Error> {
+        self.handle.close_with(code, reason)
+    }
+
     /// Connects again now, with the attempt counter reset.
     pub fn reconnect(&self) {
         self.handle.reconnect();

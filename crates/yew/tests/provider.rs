@@ -305,14 +305,12 @@ async fn options_built_inline_at_every_render_do_not_reconnect_and_the_newest_he
     assert_eq!(hello, Message::from("hello from render 4"));
     assert_eq!(sockets_created(), 2, "reconnect() made one more");
 
-    // A different binary type is a new connection.
+    // A different binary type applies to the live socket, as `binaryType` does: no new one.
     props.rerender.get().set(5);
-    let (_, hello) = until_message(&mut received, |m| {
-        m.as_text().is_some_and(|t| t.starts_with("hello"))
-    })
-    .await;
-    assert_eq!(hello, Message::from("hello from render 5"));
-    assert_eq!(sockets_created(), 3);
+    wait_for_dom(&root, "render 5", || text_of(&root, ".render") == "5").await;
+    let socket = props.handle.get().socket().expect("a socket");
+    assert_eq!(socket.binary_type(), BinaryType::Blob);
+    assert_eq!(sockets_created(), 2, "no reconnection for a binary type");
 }
 
 /// The next message a subscriber received that `matches`.

@@ -66,6 +66,7 @@ impl Backoff {
             .min(self.max.as_secs_f64());
         let jitter = self.jitter.clamp(0.0, 1.0);
         let scale = 1.0 - jitter + 2.0 * jitter * random.clamp(0.0, 1.0);
-        Duration::from_secs_f64((base * scale).max(0.0))
+        // Whole microseconds: `from_secs_f64` would bring its overflow panic and float printing.
+        Duration::from_micros((base * scale * 1e6).max(0.0) as u64)
     }
 }

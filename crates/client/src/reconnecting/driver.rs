@@ -129,9 +129,14 @@ impl Driver {
         }
     }
 
-    /// New options: the wake listeners follow at once; the core applies the rest.
+    /// New options: the binary type and the wake listeners apply at once; the core applies the
+    /// rest.
     pub(super) fn configure(&self, options: ReconnectOptions) {
         let listen = options.reconnect_on_wake;
+        // `binaryType` may change at any time in the browser: the live socket takes it now.
+        if let Some(live) = self.socket() {
+            live.set_binary_type(options.binary_type);
+        }
         self.handle(Input::Configure(Box::new(options)));
         if !listen {
             self.wake.borrow_mut().take();
@@ -178,9 +183,13 @@ impl Driver {
                         }
                     }
                 }
-                Output::Close { socket } => {
+                Output::Close { socket, code } => {
                     if let Some(live) = self.socket_with(socket) {
-                        live.close();
+                        match code {
+                            // Checked by `close_with` already.
+                            Some((code, reason)) => drop(live.close_with(code, &reason)),
+                            None => live.close(),
+                        }
                     }
                 }
                 Output::Release { socket } => self.release(socket),
@@ -265,6 +274,12 @@ impl Driver {
         live.on_message(move |message| {
             if let Some(driver) = this.upgrade() {
                 driver.handle(Input::Received { socket, message });
+            }
+        });
+        let this = self.this.clone();
+        live.on_error(move || {
+            if let Some(driver) = this.upgrade() {
+                driver.handle(Input::Errored { socket });
             }
         });
         let this = self.this.clone();

@@ -48,6 +48,10 @@ pub enum ConnectionEvent {
     /// or a [`hello`](super::ReconnectOptions::hello). Heartbeat pings are not reported. A
     /// console shows these as sent lines, whoever sent them.
     Sent(Message),
+    /// The socket's `error` event: the connection failed (a refused or dropped connection, a
+    /// failed handshake). The browser says no more; a [`Closed`](Self::Closed) with 1006
+    /// follows.
+    Error,
     /// The connection closed (or an attempt failed); `code` 1006 for a dropped connection.
     /// [`close`](super::ReconnectingWebSocket::close) while no socket is open reports 1005 (no
     /// status), clean, as the browser's `close()` without a code does.

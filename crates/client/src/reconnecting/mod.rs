@@ -157,8 +157,10 @@ impl ReconnectingWebSocket {
 
     /// Replaces the options without reconnecting. Each applies from its next use:
     ///
-    /// - at the next attempt: the protocols, the binary type, the backoff, `max_attempts`,
-    ///   `connect_timeout`, `min_uptime`, `should_reconnect` (and the URL function's result);
+    /// - at once on the live socket, and at every attempt: the binary type (as the browser's
+    ///   `binaryType`, it applies to messages delivered from then on);
+    /// - at the next attempt: the protocols, the backoff, `max_attempts`, `connect_timeout`,
+    ///   `min_uptime`, `should_reconnect` (and the URL function's result);
     /// - at once while open, otherwise from the next open: the heartbeat (its wait starts over
     ///   from the last thing received), and the `hello` at each open;
     /// - at the next send or incoming message: the queue limits (a larger window sends what
@@ -166,8 +168,7 @@ impl ReconnectingWebSocket {
     ///   forgets what awaited acknowledgement);
     /// - at once: `reconnect_on_wake`.
     ///
-    /// To apply new protocols or a new binary type now, call [`reconnect`](Self::reconnect)
-    /// after. Invalid protocols are an [`Error::Syntax`] and change nothing.
+    /// To apply new protocols now, call [`reconnect`](Self::reconnect) after. Invalid protocols are an [`Error::Syntax`] and change nothing.
     ///
     /// ```no_run
     /// use std::time::Duration;
@@ -247,7 +248,27 @@ impl ReconnectingWebSocket {
     /// sends are refused until [`reconnect`](Self::reconnect). Nothing is delivered after
     /// `close()` but that `Closed`: not even a message that was already on its way.
     pub fn close(&self) {
-        self.driver.handle(core::Input::Close);
+        self.driver.handle(core::Input::Close(None));
+    }
+
+    /// Like [`close`](Self::close), with a close code and reason for the socket's closing
+    /// handshake, checked first as the browser's `close(code, reason)` checks them
+    /// ([`validate_close`](crate::validate_close)): a code other than 1000 or 3000..=4999 is an
+    /// [`Error::InvalidAccess`], a reason over 123 bytes an [`Error::Syntax`], and then nothing
+    /// is closed. Without a live socket the code and reason go nowhere, and the last event is
+    /// a `Closed` with 1005 as for `close()`.
+    ///
+    /// ```no_run
+    /// # let connection = wasm_ws_client::ReconnectingWebSocket::open("/ws", Default::default())?;
+    /// connection.close_with(4000, "signed out")?;
+    /// assert!(connection.close_with(1005, "").is_err()); // refused, as the browser would
+    /// # Ok::<(), wasm_ws_client::Error>(())
+    /// ```
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
+        crate::validate_close(code, reason)?;
+        self.driver
+            .handle(core::Input::Close(Some((code, reason.to_owned()))));
+        Ok(())
     }
 
     /// A handle that does not keep the connection alive, for use inside its own handlers.

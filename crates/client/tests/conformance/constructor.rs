@@ -58,23 +58,20 @@ fn rule1_schemes_other_than_ws_wss_http_https_are_syntax_errors() {
 
 #[wasm_bindgen_test]
 fn rule1_relative_urls_resolve_against_the_page() {
-    let page = web_sys::window().unwrap().location();
-    let host = page.host().unwrap();
+    // The API base URL: the page's, or in a worker the worker script's.
+    let here = wasm_ws_test_support::here();
+    let page = web_sys::Url::new(&here).unwrap();
     assert_eq!(
         WebSocket::open("/websocket/echo").unwrap().url(),
-        format!("ws://{host}/websocket/echo")
+        format!("ws://{}/websocket/echo", page.host())
     );
-    assert_eq!(
-        WebSocket::open("?q=1").unwrap().url(),
-        format!("ws://{host}/?q=1")
-    );
-    // An empty URL is relative too: the page itself, less the page's fragment.
-    let page_url = page.href().unwrap();
-    let page_url = page_url.split('#').next().unwrap();
-    assert_eq!(
-        WebSocket::open("").unwrap().url(),
-        page_url.replacen("http:", "ws:", 1)
-    );
+    // A query alone keeps the base's path; an empty URL is the base itself, less its fragment.
+    for relative in ["?q=1", ""] {
+        let expected = web_sys::Url::new_with_base(relative, &here).unwrap();
+        expected.set_hash("");
+        let expected = expected.href().replacen("http:", "ws:", 1);
+        assert_eq!(WebSocket::open(relative).unwrap().url(), expected, "{relative:?}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -9,14 +9,7 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-mod async_api;
-mod binary;
-mod close;
-mod constructor;
-mod events;
-mod ownership;
-mod sample;
-mod send;
-mod support;
+// The same modules run in a dedicated worker too (`in_dedicated_worker.rs`).
+include!("modules.rs");
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

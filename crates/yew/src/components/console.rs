@@ -205,7 +205,8 @@ pub struct WebSocketConsoleProps {
 /// it, scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
 /// "close connection" button, and the connection's state. Once closed, "open connection"
 /// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
-/// itself, shows how many messages wait, and has a Reconnect button. Without a `url`, it shows
+/// itself, shows how many messages wait, and has a Reconnect button while it is not stopped
+/// (once stopped, "open connection" is the way back). Without a `url`, it shows
 /// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
@@ -455,7 +456,8 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
             <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
                 placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
             <div class="wsc-actions">
-                if reconnecting {
+                // Once stopped, "open connection" is the one way back: no second button.
+                if reconnecting && !stopped {
                     <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
                 }
                 <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
@@ -506,10 +508,7 @@ fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'stat
         ),
         ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state-closing"),
         ConnectionStatus::Reconnecting { attempt, delay } if reconnecting => (
-            format!(
-                "RECONNECTING (attempt {attempt} in {:.1} s)",
-                delay.as_secs_f64()
-            ),
+            format!("RECONNECTING (attempt {attempt} in {})", seconds(*delay)),
             "wsc-state-reconnecting",
         ),
         ConnectionStatus::GaveUp { .. } if reconnecting => ("GAVE UP".into(), "wsc-state-closed"),
@@ -535,10 +534,7 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
         ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
         ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
             LineKind::Info,
-            format!(
-                "reconnecting in {:.1} s (attempt {attempt})",
-                delay.as_secs_f64()
-            ),
+            format!("reconnecting in {} (attempt {attempt})", seconds(delay)),
         ),
         ConnectionEvent::GaveUp { attempts } => info(
             LineKind::Error,
@@ -546,9 +542,17 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
         ),
         ConnectionEvent::Offline => info(LineKind::Info, "the browser is offline".into()),
         ConnectionEvent::Failed(error) => info(LineKind::Error, error.to_string()),
+        ConnectionEvent::Error => info(LineKind::Error, "connection error".into()),
         // Connecting, Reconnecting outside the reconnecting mode, and what may come later.
         _ => return None,
     })
+}
+
+/// A delay as seconds with one decimal, `1.2 s`, in integers: formatting an `f64` would bring
+/// about 14 kB of float printing into the page.
+fn seconds(delay: std::time::Duration) -> String {
+    let tenths = (delay.as_millis() + 50) / 100;
+    format!("{}.{} s", tenths / 10, tenths % 10)
 }
 
 fn info(kind: LineKind, text: String) -> ConsoleLine {

@@ -20,7 +20,8 @@ use crate::{
 /// |---|---|
 /// | `url` (a fixed URL) | a new connection, at once |
 /// | `url` (a function) | the newest function is called at the next attempt; nothing else |
-/// | `protocols`, `binary_type` | a new connection, at once |
+/// | `protocols` | a new connection, at once (they are the handshake's) |
+/// | `binary_type` | the live socket's `binaryType` at once, and every new socket's: no reconnection |
 /// | `reconnect` | applied to the live connection without reconnecting ([`ReconnectingWebSocket::set_options`](wasm_ws_client::ReconnectingWebSocket::set_options)): backoff, attempts, timeouts and the predicate from the next attempt; the heartbeat at once; queue limits and acknowledgements from the next send or message; `Some` to `None` makes the next close final |
 /// | `hello` | called at the next open |
 /// | `enabled` | `false` closes the connection, `true` connects |

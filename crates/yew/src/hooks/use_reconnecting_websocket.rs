@@ -3,8 +3,8 @@
 use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws_client::{
-    reconnecting::ReconnectPredicate, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions,
-    ReconnectingWebSocket, SendError, Sent, WebSocket,
+    reconnecting::ReconnectPredicate, ConnectionEvent, ConnectionStatus, Error, Message,
+    ReconnectOptions, ReconnectingWebSocket, SendError, Sent, WebSocket,
 };
 use yew::prelude::*;
 
@@ -18,10 +18,11 @@ use crate::url::{self, LatestUrl, WebSocketUrl};
 ///
 /// Build them inline at every render if you like: nothing here needs `use_memo`.
 ///
-/// - **A new connection** comes only from a different fixed URL, different
-///   `reconnect.protocols`, or a different `reconnect.binary_type`.
+/// - **A new connection** comes only from a different fixed URL or different
+///   `reconnect.protocols`: the subprotocols are the handshake's.
 /// - **Everything else in `reconnect` applies to the live connection without reconnecting**
-///   ([`ReconnectingWebSocket::set_options`]): the backoff, `max_attempts`,
+///   ([`ReconnectingWebSocket::set_options`]): the binary type at once on the live socket (as
+///   the browser's `binaryType` may change at any time); the backoff, `max_attempts`,
 ///   `connect_timeout`, `min_uptime` and `should_reconnect` from the next attempt; the
 ///   heartbeat at once; the `hello` at the next open; the queue limits and `acknowledge` from
 ///   the next send or message; `reconnect_on_wake` at once. Closures are compared by identity
@@ -132,6 +133,14 @@ impl UseReconnectingWebSocketHandle {
         self.with_connection(ReconnectingWebSocket::close);
     }
 
+    /// Closes with a code and reason, and stops reconnecting
+    /// ([`ReconnectingWebSocket::close_with`]): a code or reason the browser would refuse is
+    /// the same typed error, and nothing is closed.
+    pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
+        self.with_connection(|connection| connection.close_with(code, reason))
+            .unwrap_or_else(|| wasm_ws_client::validate_close(code, reason))
+    }
+
     /// Connects again now, with the attempt counter reset; also after [`close`](Self::close),
     /// after giving up, after a URL that could not be used, and while `enabled` is `false`.
     pub fn reconnect(&self) {
@@ -224,7 +233,7 @@ pub fn use_reconnecting_websocket(
     // called.
     let latest_url: LatestUrl = use_latest(url.clone());
     let reconnect = options.reconnect.clone();
-    let (protocols, binary_type) = (reconnect.protocols.clone(), reconnect.binary_type);
+    let protocols = reconnect.protocols.clone();
     let latest = use_latest(options);
 
     {
@@ -238,31 +247,28 @@ pub fn use_reconnecting_websocket(
     }
     {
         let (status, lengths, connection) = (status.setter(), lengths.clone(), connection.clone());
-        use_effect_with(
-            (url.key(), protocols, binary_type, *wanted),
-            move |(_, _, _, wanted)| {
-                if wanted.wanted {
-                    let options = latest.borrow().reconnect.clone();
-                    match url::connect(&latest_url, options) {
-                        Ok(opened) => {
-                            watch(&opened, latest, status, lengths);
-                            *connection.borrow_mut() = Some(opened);
-                        }
-                        Err(error) => status.set(ConnectionStatus::Failed(error)),
+        use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
+            if wanted.wanted {
+                let options = latest.borrow().reconnect.clone();
+                match url::connect(&latest_url, options) {
+                    Ok(opened) => {
+                        watch(&opened, latest, status, lengths);
+                        *connection.borrow_mut() = Some(opened);
                     }
-                } else {
-                    status.set(ConnectionStatus::Closed);
+                    Err(error) => status.set(ConnectionStatus::Failed(error)),
                 }
-                // Closed now, even if someone still holds a clone of the connection; the
-                // unmounted component hears nothing more.
-                move || {
-                    if let Some(connection) = connection.borrow_mut().take() {
-                        connection.on_event(|_| {});
-                        connection.close();
-                    }
+            } else {
+                status.set(ConnectionStatus::Closed);
+            }
+            // Closed now, even if someone still holds a clone of the connection; the
+            // unmounted component hears nothing more.
+            move || {
+                if let Some(connection) = connection.borrow_mut().take() {
+                    connection.on_event(|_| {});
+                    connection.close();
                 }
-            },
-        );
+            }
+        });
     }
 
     UseReconnectingWebSocketHandle {

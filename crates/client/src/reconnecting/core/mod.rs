@@ -89,6 +89,8 @@ pub(crate) enum Input {
     },
     /// A message arrived on the socket.
     Received { socket: SocketId, message: Message },
+    /// The socket's `error` event (its close event follows).
+    Errored { socket: SocketId },
     /// The socket's `readyState` is CLOSING though the core asked nothing: the server started
     /// the closing handshake, and its close event is on its way. What is sent now must wait.
     PeerClosing { socket: SocketId },
@@ -104,8 +106,9 @@ pub(crate) enum Input {
     FailedToStart { socket: SocketId, error: Error },
     /// A timer came due.
     TimerFired(Timer),
-    /// [`close`](super::ReconnectingWebSocket::close).
-    Close,
+    /// [`close`](super::ReconnectingWebSocket::close), with the code and reason of
+    /// [`close_with`](super::ReconnectingWebSocket::close_with) if given (already checked).
+    Close(Option<(u16, String)>),
     /// [`reconnect`](super::ReconnectingWebSocket::reconnect).
     Reconnect,
     /// The page became visible, or the network went or came back.
@@ -123,8 +126,12 @@ pub(crate) enum Output {
     Open { socket: SocketId },
     /// Send a message on the socket, which is open.
     Send { socket: SocketId, message: Message },
-    /// Start the socket's closing handshake; its close event still comes.
-    Close { socket: SocketId },
+    /// Start the socket's closing handshake, with this code and reason if any; its close event
+    /// still comes.
+    Close {
+        socket: SocketId,
+        code: Option<(u16, String)>,
+    },
     /// Let the socket go: no more events from it; closed if still live.
     Release { socket: SocketId },
     /// Let the socket go now, without waiting for the browser to notice it is dead, and report
@@ -342,6 +349,16 @@ impl Core {
         match input {
             Input::Opened { socket, hello } => self.opened(now, socket, hello),
             Input::Received { socket, message } => self.received(now, socket, message),
+            Input::Errored { socket } => {
+                // A fact about the socket the core holds, until the user closed it.
+                let live = matches!(
+                    self.state,
+                    State::Connecting { socket: s } | State::PeerClosing { socket: s, .. } if s == socket
+                ) || matches!(&self.state, State::Open(open) if open.socket == socket);
+                if live {
+                    self.emit(ConnectionEvent::Error);
+                }
+            }
             Input::PeerClosing { socket } => {
                 if let State::Open(open) = &self.state {
                     if open.socket == socket {
@@ -364,7 +381,7 @@ impl Core {
                 }
             }
             Input::TimerFired(timer) => self.timer_fired(now, timer),
-            Input::Close => self.close(),
+            Input::Close(code) => self.close(code),
             Input::Reconnect => self.reconnect(),
             Input::Wake(wake) => self.woke(now, wake),
             Input::Configure(options) => self.configure(now, *options),
@@ -652,7 +669,7 @@ impl Core {
 
     /// Stops: a live socket is closed and its close event is the last event; otherwise the
     /// last event is a `Closed` with 1005 (no status), now.
-    fn close(&mut self) {
+    fn close(&mut self, code: Option<(u16, String)>) {
         match &self.state {
             State::Connecting { socket }
             | State::Open(Open { socket, .. })
@@ -660,7 +677,7 @@ impl Core {
                 let socket = *socket;
                 self.cancel_timer(Timer::ConnectTimeout);
                 self.cancel_timer(Timer::Heartbeat);
-                self.outputs.push_back(Output::Close { socket });
+                self.outputs.push_back(Output::Close { socket, code });
                 self.enter(State::Closing { socket });
             }
             State::Closing { .. } | State::Stopped => {}

@@ -84,10 +84,12 @@ enum Action {
     Push,
     /// The server answers a ping.
     Pong,
-    /// The connection ends with this code (1006: cut), and the predicate says `reconnect`.
+    /// The connection ends with this code (1006: cut), and the predicate says `reconnect`;
+    /// with `error`, the socket's error event comes first.
     End {
         code: u16,
         reconnect: bool,
+        error: bool,
     },
     /// The server starts the closing handshake.
     PeerClosing,
@@ -111,8 +113,8 @@ fn action() -> impl Strategy<Value = Action> {
         4 => Just(Action::Echo),
         1 => Just(Action::Push),
         2 => Just(Action::Pong),
-        2 => (prop_oneof![Just(1006u16), Just(1000), Just(1001), Just(1011), 3000u16..5000], any::<bool>())
-            .prop_map(|(code, reconnect)| Action::End { code, reconnect }),
+        2 => (prop_oneof![Just(1006u16), Just(1000), Just(1001), Just(1011), 3000u16..5000], any::<bool>(), any::<bool>())
+            .prop_map(|(code, reconnect, error)| Action::End { code, reconnect, error }),
         1 => Just(Action::PeerClosing),
         3 => (1u64..4000).prop_map(Action::Wait),
         3 => Just(Action::NextTimer),
@@ -212,8 +214,15 @@ fn play(options: ReconnectOptions, actions: &[Action]) -> Vec<(Invariant, String
             Action::Echo => sim.server_says(None),
             Action::Push => sim.server_says(Some(Message::from("push"))),
             Action::Pong => sim.server_says(Some(Message::from("pong"))),
-            Action::End { code, reconnect } => {
+            Action::End {
+                code,
+                reconnect,
+                error,
+            } => {
                 sim.reconnect_answer = *reconnect;
+                if *error {
+                    sim.error();
+                }
                 sim.end(*code);
             }
             Action::PeerClosing => sim.peer_closing(),
@@ -222,7 +231,7 @@ fn play(options: ReconnectOptions, actions: &[Action]) -> Vec<(Invariant, String
                 sim.next_timer();
             }
             Action::Wake(wake) => sim.input(Input::Wake(*wake)),
-            Action::Close => sim.input(Input::Close),
+            Action::Close => sim.input(Input::Close(None)),
             Action::Reconnect => sim.input(Input::Reconnect),
             Action::Reheartbeat(heartbeat) => {
                 let options = ReconnectOptions {

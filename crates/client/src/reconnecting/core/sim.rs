@@ -139,7 +139,7 @@ impl Sim {
     }
 
     pub(super) fn input(&mut self, input: Input) {
-        if matches!(input, Input::Close) {
+        if matches!(input, Input::Close(_)) {
             self.stopped_by_user = true;
         }
         if matches!(input, Input::Reconnect) {
@@ -197,7 +197,7 @@ impl Sim {
                     }
                 }
                 Output::Send { socket, message } => self.sent(socket, message),
-                Output::Close { socket } => {
+                Output::Close { socket, .. } => {
                     if let Some(live) = self.socket_with(socket) {
                         live.phase = Phase::Closing;
                     }
@@ -422,6 +422,14 @@ impl Sim {
             event,
             reconnect,
         });
+    }
+
+    /// The socket's error event (its close follows).
+    pub(super) fn error(&mut self) {
+        if let Some(live) = &self.socket {
+            let socket = live.id;
+            self.input(Input::Errored { socket });
+        }
     }
 
     /// The server starts the closing handshake on the open socket.

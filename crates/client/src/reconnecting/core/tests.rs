@@ -235,7 +235,7 @@ fn after_close_nothing_is_delivered_but_the_close() {
     let mut sim = open(quick());
     sim.send(0).unwrap();
     sim.deliver(1);
-    sim.input(Input::Close);
+    sim.input(Input::Close(None));
     assert_eq!(sim.core.status(), ConnectionStatus::Closing);
     let before = sim.events.len();
     sim.server_says(None); // the echo, already on its way
