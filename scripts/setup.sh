@@ -93,15 +93,6 @@ setup_browsers() {
   cargo_install geckodriver geckodriver "$GECKODRIVER_VERSION"
 }
 
-# The end-to-end test's node packages (playwright-core drives the system Chromium).
-setup_e2e() {
-  local dir="$ROOT/tests/e2e"
-  if [ ! -d "$dir/node_modules/playwright-core" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    log "installing the end-to-end test's npm packages"
-    npm ci --silent --no-audit --no-fund --prefix "$dir" >/dev/null
-  fi
-}
-
 # Everything the demo needs.
 setup_demo() {
   setup_wasm_target
@@ -114,7 +105,6 @@ setup_demo() {
 setup_tests() {
   setup_demo
   setup_browsers
-  setup_e2e
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

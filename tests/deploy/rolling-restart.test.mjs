@@ -21,8 +21,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-// Playwright is installed with the end-to-end tests.
-import { chromium } from "../e2e/node_modules/playwright-core/index.mjs";
+import { COLLECT_ERRORS, pageErrors, session } from "../e2e/browsers.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SERVER_BIN = process.env.WASM_WS_SERVER_BIN ?? `${ROOT}target/debug/wasm-ws-server`;
@@ -207,16 +206,26 @@ http {
     { stdio: "ignore" });
   children.add(nginx);
   await waitFor("nginx", async () => (await fetch(`http://127.0.0.1:${nginxPort}/healthz`).catch(() => null))?.ok);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await session("chromium");
 });
 after(async () => {
-  await browser?.close();
-  for (const child of children) child.kill("SIGKILL");
+  await browser?.quit();
+  // Gracefully, and waited for: SIGKILL on nginx's master would orphan its worker.
+  await Promise.all([...children].map(stop));
 });
+
+/** SIGTERM (nginx: fast shutdown, its workers with it), SIGKILL after 5 s; resolves on exit. */
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
 
 const step = (what) => console.log(`  ${new Date().toISOString().slice(11, 23)} ${what}`);
 
@@ -224,11 +233,9 @@ const total = async (live) => (await Promise.all(live.map((i) => i.connections()
 
 test("a rolling restart behind nginx: 1001s, reconnects within 3 s, nothing lost, the page stays", async () => {
   const url = `ws://127.0.0.1:${nginxPort}/websocket/test`;
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`http://127.0.0.1:${nginxPort}/`);
-  await page.locator(".wsc-state", { hasText: "OPEN" }).waitFor({ timeout: 10_000 });
+  await browser.goto(`http://127.0.0.1:${nginxPort}/`);
+  await browser.script(COLLECT_ERRORS);
+  await browser.waitFor("the page open", `document.querySelector(".wsc-state")?.textContent === "OPEN"`);
 
   const clients = Array.from({ length: CLIENTS }, (_, id) => new Client(id, url, { acknowledged: true, eager: true }));
   await waitFor("every client open", () => clients.every((c) => c.open));
@@ -274,11 +281,10 @@ test("a rolling restart behind nginx: 1001s, reconnects within 3 s, nothing lost
   assert.ok(tallies.every((t) => t.inOrder), "in order per client");
 
   // The page came back by itself each time its instance went, and is connected.
-  await page.locator(".wsc-state", { hasText: "OPEN" }).waitFor({ timeout: 10_000 });
-  const opens = await page.locator(".wsc-info", { hasText: "connection open" }).count();
+  await browser.waitFor("the page open", `document.querySelector(".wsc-state")?.textContent === "OPEN"`);
+  const opens = (await browser.texts(".wsc-info")).filter((line) => line === "connection open").length;
   assert.ok(opens >= 2, `the page reconnected (${opens} opens)`);
-  assert.deepEqual(errors, []);
-  await page.close();
+  assert.deepEqual(await pageErrors(browser), []);
 });
 
 test("control: without acknowledgements, a restart loses what was in flight", async () => {

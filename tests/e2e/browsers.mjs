@@ -86,6 +86,8 @@ export async function session(engine, args = []) {
     engine,
     version: created.capabilities.browserVersion,
     goto: (url) => call("POST", at("/url"), { url }),
+    /** The browser's Back button; resolves once the page is shown. */
+    back: () => call("POST", at("/back"), {}),
     /** Runs `body` (a function body; `arguments` are `args`) in the page; its return value. */
     script: (body, ...args) => call("POST", at("/execute/sync"), { script: body, args }),
     /** Runs `body` asynchronously: its last argument is the callback that finishes it. */
@@ -104,6 +106,11 @@ export async function session(engine, args = []) {
     count: async (selector) => (await browser.texts(selector)).length,
     /** Waits until the expression `condition` (JS, in the page) is true, re-checked at every
      * change of the document, failing after `ms` with `what` in the message. */
+    /** Saves a PNG of the window to `path`. */
+    async screenshot(path) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(path, Buffer.from(await call("GET", at("/screenshot")), "base64"));
+    },
     async waitFor(what, condition, ms = 10_000) {
       const held = await browser.run(WAIT_FOR, condition, ms);
       if (!held) throw new Error(`${engine}: not within ${ms} ms: ${what}`);

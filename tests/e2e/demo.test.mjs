@@ -1,68 +1,111 @@
-// The demo page as a person sees it: served by wasm-ws-server (WASM_WS_DEMO_URL), in headless
-// Chromium from the system (no browser download). Run by scripts/test.sh.
-import { test, before, after } from "node:test";
+// The demo page as a person sees it, in each engine (WASM_WS_ENGINES: Chromium, Firefox and
+// WebKit by default): served by wasm-ws-server (WASM_WS_DEMO_URL, its log WASM_WS_SERVER_LOG),
+// driven over WebDriver. The sample (greeting, a push every second, echo, close), and the
+// tutorial's API, live: readyState through its four values, bufferedAmount above zero just
+// after a large send, binaryType switched, a binary file echoed, a refused close code and an
+// over-long reason shown as the errors the browser would throw. Run by scripts/test.sh.
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { readFileSync, statSync } from "node:fs";
+import { COLLECT_ERRORS, ENGINES, pageErrors, session } from "./browsers.mjs";
 
 const PAGE_URL = process.env.WASM_WS_DEMO_URL;
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const LOG = process.env.WASM_WS_SERVER_LOG;
+const GREETING = "连接成功";
 const PUSH = /^0\.\d\d$/;
+/** A file of this many bytes: large enough to be seen waiting, under the server's 64 KiB. */
+const FILE_BYTES = 60_000;
 
-let browser;
-before(async () => {
-  assert.ok(PAGE_URL, "WASM_WS_DEMO_URL must point at a running wasm-ws-server");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Without these, Chromium keeps trying hosts this closed network refuses.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+/** Puts a file of `bytes` zero bytes in the page's file input, as choosing one would. */
+const chooseFile = (browser, bytes) =>
+  browser.script(`const files = new DataTransfer();
+files.items.add(new File([new Uint8Array(arguments[0])], "data.bin"));
+document.querySelector("#file").files = files.files;`, bytes);
+
+/** Picks `value` in the select `selector`, as a person would (the change event included). */
+const pick = (browser, selector, value) =>
+  browser.script(`const select = document.querySelector(arguments[0]);
+select.value = arguments[1];
+select.dispatchEvent(new Event("change", { bubbles: true }));`, selector, value);
+
+const lastEvent = (kind) =>
+  `(document.querySelector("#event-log .event-${kind} span") || {}).textContent || ""`;
+
+for (const engine of ENGINES) {
+  test(`${engine}: the sample, and every attribute and event of the API, live`, async () => {
+    assert.ok(PAGE_URL, "WASM_WS_DEMO_URL must point at a running wasm-ws-server");
+    const browser = await session(engine);
+    const logFrom = LOG ? statSync(LOG).size : 0;
+    try {
+      await browser.goto(PAGE_URL);
+      await browser.script(COLLECT_ERRORS);
+      await browser.waitFor("OPEN", `document.querySelector(".wsc-state")?.textContent === "OPEN"`);
+      await browser.waitFor("the greeting", `document.querySelector(".wsc-received")?.textContent === ${JSON.stringify(GREETING)}`);
+      // Two pushes within 3 s of the greeting.
+      await browser.waitFor("two pushes",
+        `[...document.querySelectorAll(".wsc-received")].filter((p) => /^0\\.\\d\\d$/.test(p.textContent)).length >= 2`, 3_000);
+
+      // The attributes, as the browser reports them for the page's socket.
+      const { host } = new URL(PAGE_URL);
+      assert.equal(await browser.text("#url"), `ws://${host}/websocket/test`, "ws: on the host that served the page");
+      assert.equal(await browser.text("#ready-state"), "1 OPEN");
+      assert.equal(await browser.text("#ready-state-history"), "0 CONNECTING → 1 OPEN");
+      assert.equal(await browser.text("#protocol"), "");
+      assert.match(await browser.text("#extensions"), /^permessage-deflate/, "the server negotiates compression");
+      assert.equal(await browser.text("#binary-type-now"), "blob", "the browser's default");
+
+      // The sample's echo, sent and received told apart.
+      await browser.type(".wsc-input", "你好, wasm-ws!");
+      await browser.click("#send-btn");
+      await browser.waitFor("the echo", `[...document.querySelectorAll(".wsc-received")].some((p) => p.textContent === "你好, wasm-ws!")`);
+      assert.ok((await browser.texts(".wsc-sent")).includes("你好, wasm-ws!"));
+      assert.match(await browser.script(`return ${lastEvent("message")};`), /data is a string/);
+
+      // A file, sent as binary, echoed as a Blob; bufferedAmount held it just after send().
+      await chooseFile(browser, FILE_BYTES);
+      await browser.click("#send-file");
+      await browser.waitFor("the file's echo, a Blob", `${lastEvent("message")} === "data is a Blob of ${FILE_BYTES} bytes"`);
+      assert.ok(Number(await browser.text("#buffered-after-send")) >= FILE_BYTES, "bufferedAmount just after send()");
+      await browser.waitFor("bufferedAmount back to 0", `document.querySelector("#buffered-amount").textContent === "0"`);
+
+      // binaryType switched: the next binary message is an ArrayBuffer, on the same socket.
+      await pick(browser, "#binary-type", "arraybuffer");
+      await browser.waitFor("binaryType arraybuffer", `document.querySelector("#binary-type-now").textContent === "arraybuffer"`);
+      await browser.click("#send-file");
+      await browser.waitFor("the echo, an ArrayBuffer", `${lastEvent("message")} === "data is an ArrayBuffer of ${FILE_BYTES} bytes"`);
+      assert.equal(await browser.count("#event-log .event-open"), 1, "switching binaryType did not reconnect");
+
+      // What close(code, reason) refuses, by the name the browser would throw.
+      await pick(browser, "#close-code", "1005");
+      await browser.click("#close-with");
+      await browser.waitFor("InvalidAccessError", `document.querySelector("#action-outcome").textContent.startsWith("InvalidAccessError")`);
+      await pick(browser, "#close-code", "4000");
+      await browser.type("#close-reason", "x".repeat(124));
+      await browser.click("#close-with");
+      await browser.waitFor("SyntaxError", `document.querySelector("#action-outcome").textContent.startsWith("SyntaxError")`);
+      assert.equal(await browser.text("#ready-state"), "1 OPEN", "refused closes close nothing");
+
+      // Closed with a code and reason: the server answers with them; CLOSING, then CLOSED.
+      await browser.type("#close-reason", "bye");
+      await browser.click("#close-with");
+      await browser.waitFor("the close event", `${lastEvent("close")} === 'code 4000, reason "bye", clean'`);
+      assert.equal(await browser.text("#ready-state"), "3 CLOSED");
+      assert.equal(await browser.text("#ready-state-history"), "0 CONNECTING → 1 OPEN → 2 CLOSING → 3 CLOSED");
+      const pushes = async () => (await browser.texts(".wsc-received")).filter((line) => PUSH.test(line)).length;
+      const atClose = await pushes();
+      // Over more than one push interval (1 s), none comes: the socket is closed for good.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.equal(await pushes(), atClose, "no push after close");
+      assert.equal(await browser.script(`return document.querySelector("#send-btn").disabled;`), true);
+
+      if (process.env.WASM_WS_SCREENSHOT && engine === "chromium") await browser.screenshot(process.env.WASM_WS_SCREENSHOT);
+      assert.deepEqual(await pageErrors(browser), []);
+      if (LOG) {
+        const logged = readFileSync(LOG).subarray(logFrom).toString("utf8");
+        assert.doesNotMatch(logged, /favicon/, "no request for a favicon (it is inline)");
+      }
+    } finally {
+      await browser.quit();
+    }
   });
-});
-after(async () => browser?.close());
-
-const received = (page) => page.locator(".wsc-received").allTextContents();
-
-test("greeting, a number every second, echo, and pushes stop after close", async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(PAGE_URL);
-
-  await page.locator(".wsc-state", { hasText: "OPEN" }).waitFor({ timeout: 10_000 });
-  await page.locator(".wsc-received").first().waitFor();
-  assert.equal((await received(page))[0], "连接成功");
-
-  // Two pushes within 2.5 s of the greeting.
-  await page.waitForFunction(
-    () => [...document.querySelectorAll(".wsc-received")].filter((p) => /^0\.\d\d$/.test(p.textContent)).length >= 2,
-    null, { timeout: 2_500 });
-
-  await page.fill(".wsc-input", "你好, wasm-ws!");
-  await page.click(".wsc-send");
-  await page.locator(".wsc-received", { hasText: "你好, wasm-ws!" }).waitFor({ timeout: 5_000 });
-
-  if (process.env.WASM_WS_SCREENSHOT) {
-    await page.screenshot({ path: process.env.WASM_WS_SCREENSHOT });
-  }
-
-  await page.click(".wsc-close");
-  await page.locator(".wsc-state", { hasText: "CLOSED" }).waitFor({ timeout: 5_000 });
-  const pushesAtClose = (await received(page)).filter((line) => PUSH.test(line)).length;
-  await page.waitForTimeout(2_000);
-  const pushesLater = (await received(page)).filter((line) => PUSH.test(line)).length;
-  assert.equal(pushesLater, pushesAtClose, "no push after close connection");
-  assert.ok(await page.locator(".wsc-send").isDisabled());
-  assert.deepEqual(errors, []);
-});
-
-test("the page asks for ws: on the host that served it", async () => {
-  const page = await browser.newPage();
-  const sockets = [];
-  page.on("websocket", (socket) => sockets.push(socket.url()));
-  await page.goto(PAGE_URL);
-  await page.locator(".wsc-state", { hasText: "OPEN" }).waitFor({ timeout: 10_000 });
-  const { host } = new URL(PAGE_URL);
-  // Under `trunk serve` the page also opens trunk's own live-reload socket.
-  const ours = sockets.filter((url) => !url.includes("/.well-known/trunk/"));
-  assert.deepEqual(ours, [`ws://${host}/websocket/test`]);
-});
+}

@@ -57,6 +57,37 @@
 //! options struct implements `Default` with its documented defaults: build it with
 //! `..Default::default()` so that new fields do not break your code.
 //!
+//! # In a worker
+//!
+//! Everything here works in a dedicated or shared worker too, where apps put a busy connection
+//! to keep the page smooth: nothing needs a `window`, a relative URL resolves against the
+//! worker script's URL (the standard's API base URL there), and
+//! [`ReconnectOptions::reconnect_on_wake`] listens to the worker's `online` and `offline`. A
+//! connection in a dedicated worker that posts every message to the page:
+//!
+//! ```no_run
+//! use wasm_bindgen::{prelude::*, JsCast};
+//! use wasm_ws_client::{ConnectionEvent, Message, ReconnectOptions, ReconnectingWebSocket};
+//!
+//! // In the worker's wasm; the page starts it with `new Worker("worker.js")` and listens with
+//! // `worker.onmessage = (event) => show(event.data)`.
+//! #[wasm_bindgen]
+//! pub fn start() -> Result<(), JsValue> {
+//!     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+//!     let options = ReconnectOptions { reconnect_on_wake: true, ..Default::default() };
+//!     // Relative to the worker script's URL, as `new WebSocket` resolves it in a worker.
+//!     let connection = ReconnectingWebSocket::open("/websocket/test", options)
+//!         .map_err(|error| JsValue::from_str(&error.to_string()))?;
+//!     connection.on_event(move |event| {
+//!         if let ConnectionEvent::Message(Message::Text(text)) = event {
+//!             let _ = scope.post_message(&text.into()); // to the page
+//!         }
+//!     });
+//!     std::mem::forget(connection); // the worker keeps it for its whole life
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # Ownership
 //!
 //! [`WebSocket`] is a reference-counted handle: clones are cheap and control the same

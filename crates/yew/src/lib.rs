@@ -15,7 +15,8 @@
 //!
 //! One connection for a subtree:
 //! - [`WebSocketProvider`] opens it; [`use_websocket_context`] gives any descendant its status
-//!   and the means to send, close and reconnect; [`use_websocket_subscription`] its messages.
+//!   and the means to send, close and reconnect; [`use_websocket_subscription`] its messages;
+//!   [`use_websocket_events`] every event (open, error, close, sent, reconnecting...).
 //!
 //! Components:
 //! - [`WebSocketConsole`]: the tutorial's sample page as a component (received messages in a
@@ -83,6 +84,7 @@ pub use hooks::{
     },
     use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions},
     use_websocket_context::use_websocket_context,
+    use_websocket_events::use_websocket_events,
     use_websocket_subscription::use_websocket_subscription,
 };
 pub use url::WebSocketUrl;

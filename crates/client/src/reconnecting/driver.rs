@@ -152,15 +152,6 @@ impl Driver {
         let this = self.this.clone();
         *self.wake.borrow_mut() = WakeListeners::install(move |wake: Wake| {
             if let Some(driver) = this.upgrade() {
-                // Back from the cache with its socket still open (an engine that kept it):
-                // as for a page become visible, a probe is enough.
-                let alive = driver
-                    .socket()
-                    .is_some_and(|socket| socket.ready_state() == ReadyState::Open);
-                let wake = match wake {
-                    Wake::Restored if alive => Wake::Visible,
-                    other => other,
-                };
                 driver.handle(Input::Wake(wake));
             }
         });

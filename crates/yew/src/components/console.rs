@@ -10,8 +10,7 @@ use yew::{html::IntoPropValue, prelude::*};
 
 use crate::{
     hooks::{
-        use_reconnecting_websocket::no_reconnection,
-        use_websocket_subscription::use_connection_events,
+        use_reconnecting_websocket::no_reconnection, use_websocket_events::use_connection_events,
     },
     use_message_history, use_reconnecting_websocket, use_websocket_context, HistoryFilter,
     HistoryOptions, UseMessageHistoryHandle, UseReconnectingWebSocketHandle,

@@ -10,4 +10,5 @@ pub mod use_reconnecting_websocket;
 mod use_wanted;
 pub mod use_websocket;
 pub mod use_websocket_context;
+pub mod use_websocket_events;
 pub mod use_websocket_subscription;

@@ -71,20 +71,22 @@ pub struct UseReconnectingWebSocketHandle {
     /// (and go again after a reconnection), kept up to date across renders.
     pub unacknowledged_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
-    lengths: Lengths,
+    shown: Shown,
     ask: UseReducerDispatcher<Wanted>,
 }
 
-/// The setters of the two lengths the handle shows as state.
+/// The setters of what the handle shows as state: the status and the two lengths.
 #[derive(Clone)]
-struct Lengths {
+struct Shown {
+    status: UseStateSetter<ConnectionStatus>,
     queued: UseStateSetter<usize>,
     unacknowledged: UseStateSetter<usize>,
 }
 
-impl Lengths {
+impl Shown {
+    /// Mirrors the connection as it is now. Unchanged values do not re-render (use_state_eq).
     fn update(&self, connection: &ReconnectingWebSocket) {
-        // Unchanged values do not re-render (use_state_eq).
+        self.status.set(connection.status());
         self.queued.set(connection.queued_len());
         self.unacknowledged.set(connection.unacknowledged_len());
     }
@@ -100,31 +102,32 @@ impl PartialEq for UseReconnectingWebSocketHandle {
 }
 
 impl UseReconnectingWebSocketHandle {
+    /// Runs `action` on the connection, if one is held, then shows its new state: a call
+    /// (close, say) changes it without an event.
     fn with_connection<T>(&self, action: impl FnOnce(&ReconnectingWebSocket) -> T) -> Option<T> {
-        self.connection.borrow().as_ref().map(action)
+        let connection = self.connection.borrow();
+        let connection = connection.as_ref()?;
+        let result = action(connection);
+        self.shown.update(connection);
+        Some(result)
     }
 
     /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]);
     /// refused with [`SendError::Closed`] while no connection is held.
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
-        let sent = match self.connection.borrow().as_ref() {
-            Some(connection) => {
-                let sent = connection.send(message);
-                self.lengths.update(connection);
-                sent
-            }
-            None => Err(SendError::Closed(message)),
+        let connection = self.connection.borrow();
+        let Some(connection) = connection.as_ref() else {
+            return Err(SendError::Closed(message));
         };
+        let sent = connection.send(message);
+        self.shown.update(connection);
         sent
     }
 
     /// Takes every queued message out of the queue, oldest first.
     pub fn drain_queue(&self) -> Vec<Message> {
-        let drained = self
-            .with_connection(ReconnectingWebSocket::drain_queue)
-            .unwrap_or_default();
-        self.lengths.queued.set(0);
-        drained
+        self.with_connection(ReconnectingWebSocket::drain_queue)
+            .unwrap_or_default()
     }
 
     /// Closes and stops reconnecting ([`ReconnectingWebSocket::close`]); [`open`](Self::open)
@@ -223,7 +226,8 @@ pub fn use_reconnecting_websocket(
     });
     let queued_len = use_state_eq(|| 0usize);
     let unacknowledged_len = use_state_eq(|| 0usize);
-    let lengths = Lengths {
+    let shown = Shown {
+        status: status.setter(),
         queued: queued_len.setter(),
         unacknowledged: unacknowledged_len.setter(),
     };
@@ -246,13 +250,13 @@ pub fn use_reconnecting_websocket(
         });
     }
     {
-        let (status, lengths, connection) = (status.setter(), lengths.clone(), connection.clone());
+        let (status, shown, connection) = (status.setter(), shown.clone(), connection.clone());
         use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
             if wanted.wanted {
                 let options = latest.borrow().reconnect.clone();
                 match url::connect(&latest_url, options) {
                     Ok(opened) => {
-                        watch(&opened, latest, status, lengths);
+                        watch(&opened, latest, shown);
                         *connection.borrow_mut() = Some(opened);
                     }
                     Err(error) => status.set(ConnectionStatus::Failed(error)),
@@ -276,7 +280,7 @@ pub fn use_reconnecting_websocket(
         queued_len: *queued_len,
         unacknowledged_len: *unacknowledged_len,
         connection,
-        lengths,
+        shown,
         ask: wanted.dispatcher(),
     }
 }
@@ -286,15 +290,13 @@ pub fn use_reconnecting_websocket(
 fn watch(
     connection: &ReconnectingWebSocket,
     latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
-    status: UseStateSetter<ConnectionStatus>,
-    lengths: Lengths,
+    shown: Shown,
 ) {
     let weak = connection.downgrade();
     connection.on_event(move |event| {
         if let Some(connection) = weak.upgrade() {
-            // Unchanged values do not re-render (use_state_eq): a message alone renders nothing.
-            status.set(connection.status());
-            lengths.update(&connection);
+            // Unchanged values do not re-render: a message alone renders nothing.
+            shown.update(&connection);
         }
         let (on_message, on_event) = {
             let latest = latest.borrow();

@@ -73,8 +73,9 @@ pub(crate) enum Wake {
     Online,
     /// The network went away.
     Offline,
-    /// The page came back from the back-forward cache and its socket is gone (the driver
-    /// reports a restore whose socket is still open as `Visible`).
+    /// The page came back from the back-forward cache: its socket was closed when it was
+    /// cached, though the engine may report that only after this (Chromium still says OPEN
+    /// when `pageshow` fires, then fires `error` and `close`).
     Restored,
 }
 
@@ -729,7 +730,7 @@ impl Core {
             (_, Wake::Offline) => {}
             (State::Closing { .. } | State::Stopped, _) => {}
             // Its socket was closed while the page sat in the cache: the close event, if it
-            // comes at all, would only start a backoff.
+            // comes at all, would only start a backoff. Its events are ignored from now on.
             (_, Wake::Restored) => self.reconnect(),
             (State::Waiting { .. } | State::GaveUp | State::Offline, _) => self.reconnect(),
             // A socket left half-dead by a sleep is found within the heartbeat's timeout.
