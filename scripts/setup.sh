@@ -17,7 +17,7 @@ TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
 
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -76,8 +76,10 @@ setup_wasm_opt() {
 }
 
 setup_trunk() {
-  # trunk 0.22 needs a newer rustc than this toolchain.
-  cargo_install trunk trunk "$TRUNK_VERSION" --locked
+  # trunk 0.22 needs a newer rustc than this toolchain. Without its default features (TLS for
+  # downloading tools and proxying to https backends, and the update check): an offline build
+  # never downloads, the demo's backend is plain ws://, and the install compiles a minute less.
+  cargo_install trunk trunk "$TRUNK_VERSION" --locked --no-default-features
 }
 
 setup_wasm_pack() {
@@ -87,24 +89,44 @@ setup_wasm_pack() {
 # The three engines (Chromium, Firefox ESR, WebKitGTK with its WebDriver and a virtual display
 # for it) and nginx (the rolling-restart test; in /usr/sbin, not on every user's PATH), in one
 # apt transaction. The nginx package starts no daemon here.
-setup_browsers() {
+setup_browser_packages() {
   apt_packages chromium=chromium chromedriver=chromium-driver firefox-esr=firefox-esr \
     /usr/bin/WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb /usr/sbin/nginx=nginx
+}
+
+setup_geckodriver() {
   cargo_install geckodriver geckodriver "$GECKODRIVER_VERSION"
+}
+
+setup_browsers() {
+  together setup_browser_packages setup_geckodriver
 }
 
 # Everything the demo needs.
 setup_demo() {
   setup_wasm_target
-  setup_wasm_bindgen
   setup_wasm_opt
-  setup_trunk
+  together setup_wasm_bindgen setup_trunk
 }
 
-# Everything the test suite needs.
+# together STEP...: runs the steps side by side and fails if one failed. Compiles overlap well:
+# each leaves a core idle while it links or builds one large crate alone, and another fills
+# it; apt mostly waits on the network.
+together() {
+  local pids=() pid status=0
+  for step in "$@"; do
+    "$step" &
+    pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  return $status
+}
+
+# Everything the test suite needs: the demo's tools and the browsers, all side by side.
 setup_tests() {
-  setup_demo
-  setup_browsers
+  setup_wasm_target
+  setup_wasm_opt
+  together setup_wasm_bindgen setup_trunk setup_geckodriver setup_browser_packages
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
