@@ -368,3 +368,20 @@ fn new_options_apply_without_a_reconnection() {
         .filter(|(_, e)| matches!(e, ConnectionEvent::Connecting { .. }));
     assert_eq!(connecting.count(), 1, "no new attempt");
 }
+
+#[test]
+fn a_heartbeat_configured_after_its_interval_has_passed_pings_at_once() {
+    // Found by the property tests (shrunk): open for 1974 ms without a heartbeat, then one of
+    // 50 ms is set. Its first ping was armed for "0 ms from now", one timer tick late.
+    let mut sim = open(quick());
+    sim.advance(Duration::from_millis(1974));
+    sim.input(Input::Configure(Box::new(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(
+            Duration::from_millis(50),
+            Duration::from_millis(50),
+        )),
+        ..quick()
+    })));
+    assert_eq!(ping_times(&sim), [1974], "at once, in the same step");
+    assert!(sim.broken.is_empty(), "{:?}", sim.broken);
+}
