@@ -109,47 +109,82 @@ pub fn Attributes(props: &AttributesProps) -> Html {
     let history = seen
         .borrow()
         .iter()
-        .map(|state| format!("{} {}", *state as u16, state.name()))
+        .map(|state| named(*state))
         .collect::<Vec<_>>()
         .join(" → ");
-    html! {
-        <section class="card attributes" aria-label="Attributes">
-            <h2>{ "Attributes" }</h2>
-            <dl>
-                <dt><a href={mdn::page("WebSocket/readyState")}>{ "readyState" }</a></dt>
-                <dd>
-                    <output id="ready-state">{ state.map_or("no socket yet".into(), |s| format!("{} {}", s as u16, s.name())) }</output>
-                    <ol class="states">
-                        { for STATES.iter().map(|s| html! {
-                            <li class={classes!((Some(*s) == state).then_some("current"))}>
-                                { format!("{} {}", *s as u16, s.name()) }
-                            </li>
-                        }) }
-                    </ol>
+    let states = STATES.map(|s| {
+        let current = if Some(s) == state { "current" } else { "" };
+        html! { <li class={current}>{ named(s) }</li> }
+    });
+    let binary_type = socket.as_ref().map(|s| s.binary_type().as_str());
+    let rows = [
+        row(
+            "readyState",
+            html! {
+                <>
+                    <output id="ready-state">{ state.map_or("no socket yet".into(), named) }</output>
+                    <ol class="states">{ for states }</ol>
                     <small>{ "seen: " }<span id="ready-state-history">{ history }</span></small>
-                </dd>
-                <dt><a href={mdn::page("WebSocket/bufferedAmount")}>{ "bufferedAmount" }</a></dt>
-                <dd>
+                </>
+            },
+        ),
+        row(
+            "bufferedAmount",
+            html! {
+                <>
                     <output id="buffered-amount">{ *buffered }</output>
                     <small>{ " bytes; just after the last send(): " }<span id="buffered-after-send">{ *after_send }</span></small>
-                </dd>
-                <dt><a href={mdn::page("WebSocket/binaryType")}>{ "binaryType" }</a></dt>
-                <dd>
+                </>
+            },
+        ),
+        row(
+            "binaryType",
+            html! {
+                <>
                     <select id="binary-type" onchange={on_change}>
                         <option value="blob" selected={chosen == BinaryType::Blob}>{ "blob" }</option>
                         <option value="arraybuffer" selected={chosen == BinaryType::ArrayBuffer}>{ "arraybuffer" }</option>
                     </select>
-                    <output id="binary-type-now">{ socket.as_ref().map(|s| s.binary_type().as_str()).unwrap_or_default() }</output>
-                </dd>
-                <dt><a href={mdn::page("WebSocket/protocol")}>{ "protocol" }</a></dt>
-                <dd><output id="protocol">{ text(WebSocket::protocol) }</output></dd>
-                <dt><a href={mdn::page("WebSocket/extensions")}>{ "extensions" }</a></dt>
-                <dd><output id="extensions">{ text(WebSocket::extensions) }</output></dd>
-                <dt><a href={mdn::page("WebSocket/url")}>{ "url" }</a></dt>
-                <dd><output id="url">{ text(WebSocket::url) }</output></dd>
-            </dl>
+                    <output id="binary-type-now">{ binary_type.unwrap_or_default() }</output>
+                </>
+            },
+        ),
+        row("protocol", output("protocol", text(WebSocket::protocol))),
+        row(
+            "extensions",
+            output("extensions", text(WebSocket::extensions)),
+        ),
+        row("url", output("url", text(WebSocket::url))),
+    ];
+    html! {
+        <section class="card attributes" aria-label="Attributes">
+            <h2>{ "Attributes" }</h2>
+            <dl>{ for rows }</dl>
         </section>
     }
+}
+
+/// `1 OPEN`: a `readyState` as the number the browser reports and its constant's name.
+fn named(state: ReadyState) -> String {
+    let mut text = (state as u16).to_string();
+    text.push(' ');
+    text.push_str(state.name());
+    text
+}
+
+/// One attribute: its name, linked to its MDN page, and what it is now.
+fn row(name: &'static str, value: Html) -> Html {
+    html! {
+        <>
+            <dt><a href={mdn::page(&(String::from("WebSocket/") + name))}>{ name }</a></dt>
+            <dd>{ value }</dd>
+        </>
+    }
+}
+
+/// A plain value, in an `<output>` with this id.
+fn output(id: &'static str, value: String) -> Html {
+    html! { <output {id}>{ value }</output> }
 }
 
 /// Shows `bufferedAmount` at each animation frame until it is back to 0: it falls as the
