@@ -35,7 +35,8 @@ impl std::error::Error for JsonDecodeError {
     }
 }
 
-/// Why a value was not sent. `#[non_exhaustive]`: match with a wildcard arm.
+/// Why a value was not sent. `#[non_exhaustive]`: match with a wildcard arm. The encoding
+/// error is serde_json's (`serde_json::Error`).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum JsonSendError {
@@ -68,7 +69,7 @@ impl std::error::Error for JsonSendError {
 ///
 /// ```
 /// use wasm_ws_yew::json::decode;
-/// use wasm_ws_client::Message;
+/// use wasm_ws_yew::Message;
 /// assert_eq!(decode::<Vec<u8>>(Message::from("[1,2]")).unwrap(), vec![1, 2]);
 /// assert_eq!(decode::<Vec<u8>>(Message::from(b"[3]".to_vec())).unwrap(), vec![3]);
 /// let error = decode::<Vec<u8>>(Message::from("hello")).unwrap_err();
@@ -85,7 +86,7 @@ pub fn decode<In: DeserializeOwned>(message: Message) -> Result<In, JsonDecodeEr
     decoded.map_err(|error| JsonDecodeError { error, message })
 }
 
-/// Encodes a value as a text message.
+/// Encodes a value as a text message; the error is serde_json's (`serde_json::Error`).
 pub fn encode<Out: Serialize + ?Sized>(value: &Out) -> Result<Message, serde_json::Error> {
     serde_json::to_string(value).map(Message::Text)
 }

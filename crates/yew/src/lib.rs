@@ -27,7 +27,9 @@
 //!
 //! What an app needs from [`wasm_ws_client`] is re-exported here ([`Message`],
 //! [`ReconnectOptions`], [`Heartbeat`], [`ConnectionStatus`]...), and the crate itself as
-//! [`wasm_ws_client`], so an app depends on `wasm-ws-yew` alone. The enums that will grow are
+//! [`wasm_ws_client`], so an app depends on `wasm-ws-yew` alone: where these docs (or the
+//! re-exported items' own) write `wasm_ws_client::Heartbeat`, an app writes
+//! `wasm_ws_yew::Heartbeat`. The enums that will grow are
 //! `#[non_exhaustive]`: match them with a wildcard arm.
 //!
 //! The crate does not enable Yew's `csr` feature: the app chooses its renderer, and every hook
@@ -47,7 +49,7 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `json` | [`json`], [`use_json_websocket`], [`use_json_websocket_context`] (serde, serde_json) |
+//! | `json` | [`json`], [`use_json_websocket`], [`use_json_websocket_context`], [`use_json_websocket_context_sender`] (serde, serde_json; the app brings its own `serde` with `derive`) |
 
 #![warn(missing_docs)]
 // docs.rs (nightly) labels the items a cargo feature enables.

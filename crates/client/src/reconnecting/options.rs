@@ -57,6 +57,11 @@ impl Heartbeat {
     /// Sends the text `ping` after `interval` of silence, and takes the text `pong` as the
     /// reply, kept out of the messages; dead if nothing arrives within `timeout` of a ping.
     ///
+    /// Any message keeps the connection alive, so against an echo server (the sample's
+    /// `/websocket/test` echoes `ping` as `ping`) this works too, but the echoed `ping` is
+    /// delivered as a message: there, take `ping` itself as the reply:
+    /// `Heartbeat { is_reply: Some(Rc::new(|m| m.as_text() == Some("ping"))), ..Heartbeat::ping_pong(interval, timeout) }`.
+    ///
     /// Two heartbeats made this way with the same durations are equal (they share one reply
     /// filter), so options built at every render compare equal.
     ///

@@ -20,8 +20,10 @@ use yew::Callback;
 
 use crate::UseReconnectingWebSocketHandle;
 
-/// The value a [`WebSocketProvider`](provider::WebSocketProvider) gives its subtree. Read it
-/// with [`use_websocket_context`](crate::use_websocket_context).
+/// The value a [`WebSocketProvider`](provider::WebSocketProvider) gives its subtree: the type
+/// that names the context, with nothing of its own to read. Components take the connection
+/// from it with [`use_websocket_context`](crate::use_websocket_context) (and the other
+/// `use_websocket_*` and `use_json_websocket_context*` hooks), never directly.
 #[derive(Clone, PartialEq)]
 pub struct WebSocketContext {
     pub(crate) handle: UseReconnectingWebSocketHandle,

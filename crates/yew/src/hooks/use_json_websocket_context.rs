@@ -15,7 +15,10 @@ use crate::{
 /// `on_decode_error` (if given) with every one that does not; the handle sends `Out` values.
 /// The newest callbacks are the ones called. Needs the cargo feature `json`.
 ///
-/// A component that only sends uses [`use_json_websocket_context_sender`] instead.
+/// A component that only sends uses [`use_json_websocket_context_sender`] instead; one that only
+/// receives names `()` as `Out`. Like [`use_websocket_context`](crate::use_websocket_context),
+/// it re-renders the component when the connection's status or queue changes; a message
+/// re-renders it only if `on_message` sets state.
 ///
 /// ```no_run
 /// use serde::{Deserialize, Serialize};

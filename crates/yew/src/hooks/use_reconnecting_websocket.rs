@@ -138,7 +138,9 @@ impl UseReconnectingWebSocketHandle {
 
     /// Closes with a code and reason, and stops reconnecting
     /// ([`ReconnectingWebSocket::close_with`]): a code or reason the browser would refuse is
-    /// the same typed error, and nothing is closed.
+    /// the same typed error, and nothing is closed. Between attempts (no socket), the code and
+    /// reason go nowhere and the last event is a `Closed` with 1005; while no connection is
+    /// held (`enabled: false`), this only checks them.
     pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
         self.with_connection(|connection| connection.close_with(code, reason))
             .unwrap_or_else(|| wasm_ws_client::validate_close(code, reason))

@@ -16,20 +16,36 @@ use crate::context::WebSocketContext;
 /// re-renders this component only if the callback sets state.
 ///
 /// ```no_run
+/// use std::rc::Rc;
 /// use wasm_ws_yew::{use_websocket_events, ConnectionEvent};
 /// use yew::prelude::*;
 ///
+/// /// The log's lines. A reducer, not `use_state`: several events may come in one task (an
+/// /// `Open`, then the `Sent` of its hello), and each must be added to the newest log.
+/// #[derive(Default, PartialEq)]
+/// struct Log(Vec<String>);
+///
+/// impl Reducible for Log {
+///     type Action = String;
+///     fn reduce(self: Rc<Self>, line: String) -> Rc<Self> {
+///         let mut lines = self.0.clone();
+///         lines.push(line);
+///         Rc::new(Log(lines))
+///     }
+/// }
+///
 /// #[function_component]
-/// fn Reconnections() -> Html {
-///     let count = use_state(|| 0u32);
-///     let counter = count.setter();
-///     let seen = *count;
-///     use_websocket_events(Callback::from(move |event| {
-///         if matches!(event, ConnectionEvent::Reconnecting { .. }) {
-///             counter.set(seen + 1);
-///         }
+/// fn ConnectionLog() -> Html {
+///     let log = use_reducer(Log::default);
+///     let add = log.dispatcher();
+///     use_websocket_events(Callback::from(move |event| match event {
+///         ConnectionEvent::Open => add.dispatch("open".into()),
+///         ConnectionEvent::Error => add.dispatch("error".into()),
+///         ConnectionEvent::Closed(close) => add.dispatch(format!("closed: {}", close.code)),
+///         ConnectionEvent::Reconnecting { attempt, .. } => add.dispatch(format!("retry {attempt}")),
+///         _ => {} // messages, sends, and what comes later
 ///     }));
-///     html! { <p>{ format!("{} reconnections", *count) }</p> }
+///     html! { <ul>{ for log.0.iter().map(|line| html! { <li>{ line }</li> }) }</ul> }
 /// }
 /// ```
 ///
