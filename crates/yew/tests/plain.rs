@@ -47,9 +47,22 @@ fn Probe(props: &ProbeProps) -> Html {
         },
     );
     props.handle.put(handle.clone());
+    // Every socket the handle has held gets a number, shown, so that a test waiting for a new
+    // socket sees the DOM change even when the new one is already open at its first render.
+    let seen = use_mut_ref(|| (None::<web_sys::WebSocket>, 0_u32));
+    let sockets = {
+        let mut seen = seen.borrow_mut();
+        if let Some(socket) = handle.socket() {
+            if seen.0.as_ref() != Some(socket.as_raw()) {
+                *seen = (Some(socket.as_raw().clone()), seen.1 + 1);
+            }
+        }
+        seen.1
+    };
     html! {
         <>
             <p class="state">{ handle.ready_state.name() }</p>
+            <p class="sockets">{ sockets }</p>
             <p class="binary">{ props.binary_type.as_str() }</p>
             <p class="label">{ props.label.clone() }</p>
         </>
@@ -74,6 +87,15 @@ impl Mounted {
     async fn wait_for(&self, state: ReadyState) {
         let name = state.name();
         wait_for_dom(&self.root, name, || self.shown(".state") == name).await;
+    }
+
+    /// Waits until the handle has held `count` sockets in all.
+    async fn wait_for_sockets(&self, count: u32) {
+        let shown = count.to_string();
+        wait_for_dom(&self.root, &format!("socket number {count}"), || {
+            self.shown(".sockets") == shown
+        })
+        .await;
     }
 
     fn update(&mut self, change: impl FnOnce(&mut ProbeProps)) {
@@ -119,13 +141,8 @@ async fn disabled_opens_nothing_until_open_and_open_after_close_connects_again()
 
     let before = probe.handle().socket().unwrap();
     probe.handle().reconnect();
-    wait_for_dom(&probe.root, "a new socket", || {
-        probe
-            .handle()
-            .socket()
-            .is_some_and(|socket| socket.as_raw() != before.as_raw())
-    })
-    .await;
+    probe.wait_for_sockets(3).await;
+    assert_ne!(probe.handle().socket().unwrap().as_raw(), before.as_raw());
     assert_ne!(
         before.ready_state(),
         ReadyState::Open,
@@ -147,7 +164,8 @@ async fn a_url_function_is_called_at_each_opening() {
     probe.wait_for(ReadyState::Open).await;
     assert!(probe.handle().socket().unwrap().url().ends_with("token=1"));
     probe.handle().reconnect();
-    wait_for_dom(&probe.root, "the second opening", || calls.get() == 2).await;
+    probe.wait_for_sockets(2).await;
+    assert_eq!(calls.get(), 2);
     probe.wait_for(ReadyState::Open).await;
     assert!(probe.handle().socket().unwrap().url().ends_with("token=2"));
     probe.app.destroy();
@@ -200,13 +218,8 @@ async fn a_new_url_function_and_a_new_callback_are_used_without_reconnecting() {
     );
 
     probe.handle().reconnect();
-    wait_for_dom(&probe.root, "a new socket", || {
-        probe
-            .handle()
-            .socket()
-            .is_some_and(|new| new.as_raw() != socket.as_raw())
-    })
-    .await;
+    probe.wait_for_sockets(2).await;
+    assert_ne!(probe.handle().socket().unwrap().as_raw(), socket.as_raw());
     assert!(
         probe
             .handle()
@@ -245,13 +258,8 @@ async fn changed_protocols_reconnect_and_a_changed_binary_type_applies_at_once()
     );
 
     probe.update(|props| props.protocols = vec!["echo".into()]);
-    wait_for_dom(&probe.root, "a socket offering echo", || {
-        probe
-            .handle()
-            .socket()
-            .is_some_and(|socket| socket.as_raw() != first.as_raw())
-    })
-    .await;
+    probe.wait_for_sockets(2).await;
+    assert_ne!(probe.handle().socket().unwrap().as_raw(), first.as_raw());
     probe.wait_for(ReadyState::Open).await;
     assert_eq!(probe.handle().socket().unwrap().protocol(), "echo");
     probe.app.destroy();
