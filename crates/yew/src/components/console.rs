@@ -243,9 +243,52 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
     }
 }
 
+/// A kept line. A message's text is not copied into it: the [`ConsoleLine`] (or the default
+/// line's text) is made when the line is shown, and only the lines in view are.
+struct Line {
+    kind: LineKind,
+    /// The message, for sent and received lines.
+    message: Option<Message>,
+    /// The sentence, for the other lines.
+    note: String,
+}
+
+impl Line {
+    fn note(kind: LineKind, note: String) -> Self {
+        Self {
+            kind,
+            message: None,
+            note,
+        }
+    }
+
+    fn message(kind: LineKind, message: Message) -> Self {
+        Self {
+            kind,
+            message: Some(message),
+            note: String::new(),
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.message {
+            Some(message) => describe_message(message),
+            None => self.note.clone(),
+        }
+    }
+
+    fn to_console_line(&self) -> ConsoleLine {
+        ConsoleLine {
+            kind: self.kind,
+            text: self.text(),
+            message: self.message.clone(),
+        }
+    }
+}
+
 /// The console's lines: pushed by the console itself, never from messages directly.
 #[hook]
-fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<ConsoleLine> {
+fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<Line> {
     use_message_history(HistoryOptions {
         capacity: max_lines,
         filter: no_messages(),
@@ -254,7 +297,7 @@ fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<ConsoleLine> {
 
 /// A callback that logs each event as a line, and passes messages on.
 fn logging(
-    lines: &UseMessageHistoryHandle<ConsoleLine>,
+    lines: &UseMessageHistoryHandle<Line>,
     props: &WebSocketConsoleProps,
     reconnecting: bool,
 ) -> Callback<ConnectionEvent> {
@@ -298,7 +341,7 @@ fn OwnConsole(props: &WebSocketConsoleProps) -> Html {
         WebSocketUrl::Fixed(url) => url,
         WebSocketUrl::Produced(_) => "(a URL made at each attempt)".into(),
     };
-    html! { <ConsoleView {connection} {lines} {url} {reconnecting} props={props.clone()} /> }
+    use_console_view(props, &connection, &lines, url, reconnecting)
 }
 
 /// The console on the nearest provider's connection.
@@ -311,55 +354,73 @@ fn SharedConsole(props: &WebSocketConsoleProps) -> Html {
         logging(&lines, props, true),
     );
     let url = AttrValue::from("(shared connection)");
-    html! { <ConsoleView {connection} {lines} {url} reconnecting={true} props={props.clone()} /> }
+    use_console_view(props, &connection, &lines, url, true)
 }
 
-#[derive(Properties, PartialEq, Clone)]
-struct ConsoleViewProps {
-    connection: UseReconnectingWebSocketHandle,
-    lines: UseMessageHistoryHandle<ConsoleLine>,
+/// The log's defaults, at zero specificity (`:where`), so that any rule of the page on
+/// `.wsc-log` wins: a box of its own height that scrolls, which is what lets the console
+/// render only the lines in view.
+const DEFAULT_STYLE: &str = ":where(.wsc-log){height:18rem;overflow-y:auto}";
+
+/// What the console shows, whichever connection it is on: a hook called by both kinds of
+/// console rather than a component of its own, which would copy every property into its own
+/// at each render.
+#[hook]
+fn use_console_view(
+    props: &WebSocketConsoleProps,
+    connection: &UseReconnectingWebSocketHandle,
+    lines: &UseMessageHistoryHandle<Line>,
     url: AttrValue,
     reconnecting: bool,
-    props: WebSocketConsoleProps,
-}
-
-/// What the console shows, whichever connection it is on.
-#[function_component]
-fn ConsoleView(view: &ConsoleViewProps) -> Html {
-    let ConsoleViewProps {
-        connection,
-        lines,
-        url,
-        reconnecting,
-        props,
-    } = view;
-    let reconnecting = *reconnecting;
+) -> Html {
     let log_box = use_node_ref();
+    let shown = use_node_ref();
     let input = use_node_ref();
-    let follow = use_mut_ref(|| Follow {
-        following: true,
-        last_top: 0.0,
-    });
+    let viewport = use_mut_ref(Viewport::default);
+    let rerender = use_force_update();
 
-    // After a render that added lines, follow the newest one if the reader is at the bottom.
+    // After every render: measure what was rendered, and follow the newest line if the reader
+    // is at the bottom.
     {
-        let (log_box, follow) = (log_box.clone(), follow.clone());
-        use_effect_with(lines.total(), move |_| {
-            if let Some(element) = log_box.cast::<web_sys::Element>() {
-                if follow.borrow().following {
-                    let options = ScrollToOptions::new();
-                    options.set_top(f64::from(element.scroll_height()));
+        let (log_box, shown, viewport) = (log_box.clone(), shown.clone(), viewport.clone());
+        let rerender = rerender.clone();
+        use_effect(move || {
+            let (Some(log), Some(shown)) = (
+                log_box.cast::<web_sys::Element>(),
+                shown.cast::<web_sys::Element>(),
+            ) else {
+                return;
+            };
+            let mut viewport = viewport.borrow_mut();
+            // The reader may have scrolled since the last scroll event the browser delivered.
+            let len = viewport.len;
+            let unseen = viewport.scrolled(&log, len);
+            if viewport.measure(&log, &shown) || unseen {
+                drop(viewport);
+                return rerender.force_update();
+            }
+            let below = log.scroll_height() - log.client_height() - log.scroll_top();
+            if viewport.following && below > 2 {
+                // Smoothly over the last screen; at once from further up, where only the
+                // padding that stands for the lines not rendered would scroll by.
+                let options = ScrollToOptions::new();
+                options.set_top(f64::from(log.scroll_height()));
+                if below <= log.client_height() {
                     options.set_behavior(ScrollBehavior::Smooth);
-                    element.scroll_to_with_scroll_to_options(&options);
                 }
+                log.scroll_to_with_scroll_to_options(&options);
+                // Ours: not the reader's, whenever its scroll event comes.
+                viewport.last_top = f64::from(log.scroll_top());
             }
         });
     }
     let on_scroll = {
-        let (log_box, follow) = (log_box.clone(), follow.clone());
+        let (log_box, viewport, lines) = (log_box.clone(), viewport.clone(), lines.clone());
         Callback::from(move |_: Event| {
             if let Some(element) = log_box.cast::<web_sys::Element>() {
-                follow.borrow_mut().scrolled(&element);
+                if viewport.borrow_mut().scrolled(&element, lines.len()) {
+                    rerender.force_update();
+                }
             }
         })
     };
@@ -380,18 +441,10 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
             let line = match sent {
                 // Logged when it goes out, from the connection's `Sent` event.
                 Ok(Sent::Now) if !own_sends_only => return,
-                Ok(Sent::Now) => ConsoleLine {
-                    kind: LineKind::Sent,
-                    text: text.to_owned(),
-                    message: Some(message),
-                },
-                Ok(_) if !own_sends_only => info(LineKind::Info, format!("{text} (queued)")),
-                Ok(_) => ConsoleLine {
-                    kind: LineKind::Sent,
-                    text: format!("{text} (queued)"),
-                    message: Some(message),
-                },
-                Err(error) => info(LineKind::Error, format!("not sent: {error}")),
+                Ok(Sent::Now) => Line::message(LineKind::Sent, message),
+                Ok(_) if !own_sends_only => Line::note(LineKind::Info, format!("{text} (queued)")),
+                Ok(_) => Line::note(LineKind::Sent, format!("{text} (queued)")),
+                Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
             };
             lines.push(line);
         })
@@ -426,13 +479,33 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
         }
         _ => None,
     };
-    let render_line = props.render_line.clone();
+
+    // Only the lines in view (and a screen's worth on either side) are rendered; the padding
+    // above and below stands for the others, so the log scrolls as if they were all there.
+    let entries = lines.entries();
+    let (first, end, (above, below)) = viewport.borrow_mut().render(entries.len());
+    let render_line = &props.render_line;
+    let shown_lines = entries.range(first..end).map(|entry| {
+        let line = &entry.value;
+        match render_line {
+            Some(render) => html! {
+                <div key={entry.id} class="wsc-entry">{ render.emit(line.to_console_line()) }</div>
+            },
+            None => html! {
+                <p key={entry.id} class={line_class(line.kind)}>{ line.text() }</p>
+            },
+        }
+    });
+    let shown_lines: Html = shown_lines.collect();
+    drop(entries);
+
     let ids = &props.ids;
     let labels = &props.labels;
     html! {
         <section class={classes!("wsc", props.class.clone())}>
+            <style>{ DEFAULT_STYLE }</style>
             <header class="wsc-header">
-                <code class="wsc-url">{ url.clone() }</code>
+                <code class="wsc-url">{ url }</code>
                 if reconnecting && connection.queued_len > 0 {
                     <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
                 }
@@ -441,17 +514,7 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
             <div class="wsc-log" id={ids.log.clone()} ref={log_box} role="log" aria-live="polite"
                 style="overflow-anchor: none" onscroll={on_scroll}>
                 { error }
-                { for lines.entries().iter().map(|entry| {
-                    let line = &entry.value;
-                    match &render_line {
-                        Some(render) => html! {
-                            <div key={entry.id} class="wsc-entry">{ render.emit(line.clone()) }</div>
-                        },
-                        None => html! {
-                            <p key={entry.id} class={classes!("wsc-line", line.kind.class())}>{ &line.text }</p>
-                        },
-                    }
-                }) }
+                <div ref={shown} style={format!("padding: {above}px 0 {below}px")}>{ shown_lines }</div>
             </div>
             <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
                 placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
@@ -472,18 +535,122 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
     }
 }
 
-/// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
-/// console's own smooth scrolling only ever moves down (and `overflow-anchor: none` keeps the
-/// browser from moving the view when old lines leave the top).
-struct Follow {
-    following: bool,
-    last_top: f64,
+/// A default line's classes.
+fn line_class(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Sent => "wsc-line wsc-sent",
+        LineKind::Received => "wsc-line wsc-received",
+        LineKind::Info => "wsc-line wsc-info",
+        LineKind::Error => "wsc-line wsc-error",
+    }
 }
 
-impl Follow {
-    fn scrolled(&mut self, element: &web_sys::Element) {
-        let top = f64::from(element.scroll_top());
-        let bottom = f64::from(element.scroll_height() - element.client_height());
+/// The log's scrolling: which lines are in view, and whether it follows the newest one.
+///
+/// Lines are taken to be of one height, `pitch`, measured on the lines rendered while the log
+/// follows the newest line, and kept while the reader scrolls (so that the lines in view do not
+/// move under them). The rendered window is what the scroll position shows plus a screen's
+/// worth on either side: its size depends on the log's height, never on how many lines are kept.
+struct Viewport {
+    /// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
+    /// console's own smooth scrolling only ever moves down (and `overflow-anchor: none` keeps
+    /// the browser from moving the view when lines leave the top).
+    following: bool,
+    last_top: f64,
+    /// The log's visible height and a line's height, in CSS pixels, as last measured.
+    height: f64,
+    pitch: f64,
+    /// Whether `pitch` was measured yet.
+    measured: bool,
+    /// The last render: how many lines were kept, the rendered ones (`first..end`), and the
+    /// padding that stood for the others above and below, in whole pixels.
+    len: usize,
+    first: usize,
+    end: usize,
+    padding: (u32, u32),
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            following: true,
+            last_top: 0.0,
+            // Guesses until the first measurement: a tall log, short lines.
+            height: 1000.0,
+            pitch: 16.0,
+            measured: false,
+            len: 0,
+            first: 0,
+            end: 0,
+            padding: (0, 0),
+        }
+    }
+}
+
+impl Viewport {
+    /// How many lines fill the log's height.
+    fn screen(&self) -> usize {
+        (self.height / self.pitch) as usize + 1
+    }
+
+    /// The first line in view, out of `len`.
+    fn top_line(&self, len: usize) -> usize {
+        let last_screen = len.saturating_sub(self.screen());
+        if self.following {
+            return last_screen;
+        }
+        ((self.last_top / self.pitch) as usize).min(last_screen)
+    }
+
+    /// The lines to render out of `len`: `first..end`.
+    fn range(&self, len: usize) -> (usize, usize) {
+        let (top, screen) = (self.top_line(len), self.screen());
+        (top.saturating_sub(screen), (top + 2 * screen).min(len))
+    }
+
+    /// The lines to render out of `len`, and the padding above and below them; remembered as
+    /// the last render.
+    fn render(&mut self, len: usize) -> (usize, usize, (u32, u32)) {
+        let (first, end) = self.range(len);
+        let pixels = |lines: usize| (lines as f64 * self.pitch) as u32;
+        self.padding = (pixels(first), pixels(len - end));
+        (self.len, self.first, self.end) = (len, first, end);
+        (first, end, self.padding)
+    }
+
+    /// Measures the log after a render; `shown` holds the rendered lines. Returns whether the
+    /// first measurement calls for another window than the guesses rendered.
+    fn measure(&mut self, log: &web_sys::Element, shown: &web_sys::Element) -> bool {
+        let height = f64::from(log.client_height());
+        // A hidden log (in a closed `<details>`, say) measures 0: keep what was known. A log
+        // without a height of its own grows with its lines: no more than the page's viewport
+        // is seen of it.
+        if height > 0.0 {
+            let viewport = log
+                .owner_document()
+                .and_then(|document| document.document_element())
+                .map_or(0.0, |root| f64::from(root.client_height()));
+            self.height = if viewport > 0.0 {
+                height.min(viewport)
+            } else {
+                height
+            };
+        }
+        let rendered = self.end - self.first;
+        let (above, below) = self.padding;
+        let block = f64::from(shown.client_height()) - f64::from(above) - f64::from(below);
+        if !self.following || rendered == 0 || block <= 0.0 {
+            return false;
+        }
+        self.pitch = (block / rendered as f64).max(1.0);
+        let first = !std::mem::replace(&mut self.measured, true);
+        first && self.range(self.len) != (self.first, self.end)
+    }
+
+    /// Notes the reader's scrolling. Returns whether lines now in view were not rendered.
+    fn scrolled(&mut self, log: &web_sys::Element, len: usize) -> bool {
+        let top = f64::from(log.scroll_top());
+        let bottom = f64::from(log.scroll_height() - log.client_height());
         if top + 1.0 < self.last_top {
             self.following = false;
         }
@@ -491,6 +658,8 @@ impl Follow {
             self.following = true;
         }
         self.last_top = top;
+        let wanted = self.top_line(len);
+        wanted < self.first || (wanted + self.screen()).min(len) > self.end
     }
 }
 
@@ -518,18 +687,11 @@ fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'stat
 }
 
 /// The log line an event makes, if any.
-fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleLine> {
+fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<Line> {
+    let info = Line::note;
     Some(match event {
-        ConnectionEvent::Message(message) => ConsoleLine {
-            kind: LineKind::Received,
-            text: describe_message(&message),
-            message: Some(message),
-        },
-        ConnectionEvent::Sent(message) => ConsoleLine {
-            kind: LineKind::Sent,
-            text: describe_message(&message),
-            message: Some(message),
-        },
+        ConnectionEvent::Message(message) => Line::message(LineKind::Received, message),
+        ConnectionEvent::Sent(message) => Line::message(LineKind::Sent, message),
         ConnectionEvent::Open => info(LineKind::Info, "connection open".into()),
         ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
         ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
@@ -551,23 +713,17 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
 /// A delay as seconds with one decimal, `1.2 s`, in integers: formatting an `f64` would bring
 /// about 14 kB of float printing into the page.
 fn seconds(delay: std::time::Duration) -> String {
-    let tenths = (delay.as_millis() + 50) / 100;
+    // In u64, not the u128 of `as_millis`: printing a u128 costs its own division routines.
+    let tenths = (delay.as_millis() as u64 + 50) / 100;
     format!("{}.{} s", tenths / 10, tenths % 10)
-}
-
-fn info(kind: LineKind, text: String) -> ConsoleLine {
-    ConsoleLine {
-        kind,
-        text,
-        message: None,
-    }
 }
 
 fn describe_message(message: &Message) -> String {
     match message {
         Message::Text(text) => text.clone(),
         Message::Binary(bytes) => format!("[{} bytes of binary]", bytes.len()),
-        Message::Blob(blob) => format!("[{} bytes of binary]", blob.size()),
+        // `size()` is an `f64`: printed as one, it would bring float formatting into the page.
+        Message::Blob(blob) => format!("[{} bytes of binary]", blob.size() as u64),
     }
 }
 
@@ -581,9 +737,9 @@ fn describe_close(event: &CloseEvent) -> String {
 
 /// The console's history keeps lines the console pushes itself, no message as such; one shared
 /// filter, so that the options compare equal from one render to the next.
-fn no_messages() -> HistoryFilter<ConsoleLine> {
+fn no_messages() -> HistoryFilter<Line> {
     thread_local! {
-        static NONE: HistoryFilter<ConsoleLine> = Rc::new(|_| None);
+        static NONE: HistoryFilter<Line> = Rc::new(|_| None);
     }
     NONE.with(Rc::clone)
 }
