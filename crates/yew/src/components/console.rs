@@ -415,10 +415,15 @@ fn use_console_view(
         });
     }
     let on_scroll = {
-        let (log_box, viewport, lines) = (log_box.clone(), viewport.clone(), lines.clone());
+        let (log_box, viewport) = (log_box.clone(), viewport.clone());
         Callback::from(move |_: Event| {
             if let Some(element) = log_box.cast::<web_sys::Element>() {
-                if viewport.borrow_mut().scrolled(&element, lines.len()) {
+                let mut viewport = viewport.borrow_mut();
+                // Against the lines of the last render: lines pushed since have their own
+                // render coming in the next animation frame.
+                let len = viewport.len;
+                if viewport.scrolled(&element, len) {
+                    drop(viewport);
                     rerender.force_update();
                 }
             }
