@@ -343,22 +343,30 @@ async fn a_long_log_renders_only_the_lines_in_view_and_scrolls_through_them_all(
 
 #[wasm_bindgen_test]
 async fn a_line_renderer_renders_only_the_lines_in_view_too() {
-    let render_line = Callback::from(|line: ConsoleLine| html! { <b>{ line.text }</b> });
+    let render_line = Callback::from(|line: ConsoleLine| {
+        let class = if line.kind == LineKind::Received {
+            "in"
+        } else {
+            "other"
+        };
+        html! { <b {class}>{ line.text }</b> }
+    });
+    // 801 lines, all kept.
     let root = render(yew::props!(WebSocketConsoleProps {
         url: endpoint("echo"),
-        reconnect: numbered(500),
+        reconnect: numbered(400),
         render_line: render_line,
         ids: ConsoleIds::tutorial(),
     }));
     wait_for_dom(&root, "the last echo", || {
-        texts(&root, "#receive-box .wsc-entry")
+        texts(&root, "#receive-box .wsc-entry .in")
             .last()
             .map(String::as_str)
-            == Some("n499")
+            == Some("n399")
     })
     .await;
     let rendered = root.query_selector_all(".wsc-entry").unwrap().length();
-    assert!(rendered < 100, "{rendered} of 1001 lines rendered");
+    assert!(rendered < 100, "{rendered} of 801 lines rendered");
     let log: HtmlElement = find(&root, "#receive-box").unwrap().unchecked_into();
     scroll_settled(&log).await;
     log.set_scroll_top(0);

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use wasm_ws_client::{
     CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
 };
-use web_sys::{HtmlTextAreaElement, ScrollBehavior, ScrollToOptions};
+use web_sys::HtmlTextAreaElement;
 use yew::{html::IntoPropValue, prelude::*};
 
 use crate::{
@@ -201,8 +201,8 @@ pub struct WebSocketConsoleProps {
 }
 
 /// The tutorial's sample page as a component: the messages received, in a box that follows the
-/// newest one (smoothly, and only while the reader is at the bottom: scrolling up to read stops
-/// it, scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
+/// newest one (only while the reader is at the bottom: scrolling up to read stops it,
+/// scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
 /// "close connection" button, and the connection's state. Once closed, "open connection"
 /// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
 /// itself, shows how many messages wait, and has a Reconnect button while it is not stopped
@@ -210,12 +210,17 @@ pub struct WebSocketConsoleProps {
 /// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
-/// frame.
+/// frame. It renders only the lines in view (and a screen's worth on either side), so a render
+/// costs the same with `max_lines` of 100 or 100,000. For that the log (`wsc-log`) must be a
+/// box of its own height that scrolls: it is by default (18rem, `overflow-y: auto`, set at zero
+/// specificity so that any rule of the page on `.wsc-log` wins). Lines are taken to be of
+/// about one height, as the default ones are; within the rendered lines, any height works.
 ///
 /// Class names, for styling: `wsc`, `wsc-header`, `wsc-url`, `wsc-state` (plus
 /// `wsc-state-open`, `wsc-state-connecting`, `wsc-state-reconnecting`, `wsc-state-closed` and
 /// the like), `wsc-queued`, `wsc-log`, `wsc-line` (plus [`LineKind::class`]), `wsc-input`,
-/// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`.
+/// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`. The lines sit in a
+/// `<div>` inside `wsc-log`, whose padding stands for the lines not rendered.
 ///
 /// ```no_run
 /// use wasm_ws_yew::{ConsoleIds, WebSocketConsole, WebSocketProvider};
@@ -399,16 +404,11 @@ fn use_console_view(
                 drop(viewport);
                 return rerender.force_update();
             }
-            let below = log.scroll_height() - log.client_height() - log.scroll_top();
-            if viewport.following && below > 2 {
-                // Smoothly over the last screen; at once from further up, where only the
-                // padding that stands for the lines not rendered would scroll by.
-                let options = ScrollToOptions::new();
-                options.set_top(f64::from(log.scroll_height()));
-                if below <= log.client_height() {
-                    options.set_behavior(ScrollBehavior::Smooth);
-                }
-                log.scroll_to_with_scroll_to_options(&options);
+            // At once: a smooth scroll may be left unfinished by the next render (Firefox),
+            // and from further up only the padding that stands for the lines not rendered
+            // would scroll by.
+            if viewport.following && log.scroll_top() + log.client_height() < log.scroll_height() {
+                log.set_scroll_top(log.scroll_height());
                 // Ours: not the reader's, whenever its scroll event comes.
                 viewport.last_top = f64::from(log.scroll_top());
             }
@@ -558,8 +558,8 @@ fn line_class(kind: LineKind) -> &'static str {
 /// worth on either side: its size depends on the log's height, never on how many lines are kept.
 struct Viewport {
     /// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
-    /// console's own smooth scrolling only ever moves down (and `overflow-anchor: none` keeps
-    /// the browser from moving the view when lines leave the top).
+    /// console's own scrolling only ever moves down (and `overflow-anchor: none` keeps the
+    /// browser from moving the view when lines leave the top).
     following: bool,
     last_top: f64,
     /// The log's visible height and a line's height, in CSS pixels, as last measured.
