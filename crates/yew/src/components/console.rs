@@ -1,21 +1,24 @@
 //! `WebSocketConsole`: the tutorial's sample page as a reusable, customisable component.
 
-use std::rc::Rc;
+use std::{cell::RefCell, collections::VecDeque, rc::Rc};
+
+use gloo_render::{request_animation_frame, AnimationFrame};
 
 use wasm_ws_client::{
     CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
 };
 use web_sys::HtmlTextAreaElement;
-use yew::{html::IntoPropValue, prelude::*};
+use yew::{
+    html::IntoPropValue,
+    prelude::*,
+    virtual_dom::{AttributeOrProperty, Attributes, VTag},
+};
 
 use crate::{
-    hooks::{
-        use_reconnecting_websocket::no_reconnection,
-        use_websocket_subscription::use_connection_events,
-    },
-    use_message_history, use_reconnecting_websocket, use_websocket_context, HistoryFilter,
-    HistoryOptions, UseMessageHistoryHandle, UseReconnectingWebSocketHandle,
-    UseReconnectingWebSocketOptions, WebSocketUrl,
+    context::{LatestCallback, Subscribers, WebSocketContext},
+    hooks::use_reconnecting_websocket::no_reconnection,
+    use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
+    WebSocketUrl,
 };
 
 /// What a line of the console's log reports. `#[non_exhaustive]`: match with a wildcard arm.
@@ -242,9 +245,313 @@ pub struct WebSocketConsoleProps {
 /// ```
 #[function_component]
 pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
-    match &props.url {
-        ConsoleConnection::Own(_) => html! { <OwnConsole ..props.clone() /> },
-        ConsoleConnection::Shared => html! { <SharedConsole ..props.clone() /> },
+    // One component for both kinds of connection, with the same hooks whatever the URL, and
+    // all it keeps in one of them: every component and every hook costs its share of every
+    // page that uses the console.
+    let console = use_mut_ref(Console::default);
+    let rerender = use_force_update();
+    let own_url = match &props.url {
+        ConsoleConnection::Own(url) => Some(url.clone()),
+        _ => None,
+    };
+    let reconnecting = own_url.is_none() || props.reconnect.is_some();
+    let events = logging(&console, &rerender, props, reconnecting);
+    {
+        let mut console = console.borrow_mut();
+        console.keep(props.max_lines);
+        *console.events.borrow_mut() = events.clone();
+    }
+
+    // A connection of its own, held only with a URL...
+    let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
+    let own = use_reconnecting_websocket(
+        own_url
+            .clone()
+            .unwrap_or(WebSocketUrl::Fixed(AttrValue::Static(""))),
+        UseReconnectingWebSocketOptions {
+            reconnect: ReconnectOptions {
+                protocols: props.protocols.clone(),
+                ..reconnect
+            },
+            enabled: own_url.is_some(),
+            on_event: Some(events),
+            ..Default::default()
+        },
+    );
+    // ...or the nearest provider's.
+    let shared = use_context::<WebSocketContext>().filter(|_| own_url.is_none());
+
+    // After every render: the provider's events, and what the log shows.
+    {
+        let subscribers = shared.as_ref().map(|context| context.subscribers.clone());
+        let (console, rerender) = (console.clone(), rerender.clone());
+        use_effect(move || console.borrow_mut().rendered(subscribers, &rerender));
+    }
+
+    let (connection, url) = match (own_url, shared) {
+        (Some(WebSocketUrl::Fixed(url)), _) => (own, url),
+        (Some(_), _) => (own, AttrValue::Static("(a URL made at each attempt)")),
+        (None, Some(context)) => (context.handle, AttrValue::Static("(shared connection)")),
+        (None, None) => {
+            panic!("WebSocketConsole without a url: no WebSocketProvider above this component")
+        }
+    };
+
+    let on_scroll = {
+        let console = console.clone();
+        let rerender = rerender.clone();
+        Callback::from(move |_: Event| {
+            if console.borrow_mut().scrolled() {
+                rerender.force_update();
+            }
+        })
+    };
+    let send = {
+        let (connection, console, rerender) =
+            (connection.clone(), console.clone(), rerender.clone());
+        let own_sends_only = props.own_sends_only;
+        Callback::from(move |()| {
+            let input = console.borrow().input.clone();
+            let Some(textarea) = input.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let message = Message::Text(textarea.value());
+            let sent = connection.send(message.clone());
+            if sent.is_ok() {
+                textarea.set_value("");
+            }
+            let line = match sent {
+                // Logged when it goes out, from the connection's `Sent` event.
+                Ok(Sent::Now) if !own_sends_only => return,
+                Ok(Sent::Now) => Line::message(LineKind::Sent, message),
+                Ok(_) => {
+                    let kind = if own_sends_only {
+                        LineKind::Sent
+                    } else {
+                        LineKind::Info
+                    };
+                    let text = message.as_text().unwrap_or_default();
+                    Line::note(kind, format!("{text} (queued)"))
+                }
+                Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
+            };
+            push(&console, &rerender, line);
+        })
+    };
+    let on_send_click = send.reform(|_: MouseEvent| ());
+    let on_keydown = Callback::from(move |event: KeyboardEvent| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            send.emit(());
+        }
+    });
+    let action = |act: fn(&UseReconnectingWebSocketHandle)| {
+        let connection = connection.clone();
+        Callback::from(move |_: MouseEvent| act(&connection))
+    };
+
+    let status = &connection.status;
+    let (state_name, state_class) = state_label(status, reconnecting);
+    let live = matches!(
+        status,
+        ConnectionStatus::Connecting { .. } | ConnectionStatus::Open
+    );
+    let stopped = status.is_stopped();
+    let can_send = if reconnecting {
+        !stopped && !matches!(status, ConnectionStatus::Closing)
+    } else {
+        *status == ConnectionStatus::Open
+    };
+    let error = match status {
+        ConnectionStatus::Failed(error) => {
+            Some(html! { <p class="wsc-line wsc-error">{ error.to_string() }</p> })
+        }
+        _ => None,
+    };
+
+    // Only the lines in view (and a screen's worth on either side) are rendered; the padding
+    // above and below stands for the others, so the log scrolls as if they were all there.
+    let mut kept = console.borrow_mut();
+    let Console {
+        lines,
+        total,
+        viewport,
+        log,
+        shown,
+        input,
+        ..
+    } = &mut *kept;
+    let (first, end, (above, below)) = viewport.render(lines.len());
+    let first_id = *total - lines.len() as u64;
+    let render_line = &props.render_line;
+    let shown_lines: Html = (first..end)
+        .zip(lines.range(first..end))
+        .map(|(index, line)| {
+            let key = first_id + index as u64;
+            match render_line {
+                Some(render) => html! {
+                    <div {key} class="wsc-entry">{ render.emit(line.to_console_line()) }</div>
+                },
+                None => {
+                    let mut tag = tag_with_class("p", line_class(line.kind));
+                    tag.add_child(line.text().into());
+                    tag.key = Some(key.into());
+                    tag.into()
+                }
+            }
+        })
+        .collect();
+    let (log, shown, input) = (log.clone(), shown.clone(), input.clone());
+    drop(kept);
+
+    let ids = &props.ids;
+    let labels = &props.labels;
+    let class = match props.class.is_empty() {
+        true => AttrValue::Static("wsc"),
+        false => format!("wsc {}", props.class.to_string()).into(),
+    };
+    element(
+        "section",
+        class,
+        html! {
+            <>
+                <style>{ DEFAULT_STYLE }</style>
+                <header class="wsc-header">
+                    <code class="wsc-url">{ url }</code>
+                    if reconnecting && connection.queued_len > 0 {
+                        <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
+                    }
+                    { element("span", state_class, state_name.into()) }
+                </header>
+                <div class="wsc-log" id={ids.log.clone()} ref={log} role="log" aria-live="polite"
+                    style="overflow-anchor: none" onscroll={on_scroll}>
+                    { error }
+                    <div ref={shown} style={format!("padding: {above}px 0 {below}px")}>{ shown_lines }</div>
+                </div>
+                <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
+                    placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
+                <div class="wsc-actions">
+                    if reconnecting && !stopped {
+                        <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
+                    }
+                    <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
+                    // Once stopped, "open connection" is the one way back: no second button.
+                    if stopped {
+                        <button class="wsc-open" onclick={action(|c| c.open())}>{ labels.open.clone() }</button>
+                    } else {
+                        <button class="wsc-close" id={ids.close.clone()} onclick={action(|c| c.close())}
+                            disabled={!live && !reconnecting}>{ labels.close.clone() }</button>
+                    }
+                </div>
+            </>
+        },
+    )
+}
+
+/// The log's defaults, at zero specificity (`:where`), so that any rule of the page on
+/// `.wsc-log` wins: a box of its own height that scrolls, which is what lets the console
+/// render only the lines in view.
+const DEFAULT_STYLE: &str = ":where(.wsc-log){height:18rem;overflow-y:auto}";
+
+/// What a console keeps between renders.
+#[derive(Default)]
+struct Console {
+    /// The kept lines, oldest first: at most `capacity` (`max_lines`).
+    lines: VecDeque<Line>,
+    capacity: usize,
+    /// How many lines were ever kept: the next line's id (its key in the log).
+    total: u64,
+    /// The render asked for the next animation frame, if one is pending: however many lines
+    /// come in a frame, they render once.
+    frame: Option<AnimationFrame>,
+    /// The newest event callback, which the provider's subscription calls.
+    events: LatestCallback,
+    /// The subscription to the provider's events, unsubscribed when dropped.
+    subscription: Option<Subscription>,
+    viewport: Viewport,
+    log: NodeRef,
+    shown: NodeRef,
+    input: NodeRef,
+}
+
+impl Console {
+    /// Keeps at most `capacity` lines from now on.
+    fn keep(&mut self, capacity: usize) {
+        self.capacity = capacity;
+        while self.lines.len() > capacity {
+            self.lines.pop_front();
+        }
+    }
+
+    /// After a render: subscribes to the provider's events (or not), measures the log, and
+    /// follows the newest line if the reader is at the bottom.
+    fn rendered(&mut self, subscribers: Option<Subscribers>, rerender: &UseForceUpdateHandle) {
+        let subscribed = self.subscription.as_ref().map(|held| &held.subscribers);
+        if subscribed != subscribers.as_ref() {
+            self.subscription = subscribers.map(|subscribers| Subscription {
+                id: subscribers.subscribe(Rc::clone(&self.events)),
+                subscribers,
+            });
+        }
+        let (Some(log), Some(shown)) = (
+            self.log.cast::<web_sys::Element>(),
+            self.shown.cast::<web_sys::Element>(),
+        ) else {
+            return;
+        };
+        let viewport = &mut self.viewport;
+        // The reader may have scrolled since the last scroll event the browser delivered.
+        let unseen = viewport.scrolled(&log);
+        if viewport.measure(&log, &shown) || unseen {
+            return rerender.force_update();
+        }
+        // At once: a smooth scroll may be left unfinished by the next render (Firefox), and
+        // from further up only the padding that stands for the lines not rendered would scroll
+        // by.
+        if viewport.following && log.scroll_top() + log.client_height() < log.scroll_height() {
+            log.set_scroll_top(log.scroll_height());
+            // Ours: not the reader's, whenever its scroll event comes.
+            viewport.last_top = f64::from(log.scroll_top());
+        }
+    }
+
+    /// The reader scrolled. Returns whether lines now in view were not rendered.
+    fn scrolled(&mut self) -> bool {
+        match self.log.cast::<web_sys::Element>() {
+            Some(log) => self.viewport.scrolled(&log),
+            None => false,
+        }
+    }
+}
+
+/// A subscription to a provider's events.
+struct Subscription {
+    subscribers: Subscribers,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.subscribers.unsubscribe(self.id);
+    }
+}
+
+/// Keeps `line`, and asks for a render at the next animation frame unless one is pending.
+fn push(console: &Rc<RefCell<Console>>, rerender: &UseForceUpdateHandle, line: Line) {
+    let mut kept = console.borrow_mut();
+    kept.lines.push_back(line);
+    kept.total += 1;
+    if kept.lines.len() > kept.capacity {
+        kept.lines.pop_front();
+    }
+    if kept.frame.is_none() {
+        let (console, rerender) = (Rc::downgrade(console), rerender.clone());
+        kept.frame = Some(request_animation_frame(move |_| {
+            if let Some(console) = console.upgrade() {
+                console.borrow_mut().frame = None;
+                rerender.force_update();
+            }
+        }));
     }
 }
 
@@ -291,22 +598,15 @@ impl Line {
     }
 }
 
-/// The console's lines: pushed by the console itself, never from messages directly.
-#[hook]
-fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<Line> {
-    use_message_history(HistoryOptions {
-        capacity: max_lines,
-        filter: no_messages(),
-    })
-}
-
 /// A callback that logs each event as a line, and passes messages on.
 fn logging(
-    lines: &UseMessageHistoryHandle<Line>,
+    console: &Rc<RefCell<Console>>,
+    rerender: &UseForceUpdateHandle,
     props: &WebSocketConsoleProps,
     reconnecting: bool,
 ) -> Callback<ConnectionEvent> {
-    let lines = lines.clone();
+    // Weak: the console keeps this callback for the provider's subscription.
+    let (console, rerender) = (Rc::downgrade(console), rerender.clone());
     let (on_message, all_sends) = (props.on_message.clone(), !props.own_sends_only);
     Callback::from(move |event: ConnectionEvent| {
         match (&event, &on_message) {
@@ -316,228 +616,29 @@ fn logging(
             (ConnectionEvent::Sent(_), _) if !all_sends => return,
             _ => {}
         }
-        if let Some(line) = describe_event(event, reconnecting) {
-            lines.push(line);
+        if let (Some(line), Some(console)) =
+            (describe_event(event, reconnecting), console.upgrade())
+        {
+            push(&console, &rerender, line);
         }
     })
 }
 
-/// The console on a connection of its own.
-#[function_component]
-fn OwnConsole(props: &WebSocketConsoleProps) -> Html {
-    let lines = use_console_lines(props.max_lines);
-    let reconnecting = props.reconnect.is_some();
-    let ConsoleConnection::Own(url) = props.url.clone() else {
-        unreachable!("WebSocketConsole renders OwnConsole with a URL");
-    };
-    let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
-    let connection = use_reconnecting_websocket(
-        url.clone(),
-        UseReconnectingWebSocketOptions {
-            reconnect: ReconnectOptions {
-                protocols: props.protocols.clone(),
-                ..reconnect
-            },
-            on_event: Some(logging(&lines, props, reconnecting)),
-            ..Default::default()
-        },
-    );
-    let url = match url {
-        WebSocketUrl::Fixed(url) => url,
-        WebSocketUrl::Produced(_) => "(a URL made at each attempt)".into(),
-    };
-    use_console_view(props, &connection, &lines, url, reconnecting)
+/// `<name class={class}>children</name>`. `class={..}` in `html!` makes a set of classes at
+/// each render, whose hash table costs every page that uses the console.
+fn element(name: &'static str, class: impl Into<AttrValue>, children: Html) -> Html {
+    let mut tag = tag_with_class(name, class);
+    tag.add_child(children);
+    tag.into()
 }
 
-/// The console on the nearest provider's connection.
-#[function_component]
-fn SharedConsole(props: &WebSocketConsoleProps) -> Html {
-    let lines = use_console_lines(props.max_lines);
-    let connection = use_websocket_context();
-    use_connection_events(
-        "WebSocketConsole without a url",
-        logging(&lines, props, true),
-    );
-    let url = AttrValue::from("(shared connection)");
-    use_console_view(props, &connection, &lines, url, true)
-}
-
-/// The log's defaults, at zero specificity (`:where`), so that any rule of the page on
-/// `.wsc-log` wins: a box of its own height that scrolls, which is what lets the console
-/// render only the lines in view.
-const DEFAULT_STYLE: &str = ":where(.wsc-log){height:18rem;overflow-y:auto}";
-
-/// What the console shows, whichever connection it is on: a hook called by both kinds of
-/// console rather than a component of its own, which would copy every property into its own
-/// at each render.
-#[hook]
-fn use_console_view(
-    props: &WebSocketConsoleProps,
-    connection: &UseReconnectingWebSocketHandle,
-    lines: &UseMessageHistoryHandle<Line>,
-    url: AttrValue,
-    reconnecting: bool,
-) -> Html {
-    let log_box = use_node_ref();
-    let shown = use_node_ref();
-    let input = use_node_ref();
-    let viewport = use_mut_ref(Viewport::default);
-    let rerender = use_force_update();
-
-    // After every render: measure what was rendered, and follow the newest line if the reader
-    // is at the bottom.
-    {
-        let (log_box, shown, viewport) = (log_box.clone(), shown.clone(), viewport.clone());
-        let rerender = rerender.clone();
-        use_effect(move || {
-            let (Some(log), Some(shown)) = (
-                log_box.cast::<web_sys::Element>(),
-                shown.cast::<web_sys::Element>(),
-            ) else {
-                return;
-            };
-            let mut viewport = viewport.borrow_mut();
-            // The reader may have scrolled since the last scroll event the browser delivered.
-            let len = viewport.len;
-            let unseen = viewport.scrolled(&log, len);
-            if viewport.measure(&log, &shown) || unseen {
-                drop(viewport);
-                return rerender.force_update();
-            }
-            // At once: a smooth scroll may be left unfinished by the next render (Firefox),
-            // and from further up only the padding that stands for the lines not rendered
-            // would scroll by.
-            if viewport.following && log.scroll_top() + log.client_height() < log.scroll_height() {
-                log.set_scroll_top(log.scroll_height());
-                // Ours: not the reader's, whenever its scroll event comes.
-                viewport.last_top = f64::from(log.scroll_top());
-            }
-        });
-    }
-    let on_scroll = {
-        let (log_box, viewport) = (log_box.clone(), viewport.clone());
-        Callback::from(move |_: Event| {
-            if let Some(element) = log_box.cast::<web_sys::Element>() {
-                let mut viewport = viewport.borrow_mut();
-                // Against the lines of the last render: lines pushed since have their own
-                // render coming in the next animation frame.
-                let len = viewport.len;
-                if viewport.scrolled(&element, len) {
-                    drop(viewport);
-                    rerender.force_update();
-                }
-            }
-        })
+fn tag_with_class(name: &'static str, class: impl Into<AttrValue>) -> VTag {
+    let mut tag = VTag::new(name);
+    tag.attributes = Attributes::Dynamic {
+        keys: &["class"],
+        values: Box::new([Some(AttributeOrProperty::Attribute(class.into()))]),
     };
-
-    let send = {
-        let (connection, input, lines) = (connection.clone(), input.clone(), lines.clone());
-        let own_sends_only = props.own_sends_only;
-        Callback::from(move |()| {
-            let Some(textarea) = input.cast::<HtmlTextAreaElement>() else {
-                return;
-            };
-            let message = Message::Text(textarea.value());
-            let sent = connection.send(message.clone());
-            if sent.is_ok() {
-                textarea.set_value("");
-            }
-            let text = message.as_text().unwrap_or_default();
-            let line = match sent {
-                // Logged when it goes out, from the connection's `Sent` event.
-                Ok(Sent::Now) if !own_sends_only => return,
-                Ok(Sent::Now) => Line::message(LineKind::Sent, message),
-                Ok(_) if !own_sends_only => Line::note(LineKind::Info, format!("{text} (queued)")),
-                Ok(_) => Line::note(LineKind::Sent, format!("{text} (queued)")),
-                Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
-            };
-            lines.push(line);
-        })
-    };
-    let on_send_click = send.reform(|_: MouseEvent| ());
-    let on_keydown = Callback::from(move |event: KeyboardEvent| {
-        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            event.prevent_default();
-            send.emit(());
-        }
-    });
-    let action = |act: fn(&UseReconnectingWebSocketHandle)| {
-        let connection = connection.clone();
-        Callback::from(move |_: MouseEvent| act(&connection))
-    };
-
-    let status = &connection.status;
-    let (state_name, state_class) = state_label(status, reconnecting);
-    let live = matches!(
-        status,
-        ConnectionStatus::Connecting { .. } | ConnectionStatus::Open
-    );
-    let stopped = status.is_stopped();
-    let can_send = if reconnecting {
-        !stopped && !matches!(status, ConnectionStatus::Closing)
-    } else {
-        *status == ConnectionStatus::Open
-    };
-    let error = match status {
-        ConnectionStatus::Failed(error) => {
-            Some(html! { <p class="wsc-line wsc-error">{ error.to_string() }</p> })
-        }
-        _ => None,
-    };
-
-    // Only the lines in view (and a screen's worth on either side) are rendered; the padding
-    // above and below stands for the others, so the log scrolls as if they were all there.
-    let entries = lines.entries();
-    let (first, end, (above, below)) = viewport.borrow_mut().render(entries.len());
-    let render_line = &props.render_line;
-    let shown_lines = entries.range(first..end).map(|entry| {
-        let line = &entry.value;
-        match render_line {
-            Some(render) => html! {
-                <div key={entry.id} class="wsc-entry">{ render.emit(line.to_console_line()) }</div>
-            },
-            None => html! {
-                <p key={entry.id} class={line_class(line.kind)}>{ line.text() }</p>
-            },
-        }
-    });
-    let shown_lines: Html = shown_lines.collect();
-    drop(entries);
-
-    let ids = &props.ids;
-    let labels = &props.labels;
-    html! {
-        <section class={classes!("wsc", props.class.clone())}>
-            <style>{ DEFAULT_STYLE }</style>
-            <header class="wsc-header">
-                <code class="wsc-url">{ url }</code>
-                if reconnecting && connection.queued_len > 0 {
-                    <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
-                }
-                <span class={classes!("wsc-state", state_class)}>{ state_name }</span>
-            </header>
-            <div class="wsc-log" id={ids.log.clone()} ref={log_box} role="log" aria-live="polite"
-                style="overflow-anchor: none" onscroll={on_scroll}>
-                { error }
-                <div ref={shown} style={format!("padding: {above}px 0 {below}px")}>{ shown_lines }</div>
-            </div>
-            <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
-                placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
-            <div class="wsc-actions">
-                // Once stopped, "open connection" is the one way back: no second button.
-                if reconnecting && !stopped {
-                    <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
-                }
-                <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
-                if stopped {
-                    <button class="wsc-open" onclick={action(|c| c.open())}>{ labels.open.clone() }</button>
-                } else {
-                    <button class="wsc-close" id={ids.close.clone()} onclick={action(|c| c.close())}
-                        disabled={!live && !reconnecting}>{ labels.close.clone() }</button>
-                }
-            </div>
-        </section>
-    }
+    tag
 }
 
 /// A default line's classes.
@@ -652,8 +753,11 @@ impl Viewport {
         first && self.range(self.len) != (self.first, self.end)
     }
 
-    /// Notes the reader's scrolling. Returns whether lines now in view were not rendered.
-    fn scrolled(&mut self, log: &web_sys::Element, len: usize) -> bool {
+    /// Notes the reader's scrolling. Returns whether lines now in view were not rendered:
+    /// against the lines of the last render, since lines kept since have their own render
+    /// coming in the next animation frame.
+    fn scrolled(&mut self, log: &web_sys::Element) -> bool {
+        let len = self.len;
         let top = f64::from(log.scroll_top());
         let bottom = f64::from(log.scroll_height() - log.client_height());
         if top + 1.0 < self.last_top {
@@ -669,26 +773,31 @@ impl Viewport {
 }
 
 /// The state badge: the `readyState` name in the plain mode, as the sample page shows it, and
-/// the connection's status in the reconnecting mode.
-fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'static str) {
-    match status {
-        ConnectionStatus::Open => ("OPEN".into(), "wsc-state-open"),
+/// the connection's status in the reconnecting mode; and its classes.
+fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (AttrValue, &'static str) {
+    let (name, class): (AttrValue, _) = match status {
+        ConnectionStatus::Open => ("OPEN".into(), "wsc-state wsc-state-open"),
         ConnectionStatus::Connecting { attempt: 0 } => {
-            ("CONNECTING".into(), "wsc-state-connecting")
+            ("CONNECTING".into(), "wsc-state wsc-state-connecting")
         }
         ConnectionStatus::Connecting { attempt } => (
-            format!("CONNECTING (attempt {attempt})"),
-            "wsc-state-connecting",
+            format!("CONNECTING (attempt {attempt})").into(),
+            "wsc-state wsc-state-connecting",
         ),
-        ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state-closing"),
+        ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state wsc-state-closing"),
         ConnectionStatus::Reconnecting { attempt, delay } if reconnecting => (
-            format!("RECONNECTING (attempt {attempt} in {})", seconds(*delay)),
-            "wsc-state-reconnecting",
+            format!("RECONNECTING (attempt {attempt} in {})", seconds(*delay)).into(),
+            "wsc-state wsc-state-reconnecting",
         ),
-        ConnectionStatus::GaveUp { .. } if reconnecting => ("GAVE UP".into(), "wsc-state-closed"),
-        ConnectionStatus::Offline if reconnecting => ("OFFLINE".into(), "wsc-state-reconnecting"),
-        _ => ("CLOSED".into(), "wsc-state-closed"),
-    }
+        ConnectionStatus::GaveUp { .. } if reconnecting => {
+            ("GAVE UP".into(), "wsc-state wsc-state-closed")
+        }
+        ConnectionStatus::Offline if reconnecting => {
+            ("OFFLINE".into(), "wsc-state wsc-state-reconnecting")
+        }
+        _ => ("CLOSED".into(), "wsc-state wsc-state-closed"),
+    };
+    (name, class)
 }
 
 /// The log line an event makes, if any.
@@ -724,27 +833,19 @@ fn seconds(delay: std::time::Duration) -> String {
 }
 
 fn describe_message(message: &Message) -> String {
-    match message {
-        Message::Text(text) => text.clone(),
-        Message::Binary(bytes) => format!("[{} bytes of binary]", bytes.len()),
+    let bytes = match message {
+        Message::Text(text) => return text.clone(),
+        Message::Binary(bytes) => bytes.len() as u64,
         // `size()` is an `f64`: printed as one, it would bring float formatting into the page.
-        Message::Blob(blob) => format!("[{} bytes of binary]", blob.size() as u64),
-    }
+        Message::Blob(blob) => blob.size() as u64,
+    };
+    format!("[{bytes} bytes of binary]")
 }
 
 fn describe_close(event: &CloseEvent) -> String {
     let clean = if event.was_clean { "" } else { ", not clean" };
-    match event.reason.as_str() {
-        "" => format!("connection closed (code {}{clean})", event.code),
-        reason => format!("connection closed (code {}{clean}): {reason}", event.code),
-    }
-}
-
-/// The console's history keeps lines the console pushes itself, no message as such; one shared
-/// filter, so that the options compare equal from one render to the next.
-fn no_messages() -> HistoryFilter<Line> {
-    thread_local! {
-        static NONE: HistoryFilter<Line> = Rc::new(|_| None);
-    }
-    NONE.with(Rc::clone)
+    let colon = if event.reason.is_empty() { "" } else { ": " };
+    // The code as a u32, which the page prints anyway: a u16 would bring its own printing.
+    let (code, reason) = (u32::from(event.code), &event.reason);
+    format!("connection closed (code {code}{clean}){colon}{reason}")
 }
