@@ -1,6 +1,10 @@
 //! `WebSocketConsole`: the tutorial's sample page as a reusable, customisable component.
 
-use std::{cell::RefCell, collections::VecDeque, rc::Rc};
+use std::{
+    cell::RefCell,
+    collections::VecDeque,
+    rc::{Rc, Weak},
+};
 
 use gloo_render::{request_animation_frame, AnimationFrame};
 
@@ -461,9 +465,11 @@ struct Console {
     capacity: usize,
     /// How many lines were ever kept: the next line's id (its key in the log).
     total: u64,
-    /// The render asked for the next animation frame, if one is pending: however many lines
-    /// come in a frame, they render once.
+    /// The render asked for an animation frame, if one is pending: however many lines come
+    /// in a frame, they render once.
     frame: Option<AnimationFrame>,
+    /// When the lines last rendered (the animation frame's time).
+    rendered_at: f64,
     /// The newest event callback, which the provider's subscription calls.
     events: LatestCallback,
     /// The subscription to the provider's events, unsubscribed when dropped.
@@ -536,23 +542,52 @@ impl Drop for Subscription {
     }
 }
 
-/// Keeps `line`, and asks for a render at the next animation frame unless one is pending.
+/// Keeps `line`, and asks for a render unless one is pending.
 fn push(console: &Rc<RefCell<Console>>, rerender: &UseForceUpdateHandle, line: Line) {
     let mut kept = console.borrow_mut();
+    // What happens to the connection shows at once; messages may wait for the next render.
+    let urgent = line.message.is_none();
     kept.lines.push_back(line);
     kept.total += 1;
     if kept.lines.len() > kept.capacity {
         kept.lines.pop_front();
     }
-    if kept.frame.is_none() {
-        let (console, rerender) = (Rc::downgrade(console), rerender.clone());
-        kept.frame = Some(request_animation_frame(move |_| {
-            if let Some(console) = console.upgrade() {
-                console.borrow_mut().frame = None;
-                rerender.force_update();
-            }
-        }));
+    if kept.frame.is_none() || urgent {
+        kept.frame = Some(next_render(
+            Rc::downgrade(console),
+            rerender.clone(),
+            urgent,
+        ));
     }
+}
+
+/// The least time between two renders for new messages, in milliseconds. A message that comes
+/// after a quiet spell renders at the next animation frame; under a flood the log renders 20
+/// times a second rather than at every frame: each render makes the browser lay out and paint
+/// the log again, which costs more than all the messages of a frame.
+const RENDER_INTERVAL: f64 = 50.0;
+
+/// Renders at the first animation frame, or unless `urgent` at the first one at least
+/// [`RENDER_INTERVAL`] after the last render.
+fn next_render(
+    console: Weak<RefCell<Console>>,
+    rerender: UseForceUpdateHandle,
+    urgent: bool,
+) -> AnimationFrame {
+    request_animation_frame(move |time| {
+        let Some(shared) = console.upgrade() else {
+            return;
+        };
+        let mut kept = shared.borrow_mut();
+        if !urgent && time - kept.rendered_at < RENDER_INTERVAL {
+            kept.frame = Some(next_render(console, rerender, false));
+            return;
+        }
+        kept.rendered_at = time;
+        kept.frame = None;
+        drop(kept);
+        rerender.force_update();
+    })
 }
 
 /// A kept line. A message's text is not copied into it: the [`ConsoleLine`] (or the default
