@@ -217,7 +217,8 @@ pub struct WebSocketConsoleProps {
 /// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
-/// frame. It renders only the lines in view (and a screen's worth on either side), so a render
+/// frame; under a flood, messages render 20 times a second (what happens to the connection
+/// still shows at the next frame). It renders only the lines in view (and a screen's worth on either side), so a render
 /// costs the same with `max_lines` of 100 or 100,000. For that the log (`wsc-log`) must be a
 /// box of its own height that scrolls: it is by default (18rem, `overflow-y: auto`, set at zero
 /// specificity so that any rule of the page on `.wsc-log` wins). Lines are taken to be of
