@@ -6,8 +6,9 @@
 # the server's --permessage-deflate modes against the tutorial backend with ws's
 # perMessageDeflate on. Prints progress, then a Markdown table, also written to target/bench/results.md.
 # Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), the Yew console
-# under a flood (target/bench/console.md), and the bundle sizes (scripts/bundle-sizes.sh,
-# target/bench/bundles.md).
+# under a flood keeping 1,000 and 100,000 lines (target/bench/console.md), and the bundle sizes
+# with what costs what, before and after issue 22 (scripts/bundle-sizes.sh --compare; another
+# baseline with WASM_WS_SIZE_BASELINE=REV; target/bench/bundles.md).
 # Arguments go to the bench: scripts/bench.sh --runs 5 --capacity-connections 2000
 # (--only compression for that table alone).
 set -euo pipefail
@@ -25,6 +26,12 @@ log "building the servers and the load generator (release)"
 cargo build --release -q -p wasm-ws-server -p wasm-ws-bench
 "$TARGET_DIR/release/wasm-ws-bench" "$@"
 
+# Built first, so that the console can be benchmarked at the baseline too (its tree is the one
+# bundle-sizes.sh extracted and built).
+log "bundle sizes, and the same at ${WASM_WS_SIZE_BASELINE:=b71fe55} (built once, then kept in target/bench/rev)"
+scripts/bundle-sizes.sh --compare "$WASM_WS_SIZE_BASELINE"
+baseline=$(git rev-parse --short "$WASM_WS_SIZE_BASELINE")
+
 log "in the browser: wasm-ws against raw JS, in headless Chromium"
 setup_browsers
 # The browser benchmark's load comes from the test endpoints (flood, echo).
@@ -38,12 +45,12 @@ browser_bench() { # browser_bench NAME: one of crates/bench/browser/benches, its
 browser_bench compare | tee target/bench/browser.md
 log "in the browser: WebSocketConsole under a flood, against a raw JS counter"
 browser_bench console | tee target/bench/console.md
-
-log "bundle sizes"
-trunk build --release >/dev/null 2>&1
-(cd examples/ticker && trunk build --release >/dev/null 2>&1)
-scripts/bundle-sizes.sh
+# The same benchmark, on the console of the baseline.
+log "the same, on the console at $baseline"
+cp crates/bench/browser/benches/console.rs "target/bench/rev/$baseline/src/crates/bench/browser/benches/"
+(cd "target/bench/rev/$baseline/src" && CARGO_TARGET_DIR="$PWD/../target" browser_bench console) |
+  sed "1s/^| console metric/| before ($baseline): console metric/" | tee target/bench/console-before.md
 
 cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/console.md <(echo) \
-  target/bench/bundles.md >target/bench/report.md
+  target/bench/console-before.md <(echo) target/bench/bundles.md >target/bench/report.md
 log "the whole report: target/bench/report.md"

@@ -39,13 +39,14 @@ impl From<&web_sys::CloseEvent> for CloseEvent {
 /// ```
 pub fn validate_close(code: u16, reason: &str) -> Result<(), Error> {
     if code != 1000 && !(3000..=4999).contains(&code) {
-        let code = code.to_string();
+        // As a u32, whose printing a page has anyway; a u16's would be one more.
+        let code = u32::from(code).to_string();
         return Err(Error::InvalidAccess(
             "close code ".to_owned() + &code + " is neither 1000 nor in 3000..=4999",
         ));
     }
     if reason.len() > MAX_CLOSE_REASON_BYTES {
-        let bytes = reason.len().to_string();
+        let bytes = (reason.len() as u32).to_string();
         return Err(Error::Syntax(
             "close reason is ".to_owned() + &bytes + " bytes of UTF-8, more than 123",
         ));

@@ -110,7 +110,9 @@ impl<T> StreamQueue<T> {
 /// for all but the last.
 pub(crate) struct FanOut<T> {
     pub(crate) handler: HandlerSlot<T>,
-    streams: RefCell<Vec<Weak<StreamQueue<T>>>>,
+    /// The streams, behind a trait object made by the first [`FanOut::subscribe`]: a page that
+    /// never asks for a stream does not download the code that feeds them.
+    streams: RefCell<Option<Rc<dyn Streams<T>>>>,
     ended: Cell<bool>,
 }
 
@@ -118,36 +120,20 @@ impl<T> Default for FanOut<T> {
     fn default() -> Self {
         Self {
             handler: HandlerSlot::default(),
-            streams: RefCell::new(Vec::new()),
+            streams: RefCell::new(None),
             ended: Cell::new(false),
         }
     }
 }
 
-impl<T: Clone> FanOut<T> {
+impl<T: Clone + 'static> FanOut<T> {
     pub(crate) fn deliver(&self, item: T) {
-        // The common case, a handler and no stream, allocates nothing.
-        if self.streams.borrow().is_empty() {
-            return self.handler.call(item);
-        }
-        let streams: Vec<Rc<StreamQueue<T>>> = {
-            let mut streams = self.streams.borrow_mut();
-            streams.retain(|stream| stream.strong_count() > 0);
-            streams.iter().filter_map(Weak::upgrade).collect()
-        };
-        match (streams.split_last(), self.handler.is_set()) {
-            (None, _) => self.handler.call(item),
-            (Some((last, others)), handler) => {
-                for stream in others {
-                    stream.push(item.clone());
-                }
-                if handler {
-                    last.push(item.clone());
-                    self.handler.call(item);
-                } else {
-                    last.push(item);
-                }
-            }
+        // Cloned out of the cell: a handler may subscribe while the item is delivered.
+        let streams = self.streams.borrow().clone();
+        match streams {
+            // The common case, a handler and no stream, allocates nothing.
+            None => self.handler.call(item),
+            Some(streams) => streams.deliver(item, &self.handler),
         }
     }
 
@@ -157,7 +143,12 @@ impl<T: Clone> FanOut<T> {
         if self.ended.get() {
             queue.end();
         }
-        self.streams.borrow_mut().push(Rc::downgrade(&queue));
+        let streams = Rc::clone(
+            self.streams
+                .borrow_mut()
+                .get_or_insert_with(|| Rc::new(StreamList::<T>::default())),
+        );
+        streams.add(Rc::downgrade(&queue));
         queue
     }
 
@@ -169,7 +160,62 @@ impl<T: Clone> FanOut<T> {
     /// Ends every stream: no more items will come.
     pub(crate) fn end(&self) {
         self.ended.set(true);
-        for stream in self.streams.borrow().iter().filter_map(Weak::upgrade) {
+        let streams = self.streams.borrow().clone();
+        if let Some(streams) = streams {
+            streams.end();
+        }
+    }
+}
+
+/// The streams' side of a [`FanOut`].
+trait Streams<T> {
+    /// Delivers `item` to every live stream and then to `handler`, cloning for all but the last.
+    fn deliver(&self, item: T, handler: &HandlerSlot<T>);
+    fn add(&self, queue: Weak<StreamQueue<T>>);
+    fn end(&self);
+}
+
+struct StreamList<T> {
+    queues: RefCell<Vec<Weak<StreamQueue<T>>>>,
+}
+
+impl<T> Default for StreamList<T> {
+    fn default() -> Self {
+        Self {
+            queues: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone> Streams<T> for StreamList<T> {
+    fn deliver(&self, item: T, handler: &HandlerSlot<T>) {
+        let streams: Vec<Rc<StreamQueue<T>>> = {
+            let mut queues = self.queues.borrow_mut();
+            queues.retain(|stream| stream.strong_count() > 0);
+            queues.iter().filter_map(Weak::upgrade).collect()
+        };
+        match (streams.split_last(), handler.is_set()) {
+            (None, _) => handler.call(item),
+            (Some((last, others)), handler_set) => {
+                for stream in others {
+                    stream.push(item.clone());
+                }
+                if handler_set {
+                    last.push(item.clone());
+                    handler.call(item);
+                } else {
+                    last.push(item);
+                }
+            }
+        }
+    }
+
+    fn add(&self, queue: Weak<StreamQueue<T>>) {
+        self.queues.borrow_mut().push(queue);
+    }
+
+    fn end(&self) {
+        for stream in self.queues.borrow().iter().filter_map(Weak::upgrade) {
             stream.end();
         }
     }

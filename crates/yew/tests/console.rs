@@ -5,12 +5,14 @@
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+use std::{cell::Cell, rc::Rc, time::Duration};
 
 use gloo_timers::future::sleep;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use wasm_ws_test_support::{endpoint, new_root, text_of, wait_for_dom, Slot, GREETING};
+use wasm_ws_test_support::{
+    endpoint, new_root, text_of, wait_for_dom, wait_for_dom_within, Slot, GREETING,
+};
 use wasm_ws_yew::{
     use_websocket_context, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message,
     ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketConsole, WebSocketConsoleProps,
@@ -231,23 +233,38 @@ async fn labels_ids_classes_and_a_line_renderer_customise_it() {
 
 #[wasm_bindgen_test]
 async fn the_log_follows_the_newest_line_only_while_the_reader_is_at_the_bottom() {
+    // Counted as they arrive: the log shows only the lines in view.
+    let echoes = Rc::new(Cell::new(0));
+    let counted = echoes.clone();
     let root = render(yew::props!(WebSocketConsoleProps {
-        url: endpoint("echo")
+        url: endpoint("echo"),
+        on_message: Callback::from(move |_: Message| counted.set(counted.get() + 1)),
     }));
     wait_for_dom(&root, "OPEN", || state(&root) == "OPEN").await;
     let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
     for n in 0..40 {
         type_and_send(&root, &format!("line {n}"));
     }
-    wait_for_dom(&root, "forty echoes", || received(&root).len() == 40).await;
+    wait_for_dom(&root, "forty echoes, the last in view", || {
+        echoes.get() == 40 && received(&root).last().map(String::as_str) == Some("line 39")
+    })
+    .await;
     scroll_settled(&log).await;
+    assert!(
+        log.scroll_height() > log.client_height(),
+        "the log scrolls (its default height)"
+    );
     assert!(at_bottom(&log), "it followed the newest line");
 
     // The reader scrolls up: new lines do not pull the view back down.
     log.set_scroll_top(0);
     scroll_settled(&log).await;
+    wait_for_dom(&root, "the first line", || {
+        texts(&root, ".wsc-line").first().map(String::as_str) == Some("connection open")
+    })
+    .await;
     type_and_send(&root, "while reading");
-    wait_for_dom(&root, "the echo", || received(&root).len() == 41).await;
+    wait_for_dom(&root, "the echo", || echoes.get() == 41).await;
     sleep(Duration::from_millis(300)).await; // longer than a smooth scroll would start in
     assert_eq!(log.scroll_top(), 0, "the reader was left where they were");
 
@@ -255,9 +272,145 @@ async fn the_log_follows_the_newest_line_only_while_the_reader_is_at_the_bottom(
     log.set_scroll_top(log.scroll_height());
     scroll_settled(&log).await;
     type_and_send(&root, "back");
-    wait_for_dom(&root, "the echo", || received(&root).len() == 42).await;
+    wait_for_dom(&root, "the echo, in view", || {
+        echoes.get() == 42 && received(&root).last().map(String::as_str) == Some("back")
+    })
+    .await;
     scroll_settled(&log).await;
     assert!(at_bottom(&log), "it follows again");
+}
+
+/// `count` numbered messages (`n0`, `n1`...), said on open to the echo endpoint: the log gets
+/// "connection open", their sent lines, then their echoes.
+fn numbered(count: u32) -> ReconnectOptions {
+    ReconnectOptions {
+        hello: Some(Rc::new(move || {
+            (0..count).map(|n| Message::from(format!("n{n}"))).collect()
+        })),
+        ..ReconnectOptions::default()
+    }
+}
+
+fn line_count(root: &Element) -> u32 {
+    root.query_selector_all(".wsc-line").unwrap().length()
+}
+
+#[wasm_bindgen_test]
+async fn a_long_log_renders_only_the_lines_in_view_and_scrolls_through_them_all() {
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("echo"),
+        max_lines: 10_000,
+        reconnect: numbered(2_500),
+    }));
+    log_in_view(&root, "n2499").await;
+    let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
+    // 5,001 lines are kept; a screen's worth is rendered, and the log is as tall as all of them.
+    let rendered = line_count(&root);
+    assert!(rendered < 100, "{rendered} lines rendered of 5001");
+    let pitch = f64::from(log.client_height()) / f64::from(rendered);
+    assert!(
+        f64::from(log.scroll_height()) > 5_001.0 * pitch / 4.0,
+        "the log scrolls over every kept line"
+    );
+
+    // Once it has followed to the bottom: the top shows the first kept lines; the middle,
+    // neither the first nor the last.
+    scroll_settled(&log).await;
+    assert!(at_bottom(&log), "it followed the newest line");
+    log.set_scroll_top(0);
+    wait_for_dom(&root, "the first lines", || {
+        first_two(&root, ".wsc-line") == ["connection open", "n0"]
+    })
+    .await;
+    log.set_scroll_top(log.scroll_height() / 2);
+    wait_for_dom(&root, "lines from the middle", || {
+        let shown = texts(&root, ".wsc-line");
+        !shown.is_empty()
+            && !shown.iter().any(|line| line == "connection open")
+            && received(&root).last().map(String::as_str) != Some("n2499")
+    })
+    .await;
+    assert!(line_count(&root) < 100, "still a screen's worth");
+
+    // Back at the bottom, the newest line shows, and the log follows it again.
+    log.set_scroll_top(log.scroll_height());
+    log_in_view(&root, "n2499").await;
+    type_and_send(&root, "after");
+    log_in_view(&root, "after").await;
+    scroll_settled(&log).await;
+    assert!(at_bottom(&log), "it follows again");
+}
+
+#[wasm_bindgen_test]
+async fn a_line_renderer_renders_only_the_lines_in_view_too() {
+    let render_line = Callback::from(|line: ConsoleLine| {
+        let class = if line.kind == LineKind::Received {
+            "in"
+        } else {
+            "other"
+        };
+        html! { <b {class}>{ line.text }</b> }
+    });
+    // 801 lines, all kept.
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("echo"),
+        reconnect: numbered(400),
+        render_line: render_line,
+        ids: ConsoleIds::tutorial(),
+    }));
+    wait_for_dom(&root, "the last echo", || {
+        texts(&root, "#receive-box .wsc-entry .in")
+            .last()
+            .map(String::as_str)
+            == Some("n399")
+    })
+    .await;
+    let rendered = root.query_selector_all(".wsc-entry").unwrap().length();
+    assert!(rendered < 100, "{rendered} of 801 lines rendered");
+    let log: HtmlElement = find(&root, "#receive-box").unwrap().unchecked_into();
+    scroll_settled(&log).await;
+    log.set_scroll_top(0);
+    wait_for_dom(&root, "the first lines", || {
+        first_two(&root, ".wsc-entry") == ["connection open", "n0"]
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn max_lines_of_100000_keeps_every_line_and_renders_a_screen() {
+    // With the open and close lines, exactly 100,000 lines.
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: endpoint("flood?count=99998&size=16"),
+        max_lines: 100_000,
+    }));
+    wait_for_dom_within(&root, Duration::from_secs(120), "the close line", || {
+        texts(&root, ".wsc-info")
+            .last()
+            .is_some_and(|line| line.starts_with("connection closed"))
+    })
+    .await;
+    let rendered = line_count(&root);
+    assert!(rendered < 100, "{rendered} lines rendered of 100000");
+    let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
+    scroll_settled(&log).await;
+    log.set_scroll_top(0);
+    wait_for_dom(&root, "the first line, none dropped", || {
+        texts(&root, ".wsc-line").first().map(String::as_str) == Some("connection open")
+    })
+    .await;
+    assert!(line_count(&root) < 100);
+}
+
+fn first_two(root: &Element, selector: &str) -> Vec<String> {
+    texts(root, selector).into_iter().take(2).collect()
+}
+
+/// Waits until the last received line in view is `text`.
+async fn log_in_view(root: &Element, text: &str) {
+    wait_for_dom(root, text, || {
+        received(root).last().map(String::as_str) == Some(text)
+    })
+    .await;
 }
 
 fn at_bottom(log: &HtmlElement) -> bool {

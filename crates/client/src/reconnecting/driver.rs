@@ -95,8 +95,9 @@ impl Driver {
     }
 
     fn now(&self) -> Time {
-        let elapsed =
-            Duration::from_secs_f64(((js_sys::Date::now() - self.origin) / 1000.0).max(0.0));
+        // `Date.now()` counts whole milliseconds: taken as such, without the conversion of a
+        // fraction of seconds (and its panics) into every page.
+        let elapsed = Duration::from_millis((js_sys::Date::now() - self.origin).max(0.0) as u64);
         let now = elapsed.max(self.last_now.get());
         self.last_now.set(now);
         now

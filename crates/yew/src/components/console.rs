@@ -1,20 +1,28 @@
 //! `WebSocketConsole`: the tutorial's sample page as a reusable, customisable component.
 
-use std::rc::Rc;
+use std::{
+    cell::RefCell,
+    collections::VecDeque,
+    rc::{Rc, Weak},
+};
+
+use gloo_render::{request_animation_frame, AnimationFrame};
 
 use wasm_ws_client::{
     CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
 };
-use web_sys::{HtmlTextAreaElement, ScrollBehavior, ScrollToOptions};
-use yew::{html::IntoPropValue, prelude::*};
+use web_sys::HtmlTextAreaElement;
+use yew::{
+    html::IntoPropValue,
+    prelude::*,
+    virtual_dom::{AttributeOrProperty, Attributes, VTag},
+};
 
 use crate::{
-    hooks::{
-        use_reconnecting_websocket::no_reconnection, use_websocket_events::use_connection_events,
-    },
-    use_message_history, use_reconnecting_websocket, use_websocket_context, HistoryFilter,
-    HistoryOptions, UseMessageHistoryHandle, UseReconnectingWebSocketHandle,
-    UseReconnectingWebSocketOptions, WebSocketUrl,
+    context::{LatestCallback, Subscribers, WebSocketContext},
+    hooks::use_reconnecting_websocket::no_reconnection,
+    use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
+    WebSocketUrl,
 };
 
 /// What a line of the console's log reports. `#[non_exhaustive]`: match with a wildcard arm.
@@ -200,8 +208,8 @@ pub struct WebSocketConsoleProps {
 }
 
 /// The tutorial's sample page as a component: the messages received, in a box that follows the
-/// newest one (smoothly, and only while the reader is at the bottom: scrolling up to read stops
-/// it, scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
+/// newest one (only while the reader is at the bottom: scrolling up to read stops it,
+/// scrolling back down resumes it), a textarea, a send button (Ctrl+Enter also sends), a
 /// "close connection" button, and the connection's state. Once closed, "open connection"
 /// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
 /// itself, shows how many messages wait, and has a Reconnect button while it is not stopped
@@ -209,12 +217,18 @@ pub struct WebSocketConsoleProps {
 /// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
-/// frame.
+/// frame; under a flood, messages render 20 times a second (what happens to the connection
+/// still shows at the next frame). It renders only the lines in view (and a screen's worth on either side), so a render
+/// costs the same with `max_lines` of 100 or 100,000. For that the log (`wsc-log`) must be a
+/// box of its own height that scrolls: it is by default (18rem, `overflow-y: auto`, set at zero
+/// specificity so that any rule of the page on `.wsc-log` wins). Lines are taken to be of
+/// about one height, as the default ones are; within the rendered lines, any height works.
 ///
 /// Class names, for styling: `wsc`, `wsc-header`, `wsc-url`, `wsc-state` (plus
 /// `wsc-state-open`, `wsc-state-connecting`, `wsc-state-reconnecting`, `wsc-state-closed` and
 /// the like), `wsc-queued`, `wsc-log`, `wsc-line` (plus [`LineKind::class`]), `wsc-input`,
-/// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`.
+/// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`. The lines sit in a
+/// `<div>` inside `wsc-log`, whose padding stands for the lines not rendered.
 ///
 /// ```no_run
 /// use wasm_ws_yew::{ConsoleIds, WebSocketConsole, WebSocketProvider};
@@ -236,137 +250,73 @@ pub struct WebSocketConsoleProps {
 /// ```
 #[function_component]
 pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
-    match &props.url {
-        ConsoleConnection::Own(_) => html! { <OwnConsole ..props.clone() /> },
-        ConsoleConnection::Shared => html! { <SharedConsole ..props.clone() /> },
-    }
-}
-
-/// The console's lines: pushed by the console itself, never from messages directly.
-#[hook]
-fn use_console_lines(max_lines: usize) -> UseMessageHistoryHandle<ConsoleLine> {
-    use_message_history(HistoryOptions {
-        capacity: max_lines,
-        filter: no_messages(),
-    })
-}
-
-/// A callback that logs each event as a line, and passes messages on.
-fn logging(
-    lines: &UseMessageHistoryHandle<ConsoleLine>,
-    props: &WebSocketConsoleProps,
-    reconnecting: bool,
-) -> Callback<ConnectionEvent> {
-    let lines = lines.clone();
-    let (on_message, all_sends) = (props.on_message.clone(), !props.own_sends_only);
-    Callback::from(move |event: ConnectionEvent| {
-        match (&event, &on_message) {
-            (ConnectionEvent::Message(message), Some(on_message)) => {
-                on_message.emit(message.clone())
-            }
-            (ConnectionEvent::Sent(_), _) if !all_sends => return,
-            _ => {}
-        }
-        if let Some(line) = describe_event(event, reconnecting) {
-            lines.push(line);
-        }
-    })
-}
-
-/// The console on a connection of its own.
-#[function_component]
-fn OwnConsole(props: &WebSocketConsoleProps) -> Html {
-    let lines = use_console_lines(props.max_lines);
-    let reconnecting = props.reconnect.is_some();
-    let ConsoleConnection::Own(url) = props.url.clone() else {
-        unreachable!("WebSocketConsole renders OwnConsole with a URL");
+    // One component for both kinds of connection, with the same hooks whatever the URL, and
+    // all it keeps in one of them: every component and every hook costs its share of every
+    // page that uses the console.
+    let console = use_mut_ref(Console::default);
+    let rerender = use_force_update();
+    let own_url = match &props.url {
+        ConsoleConnection::Own(url) => Some(url.clone()),
+        _ => None,
     };
+    let reconnecting = own_url.is_none() || props.reconnect.is_some();
+    let events = logging(&console, &rerender, props, reconnecting);
+    {
+        let mut console = console.borrow_mut();
+        console.keep(props.max_lines);
+        *console.events.borrow_mut() = events.clone();
+    }
+
+    // A connection of its own, held only with a URL...
     let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
-    let connection = use_reconnecting_websocket(
-        url.clone(),
+    let own = use_reconnecting_websocket(
+        own_url
+            .clone()
+            .unwrap_or(WebSocketUrl::Fixed(AttrValue::Static(""))),
         UseReconnectingWebSocketOptions {
             reconnect: ReconnectOptions {
                 protocols: props.protocols.clone(),
                 ..reconnect
             },
-            on_event: Some(logging(&lines, props, reconnecting)),
+            enabled: own_url.is_some(),
+            on_event: Some(events),
             ..Default::default()
         },
     );
-    let url = match url {
-        WebSocketUrl::Fixed(url) => url,
-        WebSocketUrl::Produced(_) => "(a URL made at each attempt)".into(),
-    };
-    html! { <ConsoleView {connection} {lines} {url} {reconnecting} props={props.clone()} /> }
-}
+    // ...or the nearest provider's.
+    let shared = use_context::<WebSocketContext>().filter(|_| own_url.is_none());
 
-/// The console on the nearest provider's connection.
-#[function_component]
-fn SharedConsole(props: &WebSocketConsoleProps) -> Html {
-    let lines = use_console_lines(props.max_lines);
-    let connection = use_websocket_context();
-    use_connection_events(
-        "WebSocketConsole without a url",
-        logging(&lines, props, true),
-    );
-    let url = AttrValue::from("(shared connection)");
-    html! { <ConsoleView {connection} {lines} {url} reconnecting={true} props={props.clone()} /> }
-}
-
-#[derive(Properties, PartialEq, Clone)]
-struct ConsoleViewProps {
-    connection: UseReconnectingWebSocketHandle,
-    lines: UseMessageHistoryHandle<ConsoleLine>,
-    url: AttrValue,
-    reconnecting: bool,
-    props: WebSocketConsoleProps,
-}
-
-/// What the console shows, whichever connection it is on.
-#[function_component]
-fn ConsoleView(view: &ConsoleViewProps) -> Html {
-    let ConsoleViewProps {
-        connection,
-        lines,
-        url,
-        reconnecting,
-        props,
-    } = view;
-    let reconnecting = *reconnecting;
-    let log_box = use_node_ref();
-    let input = use_node_ref();
-    let follow = use_mut_ref(|| Follow {
-        following: true,
-        last_top: 0.0,
-    });
-
-    // After a render that added lines, follow the newest one if the reader is at the bottom.
+    // After every render: the provider's events, and what the log shows.
     {
-        let (log_box, follow) = (log_box.clone(), follow.clone());
-        use_effect_with(lines.total(), move |_| {
-            if let Some(element) = log_box.cast::<web_sys::Element>() {
-                if follow.borrow().following {
-                    let options = ScrollToOptions::new();
-                    options.set_top(f64::from(element.scroll_height()));
-                    options.set_behavior(ScrollBehavior::Smooth);
-                    element.scroll_to_with_scroll_to_options(&options);
-                }
-            }
-        });
+        let subscribers = shared.as_ref().map(|context| context.subscribers.clone());
+        let (console, rerender) = (console.clone(), rerender.clone());
+        use_effect(move || console.borrow_mut().rendered(subscribers, &rerender));
     }
+
+    let (connection, url) = match (own_url, shared) {
+        (Some(WebSocketUrl::Fixed(url)), _) => (own, url),
+        (Some(_), _) => (own, AttrValue::Static("(a URL made at each attempt)")),
+        (None, Some(context)) => (context.handle, AttrValue::Static("(shared connection)")),
+        (None, None) => {
+            panic!("WebSocketConsole without a url: no WebSocketProvider above this component")
+        }
+    };
+
     let on_scroll = {
-        let (log_box, follow) = (log_box.clone(), follow.clone());
+        let console = console.clone();
+        let rerender = rerender.clone();
         Callback::from(move |_: Event| {
-            if let Some(element) = log_box.cast::<web_sys::Element>() {
-                follow.borrow_mut().scrolled(&element);
+            if console.borrow_mut().scrolled() {
+                rerender.force_update();
             }
         })
     };
-
     let send = {
-        let (connection, input, lines) = (connection.clone(), input.clone(), lines.clone());
+        let (connection, console, rerender) =
+            (connection.clone(), console.clone(), rerender.clone());
         let own_sends_only = props.own_sends_only;
         Callback::from(move |()| {
+            let input = console.borrow().input.clone();
             let Some(textarea) = input.cast::<HtmlTextAreaElement>() else {
                 return;
             };
@@ -375,24 +325,22 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
             if sent.is_ok() {
                 textarea.set_value("");
             }
-            let text = message.as_text().unwrap_or_default();
             let line = match sent {
                 // Logged when it goes out, from the connection's `Sent` event.
                 Ok(Sent::Now) if !own_sends_only => return,
-                Ok(Sent::Now) => ConsoleLine {
-                    kind: LineKind::Sent,
-                    text: text.to_owned(),
-                    message: Some(message),
-                },
-                Ok(_) if !own_sends_only => info(LineKind::Info, format!("{text} (queued)")),
-                Ok(_) => ConsoleLine {
-                    kind: LineKind::Sent,
-                    text: format!("{text} (queued)"),
-                    message: Some(message),
-                },
-                Err(error) => info(LineKind::Error, format!("not sent: {error}")),
+                Ok(Sent::Now) => Line::message(LineKind::Sent, message),
+                Ok(_) => {
+                    let kind = if own_sends_only {
+                        LineKind::Sent
+                    } else {
+                        LineKind::Info
+                    };
+                    let text = message.as_text().unwrap_or_default();
+                    Line::note(kind, format!("{text} (queued)"))
+                }
+                Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
             };
-            lines.push(line);
+            push(&console, &rerender, line);
         })
     };
     let on_send_click = send.reform(|_: MouseEvent| ());
@@ -425,64 +373,429 @@ fn ConsoleView(view: &ConsoleViewProps) -> Html {
         }
         _ => None,
     };
-    let render_line = props.render_line.clone();
+
+    // Only the lines in view (and a screen's worth on either side) are rendered; the padding
+    // above and below stands for the others, so the log scrolls as if they were all there.
+    let mut kept = console.borrow_mut();
+    let Console {
+        lines,
+        total,
+        viewport,
+        log,
+        shown,
+        input,
+        ..
+    } = &mut *kept;
+    let (first, end, (above, below)) = viewport.render(lines.len());
+    let first_id = *total - lines.len() as u64;
+    let render_line = &props.render_line;
+    let shown_lines: Html = (first..end)
+        .zip(lines.range(first..end))
+        .map(|(index, line)| {
+            let key = first_id + index as u64;
+            match render_line {
+                Some(render) => html! {
+                    <div {key} class="wsc-entry">{ render.emit(line.to_console_line()) }</div>
+                },
+                None => {
+                    let mut tag = tag_with_class("p", line_class(line.kind));
+                    tag.add_child(line.text().into());
+                    tag.key = Some(key.into());
+                    tag.into()
+                }
+            }
+        })
+        .collect();
+    let (log, shown, input) = (log.clone(), shown.clone(), input.clone());
+    drop(kept);
+
     let ids = &props.ids;
     let labels = &props.labels;
-    html! {
-        <section class={classes!("wsc", props.class.clone())}>
-            <header class="wsc-header">
-                <code class="wsc-url">{ url.clone() }</code>
-                if reconnecting && connection.queued_len > 0 {
-                    <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
-                }
-                <span class={classes!("wsc-state", state_class)}>{ state_name }</span>
-            </header>
-            <div class="wsc-log" id={ids.log.clone()} ref={log_box} role="log" aria-live="polite"
-                style="overflow-anchor: none" onscroll={on_scroll}>
-                { error }
-                { for lines.entries().iter().map(|entry| {
-                    let line = &entry.value;
-                    match &render_line {
-                        Some(render) => html! {
-                            <div key={entry.id} class="wsc-entry">{ render.emit(line.clone()) }</div>
-                        },
-                        None => html! {
-                            <p key={entry.id} class={classes!("wsc-line", line.kind.class())}>{ &line.text }</p>
-                        },
+    let class = match props.class.is_empty() {
+        true => AttrValue::Static("wsc"),
+        false => format!("wsc {}", props.class.to_string()).into(),
+    };
+    element(
+        "section",
+        class,
+        html! {
+            <>
+                <style>{ DEFAULT_STYLE }</style>
+                <header class="wsc-header">
+                    <code class="wsc-url">{ url }</code>
+                    if reconnecting && connection.queued_len > 0 {
+                        <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
                     }
-                }) }
-            </div>
-            <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
-                placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
-            <div class="wsc-actions">
-                // Once stopped, "open connection" is the one way back: no second button.
-                if reconnecting && !stopped {
-                    <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
-                }
-                <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
-                if stopped {
-                    <button class="wsc-open" onclick={action(|c| c.open())}>{ labels.open.clone() }</button>
-                } else {
-                    <button class="wsc-close" id={ids.close.clone()} onclick={action(|c| c.close())}
-                        disabled={!live && !reconnecting}>{ labels.close.clone() }</button>
-                }
-            </div>
-        </section>
+                    { element("span", state_class, state_name.into()) }
+                </header>
+                <div class="wsc-log" id={ids.log.clone()} ref={log} role="log" aria-live="polite"
+                    style="overflow-anchor: none" onscroll={on_scroll}>
+                    { error }
+                    <div ref={shown} style={format!("padding: {above}px 0 {below}px")}>{ shown_lines }</div>
+                </div>
+                <textarea class="wsc-input" id={ids.input.clone()} ref={input} rows="3"
+                    placeholder={labels.placeholder.clone()} onkeydown={on_keydown} />
+                <div class="wsc-actions">
+                    if reconnecting && !stopped {
+                        <button class="wsc-reconnect" onclick={action(|c| c.reconnect())}>{ labels.reconnect.clone() }</button>
+                    }
+                    <button class="wsc-send" id={ids.send.clone()} onclick={on_send_click} disabled={!can_send}>{ labels.send.clone() }</button>
+                    // Once stopped, "open connection" is the one way back: no second button.
+                    if stopped {
+                        <button class="wsc-open" onclick={action(|c| c.open())}>{ labels.open.clone() }</button>
+                    } else {
+                        <button class="wsc-close" id={ids.close.clone()} onclick={action(|c| c.close())}
+                            disabled={!live && !reconnecting}>{ labels.close.clone() }</button>
+                    }
+                </div>
+            </>
+        },
+    )
+}
+
+/// The log's defaults, at zero specificity (`:where`), so that any rule of the page on
+/// `.wsc-log` wins: a box of its own height that scrolls, which is what lets the console
+/// render only the lines in view.
+const DEFAULT_STYLE: &str = ":where(.wsc-log){height:18rem;overflow-y:auto}";
+
+/// What a console keeps between renders.
+#[derive(Default)]
+struct Console {
+    /// The kept lines, oldest first: at most `capacity` (`max_lines`).
+    lines: VecDeque<Line>,
+    capacity: usize,
+    /// How many lines were ever kept: the next line's id (its key in the log).
+    total: u64,
+    /// The render asked for an animation frame, if one is pending: however many lines come
+    /// in a frame, they render once.
+    frame: Option<AnimationFrame>,
+    /// When the lines last rendered (the animation frame's time).
+    rendered_at: f64,
+    /// The newest event callback, which the provider's subscription calls.
+    events: LatestCallback,
+    /// The subscription to the provider's events, unsubscribed when dropped.
+    subscription: Option<Subscription>,
+    viewport: Viewport,
+    log: NodeRef,
+    shown: NodeRef,
+    input: NodeRef,
+}
+
+impl Console {
+    /// Keeps at most `capacity` lines from now on.
+    fn keep(&mut self, capacity: usize) {
+        self.capacity = capacity;
+        while self.lines.len() > capacity {
+            self.lines.pop_front();
+        }
+    }
+
+    /// After a render: subscribes to the provider's events (or not), measures the log, and
+    /// follows the newest line if the reader is at the bottom.
+    fn rendered(&mut self, subscribers: Option<Subscribers>, rerender: &UseForceUpdateHandle) {
+        let subscribed = self.subscription.as_ref().map(|held| &held.subscribers);
+        if subscribed != subscribers.as_ref() {
+            self.subscription = subscribers.map(|subscribers| Subscription {
+                id: subscribers.subscribe(Rc::clone(&self.events)),
+                subscribers,
+            });
+        }
+        let (Some(log), Some(shown)) = (
+            self.log.cast::<web_sys::Element>(),
+            self.shown.cast::<web_sys::Element>(),
+        ) else {
+            return;
+        };
+        let viewport = &mut self.viewport;
+        // The reader may have scrolled since the last scroll event the browser delivered.
+        let unseen = viewport.scrolled(&log);
+        if viewport.measure(&log, &shown) || unseen {
+            return rerender.force_update();
+        }
+        // At once: a smooth scroll may be left unfinished by the next render (Firefox), and
+        // from further up only the padding that stands for the lines not rendered would scroll
+        // by.
+        if viewport.following && log.scroll_top() + log.client_height() < log.scroll_height() {
+            log.set_scroll_top(log.scroll_height());
+            // Ours: not the reader's, whenever its scroll event comes.
+            viewport.last_top = f64::from(log.scroll_top());
+        }
+    }
+
+    /// The reader scrolled. Returns whether lines now in view were not rendered.
+    fn scrolled(&mut self) -> bool {
+        match self.log.cast::<web_sys::Element>() {
+            Some(log) => self.viewport.scrolled(&log),
+            None => false,
+        }
     }
 }
 
-/// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
-/// console's own smooth scrolling only ever moves down (and `overflow-anchor: none` keeps the
-/// browser from moving the view when old lines leave the top).
-struct Follow {
-    following: bool,
-    last_top: f64,
+/// A subscription to a provider's events.
+struct Subscription {
+    subscribers: Subscribers,
+    id: u64,
 }
 
-impl Follow {
-    fn scrolled(&mut self, element: &web_sys::Element) {
-        let top = f64::from(element.scroll_top());
-        let bottom = f64::from(element.scroll_height() - element.client_height());
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.subscribers.unsubscribe(self.id);
+    }
+}
+
+/// Keeps `line`, and asks for a render unless one is pending.
+fn push(console: &Rc<RefCell<Console>>, rerender: &UseForceUpdateHandle, line: Line) {
+    let mut kept = console.borrow_mut();
+    // What happens to the connection shows at once; messages may wait for the next render.
+    let urgent = line.message.is_none();
+    kept.lines.push_back(line);
+    kept.total += 1;
+    if kept.lines.len() > kept.capacity {
+        kept.lines.pop_front();
+    }
+    if kept.frame.is_none() || urgent {
+        kept.frame = Some(next_render(
+            Rc::downgrade(console),
+            rerender.clone(),
+            urgent,
+        ));
+    }
+}
+
+/// The least time between two renders for new messages, in milliseconds. A message that comes
+/// after a quiet spell renders at the next animation frame; under a flood the log renders 20
+/// times a second rather than at every frame: each render makes the browser lay out and paint
+/// the log again, which costs more than all the messages of a frame.
+const RENDER_INTERVAL: f64 = 50.0;
+
+/// Renders at the first animation frame, or unless `urgent` at the first one at least
+/// [`RENDER_INTERVAL`] after the last render.
+fn next_render(
+    console: Weak<RefCell<Console>>,
+    rerender: UseForceUpdateHandle,
+    urgent: bool,
+) -> AnimationFrame {
+    request_animation_frame(move |time| {
+        let Some(shared) = console.upgrade() else {
+            return;
+        };
+        let mut kept = shared.borrow_mut();
+        if !urgent && time - kept.rendered_at < RENDER_INTERVAL {
+            kept.frame = Some(next_render(console, rerender, false));
+            return;
+        }
+        kept.rendered_at = time;
+        kept.frame = None;
+        drop(kept);
+        rerender.force_update();
+    })
+}
+
+/// A kept line. A message's text is not copied into it: the [`ConsoleLine`] (or the default
+/// line's text) is made when the line is shown, and only the lines in view are.
+struct Line {
+    kind: LineKind,
+    /// The message, for sent and received lines.
+    message: Option<Message>,
+    /// The sentence, for the other lines.
+    note: String,
+}
+
+impl Line {
+    fn note(kind: LineKind, note: String) -> Self {
+        Self {
+            kind,
+            message: None,
+            note,
+        }
+    }
+
+    fn message(kind: LineKind, message: Message) -> Self {
+        Self {
+            kind,
+            message: Some(message),
+            note: String::new(),
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.message {
+            Some(message) => describe_message(message),
+            None => self.note.clone(),
+        }
+    }
+
+    fn to_console_line(&self) -> ConsoleLine {
+        ConsoleLine {
+            kind: self.kind,
+            text: self.text(),
+            message: self.message.clone(),
+        }
+    }
+}
+
+/// A callback that logs each event as a line, and passes messages on.
+fn logging(
+    console: &Rc<RefCell<Console>>,
+    rerender: &UseForceUpdateHandle,
+    props: &WebSocketConsoleProps,
+    reconnecting: bool,
+) -> Callback<ConnectionEvent> {
+    // Weak: the console keeps this callback for the provider's subscription.
+    let (console, rerender) = (Rc::downgrade(console), rerender.clone());
+    let (on_message, all_sends) = (props.on_message.clone(), !props.own_sends_only);
+    Callback::from(move |event: ConnectionEvent| {
+        match (&event, &on_message) {
+            (ConnectionEvent::Message(message), Some(on_message)) => {
+                on_message.emit(message.clone())
+            }
+            (ConnectionEvent::Sent(_), _) if !all_sends => return,
+            _ => {}
+        }
+        if let (Some(line), Some(console)) =
+            (describe_event(event, reconnecting), console.upgrade())
+        {
+            push(&console, &rerender, line);
+        }
+    })
+}
+
+/// `<name class={class}>children</name>`. `class={..}` in `html!` makes a set of classes at
+/// each render, whose hash table costs every page that uses the console.
+fn element(name: &'static str, class: impl Into<AttrValue>, children: Html) -> Html {
+    let mut tag = tag_with_class(name, class);
+    tag.add_child(children);
+    tag.into()
+}
+
+fn tag_with_class(name: &'static str, class: impl Into<AttrValue>) -> VTag {
+    let mut tag = VTag::new(name);
+    tag.attributes = Attributes::Dynamic {
+        keys: &["class"],
+        values: Box::new([Some(AttributeOrProperty::Attribute(class.into()))]),
+    };
+    tag
+}
+
+/// A default line's classes.
+fn line_class(kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Sent => "wsc-line wsc-sent",
+        LineKind::Received => "wsc-line wsc-received",
+        LineKind::Info => "wsc-line wsc-info",
+        LineKind::Error => "wsc-line wsc-error",
+    }
+}
+
+/// The log's scrolling: which lines are in view, and whether it follows the newest one.
+///
+/// Lines are taken to be of one height, `pitch`, measured on the lines rendered while the log
+/// follows the newest line, and kept while the reader scrolls (so that the lines in view do not
+/// move under them). The rendered window is what the scroll position shows plus a screen's
+/// worth on either side: its size depends on the log's height, never on how many lines are kept.
+struct Viewport {
+    /// Whether the log follows the newest line. Only the reader stops it, by scrolling up: the
+    /// console's own scrolling only ever moves down (and `overflow-anchor: none` keeps the
+    /// browser from moving the view when lines leave the top).
+    following: bool,
+    last_top: f64,
+    /// The log's visible height and a line's height, in CSS pixels, as last measured.
+    height: f64,
+    pitch: f64,
+    /// Whether `pitch` was measured yet.
+    measured: bool,
+    /// The last render: how many lines were kept, the rendered ones (`first..end`), and the
+    /// padding that stood for the others above and below, in whole pixels.
+    len: usize,
+    first: usize,
+    end: usize,
+    padding: (u32, u32),
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            following: true,
+            last_top: 0.0,
+            // Guesses until the first measurement: a tall log, short lines.
+            height: 1000.0,
+            pitch: 16.0,
+            measured: false,
+            len: 0,
+            first: 0,
+            end: 0,
+            padding: (0, 0),
+        }
+    }
+}
+
+impl Viewport {
+    /// How many lines fill the log's height.
+    fn screen(&self) -> usize {
+        (self.height / self.pitch) as usize + 1
+    }
+
+    /// The first line in view, out of `len`.
+    fn top_line(&self, len: usize) -> usize {
+        let last_screen = len.saturating_sub(self.screen());
+        if self.following {
+            return last_screen;
+        }
+        ((self.last_top / self.pitch) as usize).min(last_screen)
+    }
+
+    /// The lines to render out of `len`: `first..end`.
+    fn range(&self, len: usize) -> (usize, usize) {
+        let (top, screen) = (self.top_line(len), self.screen());
+        (top.saturating_sub(screen), (top + 2 * screen).min(len))
+    }
+
+    /// The lines to render out of `len`, and the padding above and below them; remembered as
+    /// the last render.
+    fn render(&mut self, len: usize) -> (usize, usize, (u32, u32)) {
+        let (first, end) = self.range(len);
+        let pixels = |lines: usize| (lines as f64 * self.pitch) as u32;
+        self.padding = (pixels(first), pixels(len - end));
+        (self.len, self.first, self.end) = (len, first, end);
+        (first, end, self.padding)
+    }
+
+    /// Measures the log after a render; `shown` holds the rendered lines. Returns whether the
+    /// first measurement calls for another window than the guesses rendered.
+    fn measure(&mut self, log: &web_sys::Element, shown: &web_sys::Element) -> bool {
+        let height = f64::from(log.client_height());
+        // A hidden log (in a closed `<details>`, say) measures 0: keep what was known. A log
+        // without a height of its own grows with its lines: no more than the page's viewport
+        // is seen of it.
+        if height > 0.0 {
+            let viewport = log
+                .owner_document()
+                .and_then(|document| document.document_element())
+                .map_or(0.0, |root| f64::from(root.client_height()));
+            self.height = if viewport > 0.0 {
+                height.min(viewport)
+            } else {
+                height
+            };
+        }
+        let rendered = self.end - self.first;
+        let (above, below) = self.padding;
+        let block = f64::from(shown.client_height()) - f64::from(above) - f64::from(below);
+        if !self.following || rendered == 0 || block <= 0.0 {
+            return false;
+        }
+        self.pitch = (block / rendered as f64).max(1.0);
+        let first = !std::mem::replace(&mut self.measured, true);
+        first && self.range(self.len) != (self.first, self.end)
+    }
+
+    /// Notes the reader's scrolling. Returns whether lines now in view were not rendered:
+    /// against the lines of the last render, since lines kept since have their own render
+    /// coming in the next animation frame.
+    fn scrolled(&mut self, log: &web_sys::Element) -> bool {
+        let len = self.len;
+        let top = f64::from(log.scroll_top());
+        let bottom = f64::from(log.scroll_height() - log.client_height());
         if top + 1.0 < self.last_top {
             self.following = false;
         }
@@ -490,45 +803,45 @@ impl Follow {
             self.following = true;
         }
         self.last_top = top;
+        let wanted = self.top_line(len);
+        wanted < self.first || (wanted + self.screen()).min(len) > self.end
     }
 }
 
 /// The state badge: the `readyState` name in the plain mode, as the sample page shows it, and
-/// the connection's status in the reconnecting mode.
-fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (String, &'static str) {
-    match status {
-        ConnectionStatus::Open => ("OPEN".into(), "wsc-state-open"),
+/// the connection's status in the reconnecting mode; and its classes.
+fn state_label(status: &ConnectionStatus, reconnecting: bool) -> (AttrValue, &'static str) {
+    let (name, class): (AttrValue, _) = match status {
+        ConnectionStatus::Open => ("OPEN".into(), "wsc-state wsc-state-open"),
         ConnectionStatus::Connecting { attempt: 0 } => {
-            ("CONNECTING".into(), "wsc-state-connecting")
+            ("CONNECTING".into(), "wsc-state wsc-state-connecting")
         }
         ConnectionStatus::Connecting { attempt } => (
-            format!("CONNECTING (attempt {attempt})"),
-            "wsc-state-connecting",
+            format!("CONNECTING (attempt {attempt})").into(),
+            "wsc-state wsc-state-connecting",
         ),
-        ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state-closing"),
+        ConnectionStatus::Closing => ("CLOSING".into(), "wsc-state wsc-state-closing"),
         ConnectionStatus::Reconnecting { attempt, delay } if reconnecting => (
-            format!("RECONNECTING (attempt {attempt} in {})", seconds(*delay)),
-            "wsc-state-reconnecting",
+            format!("RECONNECTING (attempt {attempt} in {})", seconds(*delay)).into(),
+            "wsc-state wsc-state-reconnecting",
         ),
-        ConnectionStatus::GaveUp { .. } if reconnecting => ("GAVE UP".into(), "wsc-state-closed"),
-        ConnectionStatus::Offline if reconnecting => ("OFFLINE".into(), "wsc-state-reconnecting"),
-        _ => ("CLOSED".into(), "wsc-state-closed"),
-    }
+        ConnectionStatus::GaveUp { .. } if reconnecting => {
+            ("GAVE UP".into(), "wsc-state wsc-state-closed")
+        }
+        ConnectionStatus::Offline if reconnecting => {
+            ("OFFLINE".into(), "wsc-state wsc-state-reconnecting")
+        }
+        _ => ("CLOSED".into(), "wsc-state wsc-state-closed"),
+    };
+    (name, class)
 }
 
 /// The log line an event makes, if any.
-fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleLine> {
+fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<Line> {
+    let info = Line::note;
     Some(match event {
-        ConnectionEvent::Message(message) => ConsoleLine {
-            kind: LineKind::Received,
-            text: describe_message(&message),
-            message: Some(message),
-        },
-        ConnectionEvent::Sent(message) => ConsoleLine {
-            kind: LineKind::Sent,
-            text: describe_message(&message),
-            message: Some(message),
-        },
+        ConnectionEvent::Message(message) => Line::message(LineKind::Received, message),
+        ConnectionEvent::Sent(message) => Line::message(LineKind::Sent, message),
         ConnectionEvent::Open => info(LineKind::Info, "connection open".into()),
         ConnectionEvent::Closed(close) => info(LineKind::Info, describe_close(&close)),
         ConnectionEvent::Reconnecting { attempt, delay } if reconnecting => info(
@@ -550,39 +863,25 @@ fn describe_event(event: ConnectionEvent, reconnecting: bool) -> Option<ConsoleL
 /// A delay as seconds with one decimal, `1.2 s`, in integers: formatting an `f64` would bring
 /// about 14 kB of float printing into the page.
 fn seconds(delay: std::time::Duration) -> String {
-    let tenths = (delay.as_millis() + 50) / 100;
+    // In u64, not the u128 of `as_millis`: printing a u128 costs its own division routines.
+    let tenths = (delay.as_millis() as u64 + 50) / 100;
     format!("{}.{} s", tenths / 10, tenths % 10)
 }
 
-fn info(kind: LineKind, text: String) -> ConsoleLine {
-    ConsoleLine {
-        kind,
-        text,
-        message: None,
-    }
-}
-
 fn describe_message(message: &Message) -> String {
-    match message {
-        Message::Text(text) => text.clone(),
-        Message::Binary(bytes) => format!("[{} bytes of binary]", bytes.len()),
-        Message::Blob(blob) => format!("[{} bytes of binary]", blob.size()),
-    }
+    let bytes = match message {
+        Message::Text(text) => return text.clone(),
+        Message::Binary(bytes) => bytes.len() as u64,
+        // `size()` is an `f64`: printed as one, it would bring float formatting into the page.
+        Message::Blob(blob) => blob.size() as u64,
+    };
+    format!("[{bytes} bytes of binary]")
 }
 
 fn describe_close(event: &CloseEvent) -> String {
     let clean = if event.was_clean { "" } else { ", not clean" };
-    match event.reason.as_str() {
-        "" => format!("connection closed (code {}{clean})", event.code),
-        reason => format!("connection closed (code {}{clean}): {reason}", event.code),
-    }
-}
-
-/// The console's history keeps lines the console pushes itself, no message as such; one shared
-/// filter, so that the options compare equal from one render to the next.
-fn no_messages() -> HistoryFilter<ConsoleLine> {
-    thread_local! {
-        static NONE: HistoryFilter<ConsoleLine> = Rc::new(|_| None);
-    }
-    NONE.with(Rc::clone)
+    let colon = if event.reason.is_empty() { "" } else { ": " };
+    // The code as a u32, which the page prints anyway: a u16 would bring its own printing.
+    let (code, reason) = (u32::from(event.code), &event.reason);
+    format!("connection closed (code {code}{clean}){colon}{reason}")
 }
