@@ -24,7 +24,7 @@ struct Entry {
 #[function_component]
 pub fn EventLog() -> Html {
     // Lines the component pushes itself; none made from messages directly.
-    let entries = use_message_history(HistoryOptions::keeping(KEPT, |_: Message| None::<Entry>));
+    let entries = use_message_history(HistoryOptions::pushed(KEPT));
     {
         let entries = entries.clone();
         use_websocket_events(Callback::from(move |event| {

@@ -214,13 +214,15 @@ pub struct WebSocketConsoleProps {
 /// connects again. With [`reconnect`](WebSocketConsoleProps::reconnect) it comes back by
 /// itself, shows how many messages wait, and has a Reconnect button while it is not stopped
 /// (once stopped, "open connection" is the way back). Without a `url`, it shows
-/// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider).
+/// the connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider), and its
+/// buttons act on that shared connection: "close connection" closes it for every component
+/// that uses it, as their `close()` would.
 ///
 /// However fast messages arrive, none is lost and the log renders at most once per animation
 /// frame; under a flood, messages render 20 times a second (what happens to the connection
-/// still shows at the next frame). It renders only the lines in view (and a screen's worth on either side), so a render
-/// costs the same with `max_lines` of 100 or 100,000. For that the log (`wsc-log`) must be a
-/// box of its own height that scrolls: it is by default (18rem, `overflow-y: auto`, set at zero
+/// still shows at the next frame). It renders only the lines in view (and a screen's worth on
+/// either side), so a render costs the same with `max_lines` of 100 or 100,000. For that the
+/// log (`wsc-log`) must be a box of its own height that scrolls: it is by default (18rem, `overflow-y: auto`, set at zero
 /// specificity so that any rule of the page on `.wsc-log` wins). Lines are taken to be of
 /// about one height, as the default ones are; within the rendered lines, any height works.
 ///

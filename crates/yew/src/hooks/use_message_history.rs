@@ -59,6 +59,19 @@ impl<T> HistoryOptions<T> {
             filter: Rc::new(filter),
         }
     }
+
+    /// `capacity` entries of items the component [pushes](UseMessageHistoryHandle::push)
+    /// itself, made from no message: a log of events, say.
+    ///
+    /// ```
+    /// use wasm_ws_yew::HistoryOptions;
+    /// let options = HistoryOptions::<String>::pushed(200);
+    /// assert_eq!(options.capacity, 200);
+    /// assert_eq!((options.filter)("a message".into()), None);
+    /// ```
+    pub fn pushed(capacity: usize) -> Self {
+        Self::keeping(capacity, |_| None)
+    }
 }
 
 impl<T> Clone for HistoryOptions<T> {
@@ -148,7 +161,9 @@ impl<T: 'static> UseMessageHistoryHandle<T> {
         })
     }
 
-    /// Appends an item directly (without the filter).
+    /// Appends an item directly (without the filter). As with recorded messages, the item is
+    /// kept at once and the component re-renders at the next animation frame, once however
+    /// many are pushed before it.
     pub fn push(&self, value: T) {
         push(&self.history, value);
     }
