@@ -106,6 +106,8 @@ export async function session(engine, args = []) {
     count: async (selector) => (await browser.texts(selector)).length,
     /** Waits until the expression `condition` (JS, in the page) is true, re-checked at every
      * change of the document, failing after `ms` with `what` in the message. */
+    /** Sends the commands that follow to the `index`th frame of the page. */
+    frame: (index) => call("POST", at("/frame"), { id: index }),
     /** Saves a PNG of the window to `path`. */
     async screenshot(path) {
       const { writeFileSync } = await import("node:fs");
