@@ -146,23 +146,18 @@ over() { echo $(($(get "$1" "$2" 3) - $(get "$1" "$3" 3))); }
   piece "client, reconnecting layer and hook, in a Yew app" piece_hook yew-button
   piece "the console, beyond the hook" piece_console piece_hook
   piece "the demo page's own markup, beyond one console" demo piece_console
+  breakdown() { # breakdown BASE APP: what APP holds beyond BASE, now and (with --compare) before
+    local modules=("$out/$1.named.wasm" "$out/$2.named.wasm")
+    [ -n "$before" ] && modules+=("$before/$1.named.wasm" "$before/$2.named.wasm")
+    node crates/bench/bundles/breakdown.mjs "${modules[@]}"
+  }
   echo
   echo "What costs what, in bytes of the optimised module (raw, before gzip): the functions and data"
   echo "of the demo page beyond Yew alone, grouped by what they belong to."
   echo
-  if [ -n "$before" ]; then
-    node crates/bench/bundles/breakdown.mjs "$out/yew-button.named.wasm" "$out/demo.named.wasm" \
-      "$before/yew-button.named.wasm" "$before/demo.named.wasm"
-  else
-    node crates/bench/bundles/breakdown.mjs "$out/yew-button.named.wasm" "$out/demo.named.wasm"
-  fi
+  breakdown yew-button demo
   echo
   echo "The same for the minimal app on wasm-ws, beyond bare web-sys."
   echo
-  if [ -n "$before" ]; then
-    node crates/bench/bundles/breakdown.mjs "$out/bare.named.wasm" "$out/wasm-ws.named.wasm" \
-      "$before/bare.named.wasm" "$before/wasm-ws.named.wasm"
-  else
-    node crates/bench/bundles/breakdown.mjs "$out/bare.named.wasm" "$out/wasm-ws.named.wasm"
-  fi
+  breakdown bare wasm-ws
 } | tee target/bench/bundles.md
