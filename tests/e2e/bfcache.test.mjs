@@ -19,7 +19,7 @@ const SHORTEST_BACKOFF_MS = 800;
 const WATCH_RESTORE = `addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   const shown = performance.now();
-  const opens = () => document.querySelectorAll("#event-log .event-open").length;
+  const opens = () => document.querySelectorAll("#event-log [data-kind=open]").length;
   const before = opens();
   window.__restored = { open_after_ms: null };
   const check = () => {

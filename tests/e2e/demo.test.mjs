@@ -31,7 +31,7 @@ select.dispatchEvent(new Event("change", { bubbles: true }));`, selector, value)
 /** An expression: the newest event of `kind` in the page's log, "" if none. Parenthesised,
  * since it is compared with `===`, which binds tighter than `||`. */
 const lastEvent = (kind) =>
-  `((document.querySelector("#event-log .event-${kind} span") || {}).textContent || "")`;
+  `((document.querySelector("#event-log [data-kind=${kind}] span") || {}).textContent || "")`;
 
 /** In the page: whether anything is wider than the window (the page would scroll sideways). */
 const OVERFLOWING = `const width = document.documentElement.clientWidth;
@@ -90,6 +90,7 @@ for (const engine of ENGINES) {
       const { host } = new URL(PAGE_URL);
       assert.equal(await browser.text("#url"), `ws://${host}/websocket/test`, "ws: on the host that served the page");
       assert.equal(await browser.text("#ready-state"), "1 OPEN");
+      assert.equal(await browser.text(".states [aria-current]"), "1 OPEN", "the four states, the current one marked");
       assert.equal(await browser.text("#ready-state-history"), "0 CONNECTING → 1 OPEN");
       assert.equal(await browser.text("#protocol"), "");
       assert.match(await browser.text("#extensions"), /^permessage-deflate/, "the server negotiates compression");
@@ -114,7 +115,7 @@ for (const engine of ENGINES) {
       await browser.waitFor("binaryType arraybuffer", `document.querySelector("#binary-type-now").textContent === "arraybuffer"`);
       await browser.click("#send-file");
       await browser.waitFor("the echo, an ArrayBuffer", `${lastEvent("message")} === "data is an ArrayBuffer of ${FILE_BYTES} bytes"`);
-      assert.equal(await browser.count("#event-log .event-open"), 1, "switching binaryType did not reconnect");
+      assert.equal(await browser.count("#event-log [data-kind=open]"), 1, "switching binaryType did not reconnect");
 
       if (screenshot) await browser.screenshot(screenshot);
 
@@ -133,6 +134,7 @@ for (const engine of ENGINES) {
       await browser.click("#close-with");
       await browser.waitFor("the close event", `${lastEvent("close")} === 'code 4000, reason "bye", clean'`);
       assert.equal(await browser.text("#ready-state"), "3 CLOSED");
+      assert.equal(await browser.text(".states [aria-current]"), "3 CLOSED");
       assert.equal(await browser.text("#ready-state-history"), "0 CONNECTING → 1 OPEN → 2 CLOSING → 3 CLOSED");
       const pushes = async () => (await browser.texts(".wsc-received")).filter((line) => PUSH.test(line)).length;
       const atClose = await pushes();

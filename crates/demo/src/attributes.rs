@@ -112,9 +112,10 @@ pub fn Attributes(props: &AttributesProps) -> Html {
         .map(|state| named(*state))
         .collect::<Vec<_>>()
         .join(" → ");
+    // `aria-current` marks the state the socket is in (and styles it): no class set to build.
     let states = STATES.map(|s| {
-        let current = if Some(s) == state { "current" } else { "" };
-        html! { <li class={current}>{ named(s) }</li> }
+        let current = (Some(s) == state).then_some("true");
+        html! { <li aria-current={current}>{ named(s) }</li> }
     });
     let binary_type = socket.as_ref().map(|s| s.binary_type().as_str());
     let rows = [

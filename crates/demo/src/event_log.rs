@@ -39,15 +39,14 @@ pub fn EventLog() -> Html {
     }
     let legend = ["open", "message", "error", "close"].map(|kind| {
         let page = mdn::page(&(String::from("WebSocket/") + kind + "_event"));
-        let class = String::from("event event-") + kind;
-        html! { <a {class} href={page}>{ String::from("on") + kind }</a> }
+        html! { <a class="event" data-kind={kind} href={page}>{ String::from("on") + kind }</a> }
     });
     html! {
         <section class="card events" aria-label="Events">
             <h2>{ "Events " }<span class="legend">{ for legend }</span></h2>
             <ol id="event-log" class="event-log" reversed=true>
                 { for entries.entries().iter().rev().map(|entry| html! {
-                    <li key={entry.id} class={String::from("event event-") + entry.value.kind}>
+                    <li key={entry.id} class="event" data-kind={entry.value.kind}>
                         <time>{ &entry.value.at }</time>
                         <b>{ entry.value.kind }</b>
                         <span>{ &entry.value.text }</span>
