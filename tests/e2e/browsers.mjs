@@ -104,8 +104,6 @@ export async function session(engine, args = []) {
       browser.script("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", selector),
     text: async (selector) => (await browser.texts(selector))[0] ?? null,
     count: async (selector) => (await browser.texts(selector)).length,
-    /** Waits until the expression `condition` (JS, in the page) is true, re-checked at every
-     * change of the document, failing after `ms` with `what` in the message. */
     /** Sends the commands that follow to the `index`th frame of the page. */
     frame: (index) => call("POST", at("/frame"), { id: index }),
     /** Saves a PNG of the window to `path`. */
@@ -113,6 +111,8 @@ export async function session(engine, args = []) {
       const { writeFileSync } = await import("node:fs");
       writeFileSync(path, Buffer.from(await call("GET", at("/screenshot")), "base64"));
     },
+    /** Waits until the expression `condition` (JS, in the page) is true, re-checked at every
+     * change of the document, failing after `ms` with `what` in the message. */
     async waitFor(what, condition, ms = 10_000) {
       const held = await browser.run(WAIT_FOR, condition, ms);
       if (!held) throw new Error(`${engine}: not within ${ms} ms: ${what}`);

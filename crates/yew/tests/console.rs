@@ -12,13 +12,13 @@ use gloo_timers::future::sleep;
 use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{
-    endpoint, new_root, text_of, wait_for_dom, wait_for_dom_within, within, Slot, GREETING,
-    PATIENCE,
+    endpoint, new_root, next_within, text_of, wait_for_dom, wait_for_dom_within, within, Slot,
+    GREETING, PATIENCE,
 };
 use wasm_ws_yew::{
     use_websocket_context, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message,
     ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketConsole, WebSocketConsoleProps,
-    WebSocketProvider,
+    WebSocketProvider, WebSocketUrl,
 };
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::{function_component, html, Callback, Html, Properties};
@@ -196,6 +196,38 @@ async fn the_reconnecting_mode_shows_the_queue_and_reconnects_on_demand() {
 }
 
 #[wasm_bindgen_test]
+async fn with_own_sends_only_a_queued_send_is_a_sent_line_that_carries_its_message() {
+    // The handshake waits 500 ms: a message sent meanwhile is queued.
+    let render_line = Callback::from(|line: ConsoleLine| {
+        let message = line
+            .message
+            .as_ref()
+            .and_then(Message::as_text)
+            .unwrap_or("none");
+        html! { <b class="custom">{ format!("{:?} {} / {message}", line.kind, line.text) }</b> }
+    });
+    // The URL function says when the connection is being made: from then on it queues what
+    // is sent while it connects.
+    let (attempt, mut attempts) = futures_channel::mpsc::unbounded();
+    let url = WebSocketUrl::from_fn(move || {
+        let _ = attempt.unbounded_send(());
+        endpoint("delay?ms=500")
+    });
+    let root = render(yew::props!(WebSocketConsoleProps {
+        url: url,
+        reconnect: Some(ReconnectOptions::default()),
+        own_sends_only: true,
+        render_line: render_line,
+    }));
+    next_within(&mut attempts, PATIENCE, "the first attempt").await;
+    type_and_send(&root, "early");
+    wait_for_dom(&root, "the queued line", || {
+        texts(&root, ".custom").contains(&"Sent early (queued) / early".to_owned())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn labels_ids_classes_and_a_line_renderer_customise_it() {
     let render_line = Callback::from(|line: ConsoleLine| {
         let kind = match line.kind {
@@ -283,6 +315,61 @@ async fn the_log_follows_the_newest_line_only_while_the_reader_is_at_the_bottom(
     })
     .await;
     until_at_bottom(&log, "it follows again").await;
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct HiddenProps {
+    reconnect: ReconnectOptions,
+}
+
+/// A console in a hidden box (`display: none`, as a closed tab is): every size in it reads 0.
+#[function_component]
+fn Hidden(props: &HiddenProps) -> Html {
+    html! {
+        <div class="tab" hidden=true>
+            <WebSocketConsole url={endpoint("echo")} reconnect={props.reconnect.clone()} />
+        </div>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_log_shown_after_being_hidden_shows_its_newest_line() {
+    let root = new_root();
+    yew::Renderer::<Hidden>::with_root_and_props(
+        root.clone(),
+        HiddenProps {
+            reconnect: numbered(200),
+        },
+    )
+    .render();
+    // 401 lines, kept while hidden.
+    wait_for_dom(&root, "the last echo", || {
+        received(&root).last().map(String::as_str) == Some("n199")
+    })
+    .await;
+    let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
+    assert_eq!(log.client_height(), 0, "hidden");
+    find(&root, ".tab")
+        .unwrap()
+        .remove_attribute("hidden")
+        .unwrap();
+    until_at_bottom(&log, "the newest line in view once shown").await;
+    let newest = root
+        .query_selector_all(".wsc-received")
+        .unwrap()
+        .item(received(&root).len() as u32 - 1)
+        .unwrap()
+        .unchecked_into::<Element>()
+        .get_bounding_client_rect();
+    let shown = log.get_bounding_client_rect();
+    assert!(
+        newest.top() >= shown.top() && newest.bottom() <= shown.bottom() + 1.0,
+        "the newest line ({}..{}) is inside the log ({}..{})",
+        newest.top(),
+        newest.bottom(),
+        shown.top(),
+        shown.bottom()
+    );
 }
 
 /// `count` numbered messages (`n0`, `n1`...), said on open to the echo endpoint: the log gets
@@ -384,9 +471,12 @@ async fn a_line_renderer_renders_only_the_lines_in_view_too() {
 #[wasm_bindgen_test]
 async fn max_lines_of_100000_keeps_every_line_and_renders_a_screen() {
     // With the open and close lines, exactly 100,000 lines.
+    let received = Rc::new(Cell::new(0_u32));
+    let counted = received.clone();
     let root = render(yew::props!(WebSocketConsoleProps {
         url: endpoint("flood?count=99998&size=16"),
         max_lines: 100_000,
+        on_message: Callback::from(move |_: Message| counted.set(counted.get() + 1)),
     }));
     wait_for_dom_within(&root, Duration::from_secs(120), "the close line", || {
         texts(&root, ".wsc-info")
@@ -394,10 +484,24 @@ async fn max_lines_of_100000_keeps_every_line_and_renders_a_screen() {
             .is_some_and(|line| line.starts_with("connection closed"))
     })
     .await;
+    assert_eq!(received.get(), 99_998, "every message came");
     let rendered = line_count(&root);
     assert!(rendered < 100, "{rendered} lines rendered of 100000");
     let log: HtmlElement = find(&root, ".wsc-log").unwrap().unchecked_into();
     until_at_bottom(&log, "it followed the newest line").await;
+    // The log scrolls over all of them: its height is 100,000 lines' (the rendered ones, and
+    // padding for the others).
+    let lines = root.query_selector_all(".wsc-line").unwrap();
+    let top = |i: u32| {
+        let line: Element = lines.item(i).unwrap().unchecked_into();
+        line.get_bounding_client_rect().top()
+    };
+    let pitch = top(lines.length() - 1) - top(lines.length() - 2);
+    let kept = f64::from(log.scroll_height()) / pitch;
+    assert!(
+        (kept - 100_000.0).abs() < 1_000.0,
+        "{kept} lines' height ({pitch} px a line)"
+    );
     log.set_scroll_top(0);
     wait_for_dom(&root, "the first line, none dropped", || {
         texts(&root, ".wsc-line").first().map(String::as_str) == Some("connection open")

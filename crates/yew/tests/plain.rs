@@ -89,11 +89,13 @@ impl Mounted {
         wait_for_dom(&self.root, name, || self.shown(".state") == name).await;
     }
 
-    /// Waits until the handle has held `count` sockets in all.
+    /// Waits until the handle has held `count` sockets or more in all (a socket replaced before
+    /// any render showed it is not counted).
     async fn wait_for_sockets(&self, count: u32) {
-        let shown = count.to_string();
         wait_for_dom(&self.root, &format!("socket number {count}"), || {
-            self.shown(".sockets") == shown
+            self.shown(".sockets")
+                .parse::<u32>()
+                .is_ok_and(|shown| shown >= count)
         })
         .await;
     }

@@ -1,8 +1,9 @@
-//! What the browser benchmarks in `benches/` share: the page's clock, the raw JS flood receiver
-//! each compares with, and the medians they report.
+//! What the browser benchmarks in `benches/` share: the page's clock, a raw JS flood receiver,
+//! and the medians they report.
 //!
-//! - `compare`: wasm-ws against raw JS (receive rate, echo round trip).
-//! - `console`: `WebSocketConsole` under a flood, against the raw JS receiver.
+//! - `compare`: wasm-ws against raw JS (receive rate, echo round trip), with [`raw_flood`].
+//! - `console`: `WebSocketConsole` under a flood, against a raw JS counter of its own that
+//!   times, as the console's run does, from `new WebSocket` to the close.
 
 use wasm_bindgen::prelude::*;
 

@@ -8,6 +8,7 @@ use std::{
 
 use gloo_render::{request_animation_frame, AnimationFrame};
 
+use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_ws_client::{
     CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
 };
@@ -43,11 +44,16 @@ pub enum LineKind {
 impl LineKind {
     /// The line's class besides `wsc-line`: `wsc-sent`, `wsc-received`, `wsc-info`, `wsc-error`.
     pub fn class(self) -> &'static str {
+        &self.classes()["wsc-line ".len()..]
+    }
+
+    /// A default line's classes: `wsc-line` and [`class`](Self::class).
+    fn classes(self) -> &'static str {
         match self {
-            Self::Sent => "wsc-sent",
-            Self::Received => "wsc-received",
-            Self::Info => "wsc-info",
-            Self::Error => "wsc-error",
+            Self::Sent => "wsc-line wsc-sent",
+            Self::Received => "wsc-line wsc-received",
+            Self::Info => "wsc-line wsc-info",
+            Self::Error => "wsc-line wsc-error",
         }
     }
 }
@@ -331,14 +337,20 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
                 // Logged when it goes out, from the connection's `Sent` event.
                 Ok(Sent::Now) if !own_sends_only => return,
                 Ok(Sent::Now) => Line::message(LineKind::Sent, message),
+                // Queued: said now, with the message (a sent line later comes from the
+                // connection's `Sent` event, unless only this console's sends are shown).
                 Ok(_) => {
                     let kind = if own_sends_only {
                         LineKind::Sent
                     } else {
                         LineKind::Info
                     };
-                    let text = message.as_text().unwrap_or_default();
-                    Line::note(kind, format!("{text} (queued)"))
+                    let text = format!("{} (queued)", message.as_text().unwrap_or_default());
+                    Line {
+                        kind,
+                        message: Some(message),
+                        note: text,
+                    }
                 }
                 Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
             };
@@ -400,7 +412,7 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
                     <div {key} class="wsc-entry">{ render.emit(line.to_console_line()) }</div>
                 },
                 None => {
-                    let mut tag = tag_with_class("p", line_class(line.kind));
+                    let mut tag = tag_with_class("p", line.kind.classes());
                     tag.add_child(line.text().into());
                     tag.key = Some(key.into());
                     tag.into()
@@ -477,6 +489,8 @@ struct Console {
     events: LatestCallback,
     /// The subscription to the provider's events, unsubscribed when dropped.
     subscription: Option<Subscription>,
+    /// Renders again when the log's size changes, from the first render on.
+    resized: Option<ResizeWatch>,
     viewport: Viewport,
     log: NodeRef,
     shown: NodeRef,
@@ -508,6 +522,14 @@ impl Console {
         ) else {
             return;
         };
+        if self.resized.is_none() {
+            self.resized = ResizeWatch::new(&log, rerender.clone());
+        }
+        // Hidden (in a closed `<details>`, say): every size reads 0. Nothing to measure or
+        // follow until it is shown, which the resize watch renders for.
+        if log.client_height() == 0 {
+            return;
+        }
         let viewport = &mut self.viewport;
         // The reader may have scrolled since the last scroll event the browser delivered.
         let unseen = viewport.scrolled(&log);
@@ -533,6 +555,33 @@ impl Console {
     }
 }
 
+/// Renders the console again whenever its log changes size: a log shown after being hidden, or
+/// given another height, must render the lines now in view and follow the newest.
+struct ResizeWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl ResizeWatch {
+    /// `None` where the browser has no `ResizeObserver` (it has been in every engine since
+    /// 2020): the log then renders anew with the next message.
+    fn new(log: &web_sys::Element, rerender: UseForceUpdateHandle) -> Option<Self> {
+        let callback = Closure::<dyn FnMut()>::new(move || rerender.force_update());
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(log);
+        Some(Self {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// A subscription to a provider's events.
 struct Subscription {
     subscribers: Subscribers,
@@ -549,7 +598,7 @@ impl Drop for Subscription {
 fn push(console: &Rc<RefCell<Console>>, rerender: &UseForceUpdateHandle, line: Line) {
     let mut kept = console.borrow_mut();
     // What happens to the connection shows at once; messages may wait for the next render.
-    let urgent = line.message.is_none();
+    let urgent = matches!(line.kind, LineKind::Info | LineKind::Error);
     kept.lines.push_back(line);
     kept.total += 1;
     if kept.lines.len() > kept.capacity {
@@ -597,9 +646,10 @@ fn next_render(
 /// line's text) is made when the line is shown, and only the lines in view are.
 struct Line {
     kind: LineKind,
-    /// The message, for sent and received lines.
+    /// The message, for sent and received lines (and a queued one).
     message: Option<Message>,
-    /// The sentence, for the other lines.
+    /// The text shown: a sentence, or in place of the message's own text ("... (queued)");
+    /// empty for the message's own.
     note: String,
 }
 
@@ -622,8 +672,8 @@ impl Line {
 
     fn text(&self) -> String {
         match &self.message {
-            Some(message) => describe_message(message),
-            None => self.note.clone(),
+            Some(message) if self.note.is_empty() => describe_message(message),
+            _ => self.note.clone(),
         }
     }
 
@@ -677,16 +727,6 @@ fn tag_with_class(name: &'static str, class: impl Into<AttrValue>) -> VTag {
         values: Box::new([Some(AttributeOrProperty::Attribute(class.into()))]),
     };
     tag
-}
-
-/// A default line's classes.
-fn line_class(kind: LineKind) -> &'static str {
-    match kind {
-        LineKind::Sent => "wsc-line wsc-sent",
-        LineKind::Received => "wsc-line wsc-received",
-        LineKind::Info => "wsc-line wsc-info",
-        LineKind::Error => "wsc-line wsc-error",
-    }
 }
 
 /// The log's scrolling: which lines are in view, and whether it follows the newest one.

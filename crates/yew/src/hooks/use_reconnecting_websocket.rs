@@ -113,7 +113,11 @@ impl UseReconnectingWebSocketHandle {
     }
 
     /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]);
-    /// refused with [`SendError::Closed`] while no connection is held.
+    /// refused with [`SendError::Closed`] while no connection is held: with `enabled: false`,
+    /// and before the hook's first effect has made the connection, which runs after the
+    /// effects of the components below it (a child that sends from its first effect is
+    /// refused). What must be said on every connection belongs in
+    /// [`hello`](wasm_ws_client::ReconnectOptions::hello).
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
         let connection = self.connection.borrow();
         let Some(connection) = connection.as_ref() else {
