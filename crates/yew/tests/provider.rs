@@ -325,3 +325,54 @@ async fn until_message(
         }
     }
 }
+
+#[derive(Properties, Clone, PartialEq)]
+struct EarlyProps {
+    received: Sender<Message>,
+    /// What the child's first send returned, `Debug`-printed.
+    sent: Sender<String>,
+}
+
+/// Sends from its first effect, which runs before the provider's has made the connection.
+#[function_component]
+fn EarlyChild(props: &EarlyProps) -> Html {
+    let connection = use_websocket_context();
+    let received = props.received.clone();
+    use_websocket_subscription(Callback::from(move |message| {
+        let _ = received.0.unbounded_send(message);
+    }));
+    let sent = props.sent.clone();
+    use_effect_with((), move |_| {
+        let result = connection.send(Message::from("said on mount"));
+        let _ = sent.0.unbounded_send(format!("{result:?}"));
+    });
+    html! {}
+}
+
+#[function_component]
+fn EarlyPage(props: &EarlyProps) -> Html {
+    html! {
+        <WebSocketProvider url={endpoint("echo")}>
+            <EarlyChild ..props.clone() />
+        </WebSocketProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_child_that_sends_from_its_first_effect_is_queued_and_heard() {
+    let (received_tx, mut received) = mpsc::unbounded();
+    let (sent_tx, mut sent) = mpsc::unbounded();
+    let props = EarlyProps {
+        received: Sender(Rc::new(received_tx)),
+        sent: Sender(Rc::new(sent_tx)),
+    };
+    yew::Renderer::<EarlyPage>::with_root_and_props(new_root(), props).render();
+    assert_eq!(
+        next_within(&mut sent, PATIENCE, "the first effect's send").await,
+        "Ok(Queued)"
+    );
+    assert_eq!(
+        next_within(&mut received, PATIENCE, "its echo").await,
+        Message::from("said on mount")
+    );
+}

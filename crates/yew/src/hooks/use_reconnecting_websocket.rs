@@ -71,6 +71,11 @@ pub struct UseReconnectingWebSocketHandle {
     /// (and go again after a reconnection), kept up to date across renders.
     pub unacknowledged_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
+    /// Sent while the connection is wanted but not made yet (before the hook's first effect,
+    /// which runs after those of the components below it): handed to it once made.
+    early: Rc<RefCell<Vec<Message>>>,
+    /// Whether a connection is wanted (enabled, or opened by hand), as of the last render.
+    wanted: bool,
     shown: Shown,
     ask: UseReducerDispatcher<Wanted>,
 }
@@ -112,15 +117,18 @@ impl UseReconnectingWebSocketHandle {
         Some(result)
     }
 
-    /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]);
-    /// refused with [`SendError::Closed`] while no connection is held: with `enabled: false`,
-    /// and before the hook's first effect has made the connection, which runs after the
-    /// effects of the components below it (a child that sends from its first effect is
-    /// refused). What must be said on every connection belongs in
-    /// [`hello`](wasm_ws_client::ReconnectOptions::hello).
+    /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]).
+    /// Before the hook's first effect has made the connection (it runs after the effects of
+    /// the components below it, so a child may send from its own first effect), the message
+    /// is queued and handed to the connection once made. Refused with [`SendError::Closed`]
+    /// while no connection is wanted (`enabled: false`, or after [`close`](Self::close)).
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
         let connection = self.connection.borrow();
         let Some(connection) = connection.as_ref() else {
+            if self.wanted {
+                self.early.borrow_mut().push(message);
+                return Ok(Sent::Queued);
+            }
             return Err(SendError::Closed(message));
         };
         let sent = connection.send(message);
@@ -239,6 +247,7 @@ pub fn use_reconnecting_websocket(
     };
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
+    let early = use_mut_ref(Vec::<Message>::new);
     // Read at each attempt and event, so the newest URL function and callbacks are the ones
     // called.
     let latest_url: LatestUrl = use_latest(url.clone());
@@ -257,12 +266,20 @@ pub fn use_reconnecting_websocket(
     }
     {
         let (status, shown, connection) = (status.setter(), shown.clone(), connection.clone());
+        let early = early.clone();
         use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
+            // What was sent before this connection was made goes to it first; with no
+            // connection (an invalid URL) it goes nowhere, as the status says.
+            let early = early.take();
             if wanted.wanted {
                 let options = latest.borrow().reconnect.clone();
                 match url::connect(&latest_url, options) {
                     Ok(opened) => {
-                        watch(&opened, latest, shown);
+                        watch(&opened, latest, shown.clone());
+                        for message in early {
+                            let _ = opened.send(message);
+                        }
+                        shown.update(&opened);
                         *connection.borrow_mut() = Some(opened);
                     }
                     Err(error) => status.set(ConnectionStatus::Failed(error)),
@@ -286,6 +303,8 @@ pub fn use_reconnecting_websocket(
         queued_len: *queued_len,
         unacknowledged_len: *unacknowledged_len,
         connection,
+        early,
+        wanted: wanted.wanted,
         shown,
         ask: wanted.dispatcher(),
     }
