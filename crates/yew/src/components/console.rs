@@ -339,19 +339,8 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
                 Ok(Sent::Now) => Line::message(LineKind::Sent, message),
                 // Queued: said now, with the message (a sent line later comes from the
                 // connection's `Sent` event, unless only this console's sends are shown).
-                Ok(_) => {
-                    let kind = if own_sends_only {
-                        LineKind::Sent
-                    } else {
-                        LineKind::Info
-                    };
-                    let text = format!("{} (queued)", message.as_text().unwrap_or_default());
-                    Line {
-                        kind,
-                        message: Some(message),
-                        note: text,
-                    }
-                }
+                Ok(_) if own_sends_only => Line::queued(LineKind::Sent, message),
+                Ok(_) => Line::queued(LineKind::Info, message),
                 Err(error) => Line::note(LineKind::Error, format!("not sent: {error}")),
             };
             push(&console, &rerender, line);
@@ -525,8 +514,9 @@ impl Console {
         if self.resized.is_none() {
             self.resized = ResizeWatch::new(&log, rerender.clone());
         }
-        // Hidden (in a closed `<details>`, say): every size reads 0. Nothing to measure or
-        // follow until it is shown, which the resize watch renders for.
+        // Hidden (`display: none`, a closed tab say): every size reads 0. Nothing to measure
+        // or follow until it is shown, which the resize watch renders for. (A closed
+        // `<details>` still lays its content out: sizes there are real.)
         if log.client_height() == 0 {
             return;
         }
@@ -659,6 +649,15 @@ impl Line {
             kind,
             message: None,
             note,
+        }
+    }
+
+    /// A message queued until the connection opens, said as `text (queued)`.
+    fn queued(kind: LineKind, message: Message) -> Self {
+        Self {
+            kind,
+            note: format!("{} (queued)", message.as_text().unwrap_or_default()),
+            message: Some(message),
         }
     }
 
@@ -806,7 +805,7 @@ impl Viewport {
     /// first measurement calls for another window than the guesses rendered.
     fn measure(&mut self, log: &web_sys::Element, shown: &web_sys::Element) -> bool {
         let height = f64::from(log.client_height());
-        // A hidden log (in a closed `<details>`, say) measures 0: keep what was known. A log
+        // A hidden log (`display: none`) measures 0: keep what was known. A log
         // without a height of its own grows with its lines: no more than the page's viewport
         // is seen of it.
         if height > 0.0 {

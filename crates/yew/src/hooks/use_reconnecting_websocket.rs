@@ -71,11 +71,10 @@ pub struct UseReconnectingWebSocketHandle {
     /// (and go again after a reconnection), kept up to date across renders.
     pub unacknowledged_len: usize,
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
-    /// Sent while the connection is wanted but not made yet (before the hook's first effect,
-    /// which runs after those of the components below it): handed to it once made.
-    early: Rc<RefCell<Vec<Message>>>,
-    /// Whether a connection is wanted (enabled, or opened by hand), as of the last render.
-    wanted: bool,
+    /// `Some` from a first render with `enabled` until the hook's first effect has made the
+    /// connection (it runs after the effects of the components below it): what is sent
+    /// meanwhile, handed to the connection once made.
+    early: Rc<RefCell<Option<Vec<Message>>>>,
     shown: Shown,
     ask: UseReducerDispatcher<Wanted>,
 }
@@ -121,12 +120,13 @@ impl UseReconnectingWebSocketHandle {
     /// Before the hook's first effect has made the connection (it runs after the effects of
     /// the components below it, so a child may send from its own first effect), the message
     /// is queued and handed to the connection once made. Refused with [`SendError::Closed`]
-    /// while no connection is wanted (`enabled: false`, or after [`close`](Self::close)).
+    /// when there is no connection otherwise (`enabled: false`, a URL that could not be
+    /// opened) and after [`close`](Self::close).
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
         let connection = self.connection.borrow();
         let Some(connection) = connection.as_ref() else {
-            if self.wanted {
-                self.early.borrow_mut().push(message);
+            if let Some(early) = self.early.borrow_mut().as_mut() {
+                early.push(message);
                 return Ok(Sent::Queued);
             }
             return Err(SendError::Closed(message));
@@ -247,7 +247,7 @@ pub fn use_reconnecting_websocket(
     };
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    let early = use_mut_ref(Vec::<Message>::new);
+    let early = use_mut_ref(|| enabled.then(Vec::<Message>::new));
     // Read at each attempt and event, so the newest URL function and callbacks are the ones
     // called.
     let latest_url: LatestUrl = use_latest(url.clone());
@@ -268,9 +268,10 @@ pub fn use_reconnecting_websocket(
         let (status, shown, connection) = (status.setter(), shown.clone(), connection.clone());
         let early = early.clone();
         use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
-            // What was sent before this connection was made goes to it first; with no
-            // connection (an invalid URL) it goes nowhere, as the status says.
-            let early = early.take();
+            // What was sent before the first connection was made goes to it first; with no
+            // connection (an invalid URL) it goes nowhere, as the status says. From here on,
+            // sends without a connection are refused.
+            let early = early.take().unwrap_or_default();
             if wanted.wanted {
                 let options = latest.borrow().reconnect.clone();
                 match url::connect(&latest_url, options) {
@@ -304,7 +305,6 @@ pub fn use_reconnecting_websocket(
         unacknowledged_len: *unacknowledged_len,
         connection,
         early,
-        wanted: wanted.wanted,
         shown,
         ask: wanted.dispatcher(),
     }
