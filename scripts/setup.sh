@@ -16,6 +16,7 @@ BINARYEN_VERSION=132.0.0
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
+CARGO_MUTANTS_VERSION=27.1.0
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
@@ -92,6 +93,11 @@ setup_wasm_pack() {
 setup_browser_packages() {
   apt_packages chromium=chromium chromedriver=chromium-driver firefox-esr=firefox-esr \
     /usr/bin/WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb /usr/sbin/nginx=nginx
+}
+
+# On demand only (scripts/mutants.sh): mutation testing of the reconnecting layer's rules.
+setup_cargo_mutants() {
+  cargo_install cargo-mutants cargo-mutants "$CARGO_MUTANTS_VERSION" --locked
 }
 
 setup_geckodriver() {

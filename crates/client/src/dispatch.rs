@@ -39,10 +39,6 @@ impl<A> HandlerSlot<A> {
         drop(previous);
     }
 
-    pub(crate) fn is_set(&self) -> bool {
-        self.handler.borrow().is_some()
-    }
-
     /// Runs the handler, if any. The handler is taken out while it runs, so it may send, close,
     /// or set a new handler for this very event without a double borrow.
     pub(crate) fn call(&self, argument: A) {
@@ -106,13 +102,14 @@ impl<T> StreamQueue<T> {
     }
 }
 
-/// An in-process fan-out: delivers each item to every live stream and to the handler, cloning
-/// for all but the last.
+/// An in-process fan-out: delivers each item to every live stream, every listener and the
+/// handler, in that order, cloning for all but the last.
 pub(crate) struct FanOut<T> {
     pub(crate) handler: HandlerSlot<T>,
-    /// The streams, behind a trait object made by the first [`FanOut::subscribe`]: a page that
-    /// never asks for a stream does not download the code that feeds them.
-    streams: RefCell<Option<Rc<dyn Streams<T>>>>,
+    /// The streams and listeners, behind a trait object made by the first
+    /// [`FanOut::subscribe`] or [`FanOut::listen`]: a page that asks for neither does not
+    /// download the code that feeds them.
+    sinks: RefCell<Option<Rc<dyn Sinks<T>>>>,
     ended: Cell<bool>,
 }
 
@@ -120,7 +117,7 @@ impl<T> Default for FanOut<T> {
     fn default() -> Self {
         Self {
             handler: HandlerSlot::default(),
-            streams: RefCell::new(None),
+            sinks: RefCell::new(None),
             ended: Cell::new(false),
         }
     }
@@ -129,12 +126,20 @@ impl<T> Default for FanOut<T> {
 impl<T: Clone + 'static> FanOut<T> {
     pub(crate) fn deliver(&self, item: T) {
         // Cloned out of the cell: a handler may subscribe while the item is delivered.
-        let streams = self.streams.borrow().clone();
-        match streams {
-            // The common case, a handler and no stream, allocates nothing.
+        let sinks = self.sinks.borrow().clone();
+        match sinks {
+            // The common case, a handler alone, allocates nothing.
             None => self.handler.call(item),
-            Some(streams) => streams.deliver(item, &self.handler),
+            Some(sinks) => sinks.deliver(item, &self.handler),
         }
+    }
+
+    fn sinks(&self) -> Rc<dyn Sinks<T>> {
+        Rc::clone(
+            self.sinks
+                .borrow_mut()
+                .get_or_insert_with(|| Rc::new(SinkList::<T>::default())),
+        )
     }
 
     /// A new stream that receives every item from now on.
@@ -143,13 +148,17 @@ impl<T: Clone + 'static> FanOut<T> {
         if self.ended.get() {
             queue.end();
         }
-        let streams = Rc::clone(
-            self.streams
-                .borrow_mut()
-                .get_or_insert_with(|| Rc::new(StreamList::<T>::default())),
-        );
-        streams.add(Rc::downgrade(&queue));
+        self.sinks().add(Sink::Stream(Rc::downgrade(&queue)));
         queue
+    }
+
+    /// A new listener, called with every item from now on for as long as the returned slot
+    /// lives.
+    pub(crate) fn listen(&self, handler: Handler<T>) -> Rc<HandlerSlot<T>> {
+        let slot = Rc::new(HandlerSlot::default());
+        slot.set(Some(handler));
+        self.sinks().add(Sink::Listener(Rc::downgrade(&slot)));
+        slot
     }
 
     /// Lets new streams receive items again after [`FanOut::end`].
@@ -160,63 +169,93 @@ impl<T: Clone + 'static> FanOut<T> {
     /// Ends every stream: no more items will come.
     pub(crate) fn end(&self) {
         self.ended.set(true);
-        let streams = self.streams.borrow().clone();
-        if let Some(streams) = streams {
-            streams.end();
+        let sinks = self.sinks.borrow().clone();
+        if let Some(sinks) = sinks {
+            sinks.end();
         }
     }
 }
 
-/// The streams' side of a [`FanOut`].
-trait Streams<T> {
-    /// Delivers `item` to every live stream and then to `handler`, cloning for all but the last.
+/// The streams' and listeners' side of a [`FanOut`].
+trait Sinks<T> {
+    /// Delivers `item` to every live sink and then to `handler`.
     fn deliver(&self, item: T, handler: &HandlerSlot<T>);
-    fn add(&self, queue: Weak<StreamQueue<T>>);
+    fn add(&self, sink: Sink<T>);
     fn end(&self);
 }
 
-struct StreamList<T> {
-    queues: RefCell<Vec<Weak<StreamQueue<T>>>>,
+/// Where an item goes besides the handler; held weakly, so that dropping it is leaving.
+enum Sink<T> {
+    Stream(Weak<StreamQueue<T>>),
+    Listener(Weak<HandlerSlot<T>>),
 }
 
-impl<T> Default for StreamList<T> {
-    fn default() -> Self {
-        Self {
-            queues: RefCell::new(Vec::new()),
+impl<T> Clone for Sink<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Stream(stream) => Self::Stream(stream.clone()),
+            Self::Listener(listener) => Self::Listener(listener.clone()),
         }
     }
 }
 
-impl<T: Clone> Streams<T> for StreamList<T> {
+impl<T> Sink<T> {
+    fn is_live(&self) -> bool {
+        match self {
+            Self::Stream(stream) => stream.strong_count() > 0,
+            Self::Listener(listener) => listener.strong_count() > 0,
+        }
+    }
+}
+
+struct SinkList<T> {
+    sinks: RefCell<Vec<Sink<T>>>,
+}
+
+impl<T> Default for SinkList<T> {
+    fn default() -> Self {
+        Self {
+            sinks: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone> Sinks<T> for SinkList<T> {
     fn deliver(&self, item: T, handler: &HandlerSlot<T>) {
-        let streams: Vec<Rc<StreamQueue<T>>> = {
-            let mut queues = self.queues.borrow_mut();
-            queues.retain(|stream| stream.strong_count() > 0);
-            queues.iter().filter_map(Weak::upgrade).collect()
+        let sinks: Vec<Sink<T>> = {
+            let mut sinks = self.sinks.borrow_mut();
+            sinks.retain(Sink::is_live);
+            sinks.clone()
         };
-        match (streams.split_last(), handler.is_set()) {
-            (None, _) => handler.call(item),
-            (Some((last, others)), handler_set) => {
-                for stream in others {
-                    stream.push(item.clone());
+        // Each sink is looked up as its turn comes: one dropped meanwhile hears nothing.
+        for sink in sinks {
+            match sink {
+                Sink::Stream(stream) => {
+                    if let Some(stream) = stream.upgrade() {
+                        stream.push(item.clone());
+                    }
                 }
-                if handler_set {
-                    last.push(item.clone());
-                    handler.call(item);
-                } else {
-                    last.push(item);
+                Sink::Listener(listener) => {
+                    if let Some(listener) = listener.upgrade() {
+                        listener.call(item.clone());
+                    }
                 }
             }
         }
+        handler.call(item);
     }
 
-    fn add(&self, queue: Weak<StreamQueue<T>>) {
-        self.queues.borrow_mut().push(queue);
+    fn add(&self, sink: Sink<T>) {
+        self.sinks.borrow_mut().push(sink);
     }
 
     fn end(&self) {
-        for stream in self.queues.borrow().iter().filter_map(Weak::upgrade) {
-            stream.end();
+        for sink in self.sinks.borrow().iter() {
+            if let Sink::Stream(stream) = sink {
+                if let Some(stream) = stream.upgrade() {
+                    stream.end();
+                }
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ pub use ready_state::ReadyState;
 pub use reconnecting::{
     AckMatcher, Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat,
     HelloMessages, MessageFilter, QueueLimits, ReconnectOptions, ReconnectPredicate,
-    ReconnectingWebSocket, SendError, Sent,
+    ReconnectingWebSocket, SendError, Sent, Subscription,
 };
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};

@@ -2,7 +2,7 @@
 
 use std::{cell::RefCell, fmt, rc::Rc};
 
-use wasm_ws_client::{Error, ReconnectOptions, ReconnectingWebSocket};
+use wasm_ws_client::{Error, ReconnectingWebSocket};
 use yew::{html::IntoPropValue, AttrValue};
 
 /// The URL of a connection: fixed, or produced anew at each attempt (to put a fresh token in
@@ -49,17 +49,16 @@ impl WebSocketUrl {
 /// The newest [`WebSocketUrl`] a hook was given, read at each attempt.
 pub(crate) type LatestUrl = Rc<RefCell<WebSocketUrl>>;
 
-/// Opens a reconnecting connection whose every attempt asks `latest` for the URL.
-pub(crate) fn connect(
-    latest: &LatestUrl,
-    options: ReconnectOptions,
-) -> Result<ReconnectingWebSocket, Error> {
+/// Connects `connection` (or starts it over) where `latest` says: a fixed URL, checked now, or
+/// the newest function, asked at each attempt.
+pub(crate) fn connect(latest: &LatestUrl, connection: &ReconnectingWebSocket) -> Result<(), Error> {
     let current = latest.borrow().clone();
     match current {
-        WebSocketUrl::Fixed(url) => ReconnectingWebSocket::open(&url, options),
+        WebSocketUrl::Fixed(url) => connection.connect(&url),
         WebSocketUrl::Produced(_) => {
             let latest = Rc::clone(latest);
-            ReconnectingWebSocket::open_with(move || produce(&latest), options)
+            connection.connect_with(move || produce(&latest));
+            Ok(())
         }
     }
 }

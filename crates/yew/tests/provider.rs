@@ -16,7 +16,7 @@ use wasm_ws_test_support::{
 };
 use wasm_ws_yew::{
     use_websocket_context, use_websocket_subscription, Backoff, BinaryType, Heartbeat, Message,
-    ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketProvider,
+    QueueLimits, ReconnectOptions, UseReconnectingWebSocketHandle, WebSocketProvider,
 };
 use web_sys::Element;
 use yew::prelude::*;
@@ -374,5 +374,84 @@ async fn a_child_that_sends_from_its_first_effect_is_queued_and_heard() {
     assert_eq!(
         next_within(&mut received, PATIENCE, "its echo").await,
         Message::from("said on mount")
+    );
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct EagerProps {
+    received: Sender<Message>,
+    /// What each of the child's first sends returned, `Debug`-printed.
+    sent: Sender<String>,
+    handle: Slot<UseReconnectingWebSocketHandle>,
+}
+
+/// Sends twice from its first effect, under a queue that holds one message.
+#[function_component]
+fn EagerChild(props: &EagerProps) -> Html {
+    let connection = use_websocket_context();
+    props.handle.put(connection.clone());
+    let received = props.received.clone();
+    use_websocket_subscription(Callback::from(move |message| {
+        let _ = received.0.unbounded_send(message);
+    }));
+    let sent = props.sent.clone();
+    use_effect_with((), move |_| {
+        for text in ["first", "second"] {
+            let result = connection.send(Message::from(text));
+            let _ = sent.0.unbounded_send(format!("{result:?}"));
+        }
+    });
+    html! {}
+}
+
+#[function_component]
+fn EagerPage(props: &EagerProps) -> Html {
+    let reconnect = ReconnectOptions {
+        queue: QueueLimits {
+            max_messages: 1,
+            ..QueueLimits::default()
+        },
+        ..ReconnectOptions::default()
+    };
+    html! {
+        <WebSocketProvider url={endpoint("echo")} reconnect={Some(reconnect)}>
+            <EagerChild ..props.clone() />
+        </WebSocketProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn sends_before_the_first_effect_keep_to_the_queue_limits_and_arrive_once() {
+    // Issue 25's third bug: the hook kept an early buffer of its own before its first effect,
+    // which ignored the queue limits and told every send `Ok(Queued)`.
+    let (received_tx, mut received) = mpsc::unbounded();
+    let (sent_tx, mut sent) = mpsc::unbounded();
+    let handle = Slot::default();
+    let props = EagerProps {
+        received: Sender(Rc::new(received_tx)),
+        sent: Sender(Rc::new(sent_tx)),
+        handle: handle.clone(),
+    };
+    yew::Renderer::<EagerPage>::with_root_and_props(new_root(), props).render();
+    assert_eq!(
+        next_within(&mut sent, PATIENCE, "the first send").await,
+        "Ok(Queued)"
+    );
+    assert_eq!(
+        next_within(&mut sent, PATIENCE, "the second send").await,
+        r#"Err(QueueFull(Text("second")))"#,
+        "one message fits"
+    );
+    assert_eq!(
+        next_within(&mut received, PATIENCE, "the echo").await,
+        Message::from("first")
+    );
+    // The echo server answers in order: a second copy of anything would come before this.
+    let marker = Message::from("marker");
+    handle.get().send(marker.clone()).unwrap();
+    assert_eq!(
+        next_within(&mut received, PATIENCE, "the marker's echo").await,
+        marker,
+        "only the first went out, once"
     );
 }

@@ -1,77 +1,73 @@
-//! The core in the browser: this driver carries out what the core asks (sockets, timers,
-//! events) and feeds it what happens, with the time. It makes no decision of its own.
+//! The core at work: this driver feeds it what the transport and the clock say, carries out
+//! what it asks on them, and delivers its events. It makes no decision of its own.
 //!
-//! Socket operations and timers happen as soon as the core asks; events are delivered after,
-//! one at a time and in order, so that a handler that sends, closes or reconnects acts on a
-//! connection already in its new state, and the events it causes come after the ones already
-//! waiting. An event that says where the connection stands is dropped if a handler moved the
-//! connection on since it was made. Everything the browser or a timer calls holds only a weak
-//! reference, so nothing here keeps the connection alive.
+//! Each call goes the same way: the input, with the time, into the core; then the core's
+//! outputs, carried out one by one in order (a socket's refusal reported before the next);
+//! then the one deadline the core needs, given to the clock; then the events, delivered one at
+//! a time in order. A handler that sends, closes or reconnects runs while the events are
+//! delivered: its call takes the same way, and the events it causes come after those already
+//! waiting. Everything the transport or the clock calls holds only a weak reference, so nothing
+//! here keeps the connection alive.
 
 use std::{
+    any::Any,
     cell::{Cell, RefCell},
-    collections::VecDeque,
     rc::{Rc, Weak},
-    time::Duration,
 };
-
-use gloo_timers::callback::Timeout;
 
 use super::{
-    core::{is_status, Core, Input, Output, SocketId, Time, Timer, Wake},
-    wake::{self, WakeListeners},
+    core::{Core, Delivery, Input, Output, SocketId, Time, Wake},
+    queue::Outgoing,
+    transport::{Clock, Socket, SocketEvent, Transport},
     ConnectionEvent, ReconnectOptions, SendError, Sent,
 };
-use crate::{dispatch::FanOut, Error, Message, ReadyState, WebSocket};
+use crate::{dispatch::FanOut, CloseEvent, Message, ReadyState, WebSocket};
 
-/// What waits to be delivered, stamped with the core's epoch when it was made.
-enum Delivery {
-    Event(ConnectionEvent),
-    /// The run of events ended: every stream ends.
-    End,
-}
+/// Makes the URL of each attempt.
+pub(super) type UrlSource = Rc<dyn Fn() -> String>;
 
 /// The connection's machinery, shared by every handle.
 pub(super) struct Driver {
-    url: Box<dyn Fn() -> String>,
+    transport: Rc<dyn Transport>,
+    clock: Rc<dyn Clock>,
+    /// Where to connect; `None` until told.
+    url: RefCell<Option<UrlSource>>,
     core: RefCell<Core>,
     /// The socket the core holds, if any: never more than one.
-    socket: RefCell<Option<(SocketId, WebSocket)>>,
-    timers: RefCell<[Option<Timeout>; 3]>,
+    socket: RefCell<Option<(SocketId, Box<dyn Socket>)>>,
+    /// The deadline given to the clock, if any.
+    armed: Cell<Option<Time>>,
     pub(super) events: FanOut<ConnectionEvent>,
-    pending: RefCell<VecDeque<(u64, Delivery)>>,
     delivering: Cell<bool>,
-    /// With [`ReconnectOptions::reconnect_on_wake`]: the listeners for waking up.
-    wake: RefCell<Option<WakeListeners>>,
-    /// `Date.now()` at creation, the origin of the core's clock.
-    origin: f64,
-    /// The last time given to the core, which never goes back even if the wall clock does.
-    last_now: Cell<Time>,
-    /// Why the last socket send failed, for the send that asked for it.
-    send_error: RefCell<Option<Error>>,
+    /// With [`ReconnectOptions::reconnect_on_wake`]: the transport's wake listeners.
+    wake: RefCell<Option<Box<dyn Any>>>,
     this: Weak<Driver>,
 }
 
 impl Driver {
-    pub(super) fn new(url: Box<dyn Fn() -> String>, options: ReconnectOptions) -> Rc<Self> {
-        let seed = (js_sys::Math::random() * u64::MAX as f64) as u64;
-        let driver = Rc::new_cyclic(|this: &Weak<Self>| Self {
-            url,
-            core: RefCell::new(Core::new(options, !wake::browser_is_offline(), seed)),
+    /// A connection that does nothing until [`connect`](Self::connect): nothing here calls the
+    /// transport or the clock.
+    pub(super) fn new(
+        options: ReconnectOptions,
+        transport: Rc<dyn Transport>,
+        clock: Rc<dyn Clock>,
+    ) -> Rc<Self> {
+        Rc::new_cyclic(|this: &Weak<Self>| Self {
+            transport,
+            clock,
+            url: RefCell::new(None),
+            core: RefCell::new(Core::new(options)),
             socket: RefCell::new(None),
-            timers: RefCell::default(),
+            armed: Cell::new(None),
             events: FanOut::default(),
-            pending: RefCell::default(),
             delivering: Cell::new(false),
             wake: RefCell::new(None),
-            origin: js_sys::Date::now(),
-            last_now: Cell::new(Time::ZERO),
-            send_error: RefCell::new(None),
             this: this.clone(),
-        });
-        driver.listen_for_wake();
-        driver.execute();
-        driver
+        })
+    }
+
+    pub(super) fn transport(&self) -> &dyn Transport {
+        &*self.transport
     }
 
     /// The core, to read.
@@ -79,132 +75,107 @@ impl Driver {
         self.core.borrow()
     }
 
-    /// The core, to change what it holds (its queues) without an input.
-    pub(super) fn core_mut(&self) -> std::cell::RefMut<'_, Core> {
-        self.core.borrow_mut()
-    }
-
-    /// The socket the core holds, if any.
-    pub(super) fn socket(&self) -> Option<WebSocket> {
-        let current = self.core.borrow().socket();
-        self.socket
-            .borrow()
-            .as_ref()
-            .filter(|(id, _)| Some(*id) == current)
-            .map(|(_, socket)| socket.clone())
-    }
-
-    fn now(&self) -> Time {
-        // `Date.now()` counts whole milliseconds: taken as such, without the conversion of a
-        // fraction of seconds (and its panics) into every page.
-        let elapsed = Duration::from_millis((js_sys::Date::now() - self.origin).max(0.0) as u64);
-        let now = elapsed.max(self.last_now.get());
-        self.last_now.set(now);
-        now
+    /// Connects to what `url` makes from now on: starts, or starts over.
+    pub(super) fn connect(&self, url: UrlSource) {
+        *self.url.borrow_mut() = Some(url);
+        let (online, seed) = (self.transport.online(), self.transport.seed());
+        self.handle(Input::Connect { online, seed });
     }
 
     /// Feeds `input` to the core, then carries out what it asks.
     pub(super) fn handle(&self, input: Input) {
-        let now = self.now();
+        let now = self.clock.now();
         self.core.borrow_mut().handle(now, input);
-        self.execute();
+        self.carry_out();
+        self.deliver();
     }
 
+    /// Sends `message`; the answer is settled once the socket took it, or refused it.
     pub(super) fn send(&self, message: Message) -> Result<Sent, SendError> {
-        // The browser may already be closing a socket the core thinks open: the server's
-        // closing handshake, whose close event has not been dispatched yet.
-        let open = self.core.borrow().open_socket();
-        if let Some(socket) = open {
-            let closing = self
-                .socket_with(socket)
-                .is_some_and(|live| live.ready_state() != ReadyState::Open);
-            if closing {
-                self.handle(Input::PeerClosing { socket });
-            }
-        }
-        let sent = self.core.borrow_mut().send(message);
-        self.execute();
-        match (sent, self.send_error.take()) {
-            (Ok(Sent::Now), Some(error)) => Err(SendError::Socket(error)),
-            (sent, _) => sent,
-        }
+        // Measured here: a Blob's size is the browser's to tell.
+        let outgoing = Outgoing::new(message);
+        let now = self.clock.now();
+        let answer = self.core.borrow_mut().send(now, outgoing);
+        self.carry_out();
+        let answer = self.core.borrow_mut().settle(answer);
+        self.deliver();
+        answer
     }
 
-    /// New options: the binary type and the wake listeners apply at once; the core applies the
-    /// rest.
-    pub(super) fn configure(&self, options: ReconnectOptions) {
-        let listen = options.reconnect_on_wake;
-        // `binaryType` may change at any time in the browser: the live socket takes it now.
-        if let Some(live) = self.socket() {
-            live.set_binary_type(options.binary_type);
-        }
-        self.handle(Input::Configure(Box::new(options)));
-        if !listen {
-            self.wake.borrow_mut().take();
-        } else if self.wake.borrow().is_none() {
-            self.listen_for_wake();
-        }
+    /// Runs one of the core's calls that answer, then carries out what it asks.
+    pub(super) fn call<T>(&self, call: impl FnOnce(&mut Core, Time) -> T) -> T {
+        let now = self.clock.now();
+        let answer = call(&mut self.core.borrow_mut(), now);
+        self.carry_out();
+        self.deliver();
+        answer
     }
 
-    fn listen_for_wake(&self) {
-        if !self.core.borrow().options().reconnect_on_wake {
-            return;
-        }
-        let this = self.this.clone();
-        *self.wake.borrow_mut() = WakeListeners::install(move |wake: Wake| {
-            if let Some(driver) = this.upgrade() {
-                driver.handle(Input::Wake(wake));
-            }
-        });
+    /// The socket the core holds, if it is a browser socket.
+    pub(super) fn web_socket(&self) -> Option<WebSocket> {
+        self.socket
+            .borrow()
+            .as_ref()
+            .and_then(|(_, live)| live.web_socket())
     }
 
-    /// Carries out the core's outputs in order, then delivers the events they made.
-    fn execute(&self) {
+    /// The held socket's `readyState`; CLOSED when none is held.
+    pub(super) fn ready_state(&self) -> ReadyState {
+        self.socket
+            .borrow()
+            .as_ref()
+            .map_or(ReadyState::Closed, |(_, live)| live.ready_state())
+    }
+
+    /// Carries out the core's outputs in order, then gives the clock the next deadline.
+    fn carry_out(&self) {
         loop {
-            let next = {
-                let mut core = self.core.borrow_mut();
-                core.poll_output().map(|output| (output, core.epoch()))
-            };
-            let Some((output, epoch)) = next else { break };
+            let output = self.core.borrow_mut().poll_output();
+            let Some(output) = output else { break };
             match output {
                 Output::Open { socket } => self.open(socket),
-                Output::Send { socket, message } => {
-                    if let Some(live) = self.socket_with(socket) {
-                        if let Err(error) = live.send(&message) {
-                            *self.send_error.borrow_mut() = Some(error);
-                        }
+                Output::Send(transmission) => {
+                    let sent = self
+                        .with_socket(transmission.socket, |live| {
+                            live.send(&transmission.outgoing.message).is_ok()
+                        })
+                        .unwrap_or(false);
+                    if !sent {
+                        self.feed(Input::SendRefused(transmission));
                     }
                 }
                 Output::Close { socket, code } => {
-                    if let Some(live) = self.socket_with(socket) {
-                        match code {
-                            // Checked by `close_with` already.
-                            Some((code, reason)) => drop(live.close_with(code, &reason)),
-                            None => live.close(),
-                        }
-                    }
+                    let code = code.as_ref().map(|(code, reason)| (*code, reason.as_str()));
+                    self.with_socket(socket, |live| live.close(code));
                 }
                 Output::Release { socket } => self.release(socket),
                 Output::Abandon { socket, event } => {
                     self.release(socket);
                     let reconnect = self.should_reconnect(&event);
-                    self.handle(Input::Closed {
+                    self.feed(Input::Closed {
                         socket,
                         event,
                         reconnect,
                     });
                 }
-                Output::SetTimer { timer, after } => self.set_timer(timer, after),
-                Output::CancelTimer(timer) => self.timers.borrow_mut()[slot(timer)] = None,
-                Output::Emit(event) => self
-                    .pending
-                    .borrow_mut()
-                    .push_back((epoch, Delivery::Event(event))),
+                Output::SetBinaryType {
+                    socket,
+                    binary_type,
+                } => {
+                    self.with_socket(socket, |live| live.set_binary_type(binary_type));
+                }
+                Output::ListenForWake(listen) => self.listen_for_wake(listen),
                 Output::Reopen => self.events.reopen(),
-                Output::End => self.pending.borrow_mut().push_back((epoch, Delivery::End)),
             }
         }
-        self.deliver();
+        self.schedule();
+    }
+
+    /// Feeds an input that carrying out an output produced; its own outputs follow in the
+    /// same loop.
+    fn feed(&self, input: Input) {
+        let now = self.clock.now();
+        self.core.borrow_mut().handle(now, input);
     }
 
     /// Delivers what waits, in order, unless a delivery is already under way further up (a
@@ -214,31 +185,75 @@ impl Driver {
             return;
         }
         loop {
-            let next = self.pending.borrow_mut().pop_front();
-            let Some((epoch, delivery)) = next else { break };
-            let current = self.core.borrow().epoch() == epoch;
-            match delivery {
-                Delivery::Event(event) if current || !is_status(&event) => {
-                    self.events.deliver(event);
-                }
-                Delivery::End if current => self.events.end(),
-                _ => {}
+            let next = self.core.borrow_mut().poll_event();
+            match next {
+                Some(Delivery::Event(event)) => self.events.deliver(event),
+                Some(Delivery::End) => self.events.end(),
+                None => break,
             }
         }
         self.delivering.set(false);
     }
 
-    fn should_reconnect(&self, event: &crate::CloseEvent) -> bool {
+    /// Gives the clock the core's next deadline. A deadline already given that comes sooner
+    /// stays: when it comes, nothing is due, and the later one is given then (so a message
+    /// that moves the heartbeat's deadline costs no timer).
+    fn schedule(&self) {
+        let due = self.core.borrow().poll_timeout();
+        match (due, self.armed.get()) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                self.armed.set(None);
+                self.clock.cancel();
+            }
+            (Some(due), Some(armed)) if armed <= due => {}
+            (Some(due), _) => {
+                self.armed.set(Some(due));
+                let this = self.this.clone();
+                self.clock.wake_at(
+                    due,
+                    Rc::new(move || {
+                        if let Some(driver) = this.upgrade() {
+                            driver.timed_out();
+                        }
+                    }),
+                );
+            }
+        }
+    }
+
+    fn timed_out(&self) {
+        self.armed.set(None);
+        let now = self.clock.now();
+        self.core.borrow_mut().handle_timeout(now);
+        self.carry_out();
+        self.deliver();
+    }
+
+    fn listen_for_wake(&self, listen: bool) {
+        let listeners = listen.then(|| {
+            let this = self.this.clone();
+            self.transport.listen_for_wake(Rc::new(move |wake: Wake| {
+                if let Some(driver) = this.upgrade() {
+                    driver.handle(Input::Wake(wake));
+                }
+            }))
+        });
+        // The old listeners go after the new ones are in place.
+        let replaced = self.wake.replace(listeners.flatten());
+        drop(replaced);
+    }
+
+    fn should_reconnect(&self, event: &CloseEvent) -> bool {
         let predicate = self.core.borrow().options().should_reconnect.clone();
         predicate(event)
     }
 
-    fn socket_with(&self, socket: SocketId) -> Option<WebSocket> {
-        self.socket
-            .borrow()
-            .as_ref()
-            .filter(|(id, _)| *id == socket)
-            .map(|(_, live)| live.clone())
+    /// Runs `action` on the socket with this id, if it is the one held.
+    fn with_socket<T>(&self, socket: SocketId, action: impl FnOnce(&dyn Socket) -> T) -> Option<T> {
+        let held = self.socket.borrow();
+        let (id, live) = held.as_ref()?;
+        (*id == socket).then(|| action(&**live))
     }
 
     /// Makes the socket for an attempt, with the URL function's URL.
@@ -248,44 +263,41 @@ impl Driver {
             let options = core.options();
             (options.protocols.clone(), options.binary_type)
         };
-        let url = (self.url)();
-        let live = match WebSocket::open_with_protocols(&url, &protocols) {
-            Ok(live) => live,
-            Err(error) => return self.handle(Input::FailedToStart { socket, error }),
-        };
-        live.set_binary_type(binary_type);
+        let url = self.url.borrow().clone();
+        let url = url.map(|url| url()).unwrap_or_default();
         let this = self.this.clone();
-        live.on_open(move || {
+        let listener = Rc::new(move |event: SocketEvent| {
             if let Some(driver) = this.upgrade() {
-                let hello = driver.core.borrow().options().hello.clone();
+                driver.socket_event(socket, event);
+            }
+        });
+        match self.transport.open(&url, &protocols, binary_type, listener) {
+            Ok(live) => *self.socket.borrow_mut() = Some((socket, live)),
+            Err(error) => self.feed(Input::FailedToStart { socket, error }),
+        }
+    }
+
+    /// What a socket said, told to the core; the user's code it needs runs here first.
+    fn socket_event(&self, socket: SocketId, event: SocketEvent) {
+        let input = match event {
+            SocketEvent::Open => {
+                let hello = self.core.borrow().options().hello.clone();
                 let hello = hello.map(|hello| hello()).unwrap_or_default();
-                driver.handle(Input::Opened { socket, hello });
+                let hello = hello.into_iter().map(Outgoing::new).collect();
+                Input::Opened { socket, hello }
             }
-        });
-        let this = self.this.clone();
-        live.on_message(move |message| {
-            if let Some(driver) = this.upgrade() {
-                driver.handle(Input::Received { socket, message });
-            }
-        });
-        let this = self.this.clone();
-        live.on_error(move || {
-            if let Some(driver) = this.upgrade() {
-                driver.handle(Input::Errored { socket });
-            }
-        });
-        let this = self.this.clone();
-        live.on_close(move |event| {
-            if let Some(driver) = this.upgrade() {
-                let reconnect = driver.should_reconnect(&event);
-                driver.handle(Input::Closed {
+            SocketEvent::Message(message) => Input::Received { socket, message },
+            SocketEvent::Error => Input::Errored { socket },
+            SocketEvent::Close(event) => {
+                let reconnect = self.should_reconnect(&event);
+                Input::Closed {
                     socket,
                     event,
                     reconnect,
-                });
+                }
             }
-        });
-        *self.socket.borrow_mut() = Some((socket, live));
+        };
+        self.handle(input);
     }
 
     /// Lets the socket go: it will not call back, and is closed if still live.
@@ -297,50 +309,17 @@ impl Driver {
                 _ => None,
             }
         };
-        if let Some((_, live)) = released {
-            detach(&live);
-        }
-    }
-
-    fn set_timer(&self, timer: Timer, after: Duration) {
-        let this = self.this.clone();
-        let timeout = Timeout::new(ceil_millis(after), move || {
-            if let Some(driver) = this.upgrade() {
-                driver.handle(Input::TimerFired(timer));
-            }
-        });
-        // Replacing a timer drops, and so cancels, the one it replaces.
-        let replaced = self.timers.borrow_mut()[slot(timer)].replace(timeout);
-        drop(replaced);
+        drop(released);
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // The timers are cancelled as they drop; the socket must not call back.
-        if let Some((_, live)) = self.socket.get_mut().take() {
-            detach(&live);
+        // The socket lets go as it drops; the clock must not call back.
+        drop(self.socket.get_mut().take());
+        if self.armed.get().is_some() {
+            self.clock.cancel();
         }
         self.events.end();
     }
-}
-
-fn detach(socket: &WebSocket) {
-    socket.clear_handlers();
-    socket.close();
-}
-
-fn slot(timer: Timer) -> usize {
-    match timer {
-        Timer::Attempt => 0,
-        Timer::ConnectTimeout => 1,
-        Timer::Heartbeat => 2,
-    }
-}
-
-/// A duration as the `u32` milliseconds timers take, rounded up (a timer must not fire before
-/// the core's deadline) and saturating.
-fn ceil_millis(duration: Duration) -> u32 {
-    let millis = duration.as_micros().div_ceil(1000);
-    millis.min(u128::from(u32::MAX)) as u32
 }

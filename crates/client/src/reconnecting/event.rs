@@ -24,7 +24,7 @@ use crate::{CloseEvent, Error, Message};
 ///         ConnectionEvent::Message(Message::Text(text)) => format!("got {text}"),
 ///         ConnectionEvent::Closed(close) => format!("closed with {}", close.code),
 ///         ConnectionEvent::Reconnecting { attempt, delay } => format!("attempt {attempt} in {delay:?}"),
-///         _ => String::new(), // Connecting, Sent, Error, GaveUp, Offline, Failed, and what comes later
+///         _ => String::new(), // Connecting, Sent, Error, Closing, Backlog, GaveUp, Offline, Failed, and what comes later
 ///     }
 /// }
 /// assert_eq!(describe(&ConnectionEvent::Open), "open");
@@ -52,6 +52,9 @@ pub enum ConnectionEvent {
     /// failed handshake). The browser says no more; a [`Closed`](Self::Closed) with 1006
     /// follows.
     Error,
+    /// [`close`](super::ReconnectingWebSocket::close) was called while a socket was live: its
+    /// closing handshake is under way, and a [`Closed`](Self::Closed) ends the run.
+    Closing,
     /// The connection closed (or an attempt failed); `code` 1006 for a dropped connection.
     /// [`close`](super::ReconnectingWebSocket::close) while no socket is open reports 1005 (no
     /// status), clean, as the browser's `close()` without a code does.
@@ -72,6 +75,16 @@ pub enum ConnectionEvent {
     /// The browser says it is offline: no attempt is made until it is online again (with
     /// [`ReconnectOptions::reconnect_on_wake`](super::ReconnectOptions::reconnect_on_wake)).
     Offline,
+    /// What waits changed: the messages in the outbound queue, and those that await
+    /// acknowledgement (see [`ReconnectOptions::acknowledge`](super::ReconnectOptions::acknowledge)).
+    /// Reported once per call or event that changed them, after what else it caused (a send
+    /// that queued, a flush after an open, an acknowledgement, a drain).
+    Backlog {
+        /// As [`queued_len`](super::ReconnectingWebSocket::queued_len).
+        queued: usize,
+        /// As [`unacknowledged_len`](super::ReconnectingWebSocket::unacknowledged_len).
+        unacknowledged: usize,
+    },
     /// An attempt could not even start: the URL produced for it (see
     /// [`open_with`](super::ReconnectingWebSocket::open_with)) is invalid, or the browser
     /// refused to create the socket. This is not a network failure and is not retried;
@@ -87,6 +100,9 @@ pub enum ConnectionEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectionStatus {
+    /// Made with [`ReconnectingWebSocket::new`](super::ReconnectingWebSocket::new), not told
+    /// where to connect yet: what is sent waits in the queue.
+    Idle,
     /// An attempt is under way (0 for the first connection).
     Connecting {
         /// The attempt.

@@ -7,17 +7,23 @@
 //!   documented.
 //! - [`Backoff`]: the delays between attempts; [`QueueLimits`]: how much waits to go out.
 //! - [`ConnectionEvent`], [`ConnectionStatus`], [`Sent`], [`SendError`]: what it reports.
+//! - [`Subscription`]: one of any number of listeners, removed when dropped.
 //! - The rules themselves are private: `core/`, a sans-IO state machine (no socket, timer or
-//!   clock of its own) tested natively with a virtual clock and property tests, and
-//!   `driver.rs`, which runs it in the browser.
+//!   clock of its own); `driver.rs`, which runs it over a `transport/` (the browser's, or an
+//!   in-memory one for tests). The scenario and property tests in `tests/` run natively,
+//!   through the real driver over the in-memory transport, with a virtual clock.
 
 mod backoff;
-mod core;
+pub(crate) mod core;
 mod driver;
 mod event;
 mod options;
 mod queue;
-mod wake;
+mod subscription;
+pub(crate) mod transport;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 use std::{
     pin::Pin,
@@ -33,11 +39,14 @@ pub use options::{
     AckMatcher, Heartbeat, HelloMessages, MessageFilter, ReconnectOptions, ReconnectPredicate,
 };
 pub use queue::QueueLimits;
+pub use subscription::Subscription;
 
-use crate::{
-    dispatch::StreamQueue, resolve_url, validate_protocols, Error, Message, ReadyState, WebSocket,
+use crate::{dispatch::StreamQueue, validate_protocols, Error, Message, ReadyState, WebSocket};
+use driver::{Driver, UrlSource};
+use transport::{
+    browser::{BrowserClock, BrowserTransport},
+    Clock, Transport,
 };
-use driver::Driver;
 
 /// A WebSocket connection that comes back by itself.
 ///
@@ -107,8 +116,9 @@ impl ReconnectingWebSocket {
     /// The URL and [`ReconnectOptions::protocols`] are checked here, as `new WebSocket` would
     /// check them: an invalid one is an [`Error::Syntax`], never a connection retried forever.
     pub fn open(url: &str, options: ReconnectOptions) -> Result<Self, Error> {
-        let url = resolve_url(url)?;
-        Self::open_with(move || url.clone(), options)
+        let connection = Self::new(options)?;
+        connection.connect(url)?;
+        Ok(connection)
     }
 
     /// Like [`open`](Self::open), with the URL produced anew at each attempt (to refresh a
@@ -119,15 +129,95 @@ impl ReconnectingWebSocket {
         url: impl Fn() -> String + 'static,
         options: ReconnectOptions,
     ) -> Result<Self, Error> {
+        let connection = Self::new(options)?;
+        connection.connect_with(url);
+        Ok(connection)
+    }
+
+    /// A connection that does not connect until [`connect`](Self::connect) says where: until
+    /// then, what is sent waits in its queue (within [`QueueLimits`]), and its
+    /// [`status`](Self::status) is [`ConnectionStatus::Idle`]. Made without calling the
+    /// browser, so it may be made where there is none (in server-side rendering). Invalid
+    /// [`ReconnectOptions::protocols`] are an [`Error::Syntax`].
+    ///
+    /// ```no_run
+    /// use wasm_ws_client::{Message, ReconnectOptions, ReconnectingWebSocket, Sent};
+    ///
+    /// let connection = ReconnectingWebSocket::new(ReconnectOptions::default())?;
+    /// // Sent before anyone knows where to connect: it waits, and goes first once open.
+    /// assert_eq!(connection.send(Message::from("hello")), Ok(Sent::Queued));
+    /// connection.connect("/websocket/test")?;
+    /// # Ok::<(), wasm_ws_client::Error>(())
+    /// ```
+    pub fn new(options: ReconnectOptions) -> Result<Self, Error> {
+        Self::on(
+            options,
+            Rc::new(BrowserTransport),
+            Rc::new(BrowserClock::default()),
+        )
+    }
+
+    /// A connection over `transport`, on `clock`'s time, not connecting yet.
+    pub(crate) fn on(
+        options: ReconnectOptions,
+        transport: Rc<dyn Transport>,
+        clock: Rc<dyn Clock>,
+    ) -> Result<Self, Error> {
         validate_protocols(&options.protocols)?;
         Ok(Self {
-            driver: Driver::new(Box::new(url), options),
+            driver: Driver::new(options, transport, clock),
         })
     }
 
+    /// Connects to `url` (relative URLs resolve against the page, checked as `new WebSocket`
+    /// checks them): the first attempt of a connection made with [`new`](Self::new), or, on any
+    /// other, a new attempt there now with the attempt counter reset, as
+    /// [`reconnect`](Self::reconnect) does. An invalid URL is an [`Error::Syntax`], and
+    /// changes nothing.
+    pub fn connect(&self, url: &str) -> Result<(), Error> {
+        let url = self.driver.transport().resolve_url(url)?;
+        self.connect_with(move || url.clone());
+        Ok(())
+    }
+
+    /// Like [`connect`](Self::connect), with the URL produced anew at each attempt (see
+    /// [`open_with`](Self::open_with)).
+    pub fn connect_with(&self, url: impl Fn() -> String + 'static) {
+        let url: UrlSource = Rc::new(url);
+        self.driver.connect(url);
+    }
+
     /// Called with every [`ConnectionEvent`]; replaces (and releases) the previous handler.
+    /// For more than one listener, see [`subscribe`](Self::subscribe).
     pub fn on_event(&self, handler: impl FnMut(ConnectionEvent) + 'static) {
         self.driver.events.handler.set(Some(Box::new(handler)));
+    }
+
+    /// Calls `listener` with every [`ConnectionEvent`] from now on, until the returned
+    /// [`Subscription`] is dropped. Any number of listeners may listen, each hearing the events
+    /// in order, in the order they subscribed (before the [`on_event`](Self::on_event)
+    /// handler). A listener may send, close, subscribe or drop subscriptions, its own
+    /// included: a listener dropped while an event is delivered hears no more, that event
+    /// included if it had not heard it yet.
+    ///
+    /// The subscription does not keep the connection alive.
+    ///
+    /// ```no_run
+    /// use wasm_ws_client::{ConnectionEvent, ReconnectOptions, ReconnectingWebSocket};
+    ///
+    /// let connection = ReconnectingWebSocket::open("/websocket/test", ReconnectOptions::default())?;
+    /// let status = connection.subscribe(|event| {
+    ///     if let ConnectionEvent::Open = event {
+    ///         web_sys::console::log_1(&"open".into());
+    ///     }
+    /// });
+    /// // ... later: no more calls once it is dropped.
+    /// drop(status);
+    /// # Ok::<(), wasm_ws_client::Error>(())
+    /// ```
+    #[must_use = "the listener is removed when the subscription is dropped"]
+    pub fn subscribe(&self, listener: impl FnMut(ConnectionEvent) + 'static) -> Subscription {
+        Subscription::new(self.driver.events.listen(Box::new(listener)))
     }
 
     /// The events from now on, as a [`Stream`]; it ends after the [`ConnectionEvent::Closed`]
@@ -184,7 +274,8 @@ impl ReconnectingWebSocket {
     /// ```
     pub fn set_options(&self, options: ReconnectOptions) -> Result<(), Error> {
         validate_protocols(&options.protocols)?;
-        self.driver.configure(options);
+        self.driver
+            .handle(core::Input::Configure(Box::new(options)));
         Ok(())
     }
 
@@ -205,7 +296,7 @@ impl ReconnectingWebSocket {
 
     /// Takes every queued message out of the queue, oldest first.
     pub fn drain_queue(&self) -> Vec<Message> {
-        self.driver.core_mut().queue_mut().drain()
+        self.driver.call(core::Core::drain_queue)
     }
 
     /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement.
@@ -220,20 +311,20 @@ impl ReconnectingWebSocket {
     }
 
     /// Gives up on every message that awaits acknowledgement: they will not be sent again.
-    /// Returns them, oldest first.
+    /// Returns them, oldest first. What the queue held behind a full window goes now.
     pub fn drain_unacknowledged(&self) -> Vec<Message> {
-        self.driver.core_mut().unacknowledged_mut().drain()
+        self.driver.call(core::Core::drain_unacknowledged)
     }
 
     /// The current socket's `readyState`; CLOSED between attempts.
     pub fn ready_state(&self) -> ReadyState {
-        self.socket()
-            .map_or(ReadyState::Closed, |socket| socket.ready_state())
+        self.driver.ready_state()
     }
 
-    /// The current socket, if an attempt is under way, open, or closing.
+    /// The current socket, if an attempt is under way, open, or closing (and the connection
+    /// runs in the browser).
     pub fn socket(&self) -> Option<WebSocket> {
-        self.driver.socket()
+        self.driver.web_socket()
     }
 
     /// Drops the current connection or wait and connects now, with the attempt counter reset.

@@ -1,4 +1,6 @@
-//! Messages sent while the connection is not open, waiting to go out in order.
+//! Messages waiting their turn: the outbound queue, and the window of messages that await
+//! acknowledgement. Each message comes with its size, measured by the driver (a `Blob`'s size
+//! is the browser's to tell), so that the core never asks the browser anything.
 
 use std::collections::VecDeque;
 
@@ -24,64 +26,103 @@ impl Default for QueueLimits {
     }
 }
 
+/// An application message on its way out, with the bytes it counts for (as `bufferedAmount`
+/// counts them: UTF-8 bytes of text, bytes of binary, a Blob's size).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Outgoing {
+    pub(crate) message: Message,
+    pub(crate) bytes: usize,
+}
+
+impl Outgoing {
+    /// `message`, measured.
+    pub(crate) fn new(message: Message) -> Self {
+        let bytes = message.byte_len();
+        Self { message, bytes }
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Queue {
-    messages: VecDeque<Message>,
+    messages: VecDeque<Outgoing>,
     bytes: usize,
 }
 
 impl Queue {
-    /// Whether `message` would fit within `limits`.
-    pub(crate) fn fits(&self, message: &Message, limits: QueueLimits) -> bool {
+    /// Whether `outgoing` would fit within `limits`.
+    pub(crate) fn fits(&self, outgoing: &Outgoing, limits: QueueLimits) -> bool {
         self.messages.len() < limits.max_messages
-            && (self.bytes + message.byte_len() <= limits.max_bytes
-                || super::core::sabotaged!(IgnoreByteLimit))
+            && self.bytes.saturating_add(outgoing.bytes) <= limits.max_bytes
     }
 
     /// Adds a message at the back, or gives it back if it does not fit.
-    pub(crate) fn push(&mut self, message: Message, limits: QueueLimits) -> Result<(), Message> {
-        if !self.fits(&message, limits) {
-            return Err(message);
+    pub(crate) fn push(&mut self, outgoing: Outgoing, limits: QueueLimits) -> Result<(), Outgoing> {
+        if !self.fits(&outgoing, limits) {
+            return Err(outgoing);
         }
-        let size = message.byte_len();
-        self.bytes += size;
-        self.messages.push_back(message);
+        self.bytes += outgoing.bytes;
+        self.messages.push_back(outgoing);
         Ok(())
     }
 
+    /// Adds at the back a message already accepted (the caller checked that it fits).
+    pub(crate) fn push_accepted(&mut self, outgoing: Outgoing) {
+        self.bytes += outgoing.bytes;
+        self.messages.push_back(outgoing);
+    }
+
+    /// Puts back at the front a message taken from this queue (or accepted into it) earlier:
+    /// it was within the limits then, and an accepted message is never dropped.
+    pub(crate) fn put_back(&mut self, outgoing: Outgoing) {
+        self.bytes += outgoing.bytes;
+        self.messages.push_front(outgoing);
+    }
+
     /// The oldest message, if any.
-    pub(crate) fn front(&self) -> Option<&Message> {
+    pub(crate) fn front(&self) -> Option<&Outgoing> {
         self.messages.front()
     }
 
-    pub(crate) fn pop(&mut self) -> Option<Message> {
-        let message = self.messages.pop_front()?;
-        self.bytes -= message.byte_len();
-        Some(message)
+    pub(crate) fn pop(&mut self) -> Option<Outgoing> {
+        let outgoing = self.messages.pop_front()?;
+        self.bytes -= outgoing.bytes;
+        Some(outgoing)
     }
 
     pub(crate) fn len(&self) -> usize {
         self.messages.len()
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
     /// Removes the oldest message `matches` accepts, if any.
     pub(crate) fn remove_first(&mut self, matches: impl Fn(&Message) -> bool) -> Option<Message> {
-        let position = self.messages.iter().position(matches)?;
-        let message = self.messages.remove(position)?;
-        self.bytes -= message.byte_len();
-        Some(message)
+        let position = self
+            .messages
+            .iter()
+            .position(|held| matches(&held.message))?;
+        let outgoing = self.messages.remove(position)?;
+        self.bytes -= outgoing.bytes;
+        Some(outgoing.message)
     }
 
     pub(crate) fn bytes(&self) -> usize {
         self.bytes
     }
 
+    /// The messages, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Outgoing> {
+        self.messages.iter()
+    }
+
     pub(crate) fn snapshot(&self) -> Vec<Message> {
-        self.messages.iter().cloned().collect()
+        self.iter().map(|held| held.message.clone()).collect()
     }
 
     pub(crate) fn drain(&mut self) -> Vec<Message> {
         self.bytes = 0;
-        self.messages.drain(..).collect()
+        self.messages.drain(..).map(|held| held.message).collect()
     }
 }

@@ -71,9 +71,15 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-/// The next event, failing the test after `seconds`.
+/// The next event but the lengths of the queue and the window (reported as they change, and
+/// not what these tests look at), failing the test after `seconds`.
 async fn next(events: &mut ConnectionEvents, seconds: u64) -> ConnectionEvent {
-    next_within(events, Duration::from_secs(seconds), "the next event").await
+    loop {
+        let event = next_within(events, Duration::from_secs(seconds), "the next event").await;
+        if !matches!(event, ConnectionEvent::Backlog { .. }) {
+            return event;
+        }
+    }
 }
 
 fn is_closed(event: &ConnectionEvent) -> bool {
@@ -285,6 +291,7 @@ async fn close_before_the_first_attempt_or_after_giving_up_ends_with_a_closed_ev
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
     connection.close();
     assert_eq!(connection.status(), ConnectionStatus::Closing);
+    assert_eq!(next(&mut events, 1).await, ConnectionEvent::Closing);
     assert_eq!(next(&mut events, 5).await, stopped());
     assert_eq!(events.next().await, None, "the events end");
 }
@@ -561,6 +568,96 @@ async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
     assert_eq!(connection.unacknowledged_len(), 0);
     connection.close();
     proxy("restore").await;
+}
+
+#[wasm_bindgen_test]
+async fn draining_the_window_lets_the_queue_behind_it_go_at_once() {
+    // Issue 25's second bug: `drain_unacknowledged()` changed the core without an input, and
+    // the queue waiting behind a full window stayed on an open connection.
+    proxy("restore").await;
+    let options = ReconnectOptions {
+        // Nothing the echo server says acknowledges anything: the window stays full.
+        acknowledge: Some(Rc::new(|_, _| false)),
+        queue: wasm_ws_client::QueueLimits {
+            max_messages: 2,
+            max_bytes: 1024,
+        },
+        ..quick(50)
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
+    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    proxy("cut").await;
+    until(&mut events, "closed", is_closed).await;
+    assert_eq!(connection.send(Message::from("c")), Ok(Sent::Queued));
+    assert_eq!(connection.send(Message::from("d")), Ok(Sent::Queued));
+    until(&mut events, "open again", |e| *e == ConnectionEvent::Open).await;
+    assert_eq!(
+        (connection.unacknowledged_len(), connection.queued_len()),
+        (2, 2),
+        "a and b sent again fill the window; c and d wait"
+    );
+    assert_eq!(connection.drain_unacknowledged().len(), 2);
+    assert_eq!(connection.queued_len(), 0, "c and d went at once");
+    assert_eq!(
+        connection.unacknowledged(),
+        [Message::from("c"), Message::from("d")]
+    );
+    connection.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_send_is_answered_by_its_own_fate_not_by_a_hello_the_socket_refused_before() {
+    // Issue 25's first bug: a send the socket refused (here the hello, on a socket the browser
+    // is already closing) left its error behind, and the next send, which went out, was
+    // answered with it.
+    proxy("restore").await;
+    let opened = Rc::new(Cell::new(0));
+    let weak = Rc::new(std::cell::RefCell::new(
+        None::<wasm_ws_client::reconnecting::WeakReconnectingWebSocket>,
+    ));
+    let hello = {
+        let (opened, weak) = (opened.clone(), weak.clone());
+        Rc::new(move || {
+            opened.set(opened.get() + 1);
+            if opened.get() == 1 {
+                // The browser closes the socket under the connection's feet.
+                let connection = weak.borrow().as_ref().and_then(|weak| weak.upgrade());
+                if let Some(socket) = connection.and_then(|connection| connection.socket()) {
+                    socket.close();
+                }
+            }
+            vec![Message::from("hello")]
+        })
+    };
+    let options = ReconnectOptions {
+        hello: Some(hello),
+        ..quick(50)
+    };
+    let connection = open(&format!("{SERVER}/websocket/echo"), options);
+    *weak.borrow_mut() = Some(connection.downgrade());
+    let mut events = connection.events();
+    until(&mut events, "the first open", |e| {
+        *e == ConnectionEvent::Open
+    })
+    .await;
+    until(&mut events, "the second open", |e| {
+        *e == ConnectionEvent::Open
+    })
+    .await;
+    assert_eq!(opened.get(), 2);
+    assert_eq!(
+        connection.send(Message::from("after")),
+        Ok(Sent::Now),
+        "it went out on the new socket"
+    );
+    until(&mut events, "its echo", |e| {
+        *e == ConnectionEvent::Message(Message::from("after"))
+    })
+    .await;
+    connection.close();
 }
 
 /// Options that come back on wake, with a long backoff that a wake must cut short.

@@ -10,7 +10,8 @@ use gloo_render::{request_animation_frame, AnimationFrame};
 
 use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_ws_client::{
-    CloseEvent, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
+    reconnecting::Subscription, CloseEvent, ConnectionEvent, ConnectionStatus, Message,
+    ReconnectOptions, ReconnectingWebSocket, Sent,
 };
 use web_sys::HtmlTextAreaElement;
 use yew::{
@@ -20,8 +21,7 @@ use yew::{
 };
 
 use crate::{
-    context::{LatestCallback, Subscribers, WebSocketContext},
-    hooks::use_reconnecting_websocket::no_reconnection,
+    context::WebSocketContext, hooks::use_reconnecting_websocket::no_reconnection,
     use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
     WebSocketUrl,
 };
@@ -296,9 +296,11 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
 
     // After every render: the provider's events, and what the log shows.
     {
-        let subscribers = shared.as_ref().map(|context| context.subscribers.clone());
+        let provided = shared
+            .as_ref()
+            .and_then(|context| context.handle.connection());
         let (console, rerender) = (console.clone(), rerender.clone());
-        use_effect(move || console.borrow_mut().rendered(subscribers, &rerender));
+        use_effect(move || console.borrow_mut().rendered(provided, &rerender));
     }
 
     let (connection, url) = match (own_url, shared) {
@@ -475,9 +477,9 @@ struct Console {
     /// When the lines last rendered (the animation frame's time).
     rendered_at: f64,
     /// The newest event callback, which the provider's subscription calls.
-    events: LatestCallback,
-    /// The subscription to the provider's events, unsubscribed when dropped.
-    subscription: Option<Subscription>,
+    events: Rc<RefCell<Callback<ConnectionEvent>>>,
+    /// The subscription to the provider's connection, which ends when dropped.
+    subscription: Option<(ReconnectingWebSocket, Subscription)>,
     /// Renders again when the log's size changes, from the first render on.
     resized: Option<ResizeWatch>,
     viewport: Viewport,
@@ -497,12 +499,20 @@ impl Console {
 
     /// After a render: subscribes to the provider's events (or not), measures the log, and
     /// follows the newest line if the reader is at the bottom.
-    fn rendered(&mut self, subscribers: Option<Subscribers>, rerender: &UseForceUpdateHandle) {
-        let subscribed = self.subscription.as_ref().map(|held| &held.subscribers);
-        if subscribed != subscribers.as_ref() {
-            self.subscription = subscribers.map(|subscribers| Subscription {
-                id: subscribers.subscribe(Rc::clone(&self.events)),
-                subscribers,
+    fn rendered(
+        &mut self,
+        provided: Option<ReconnectingWebSocket>,
+        rerender: &UseForceUpdateHandle,
+    ) {
+        let subscribed = self.subscription.as_ref().map(|(held, _)| held);
+        if subscribed != provided.as_ref() {
+            self.subscription = provided.map(|connection| {
+                let events = Rc::clone(&self.events);
+                let listening = connection.subscribe(move |event| {
+                    let callback = events.borrow().clone();
+                    callback.emit(event);
+                });
+                (connection, listening)
             });
         }
         let (Some(log), Some(shown)) = (
@@ -569,18 +579,6 @@ impl ResizeWatch {
 impl Drop for ResizeWatch {
     fn drop(&mut self) {
         self.observer.disconnect();
-    }
-}
-
-/// A subscription to a provider's events.
-struct Subscription {
-    subscribers: Subscribers,
-    id: u64,
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.subscribers.unsubscribe(self.id);
     }
 }
 

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use wasm_ws_client::{reconnecting::HelloMessages, BinaryType, Message, ReconnectOptions};
 use yew::prelude::*;
 
-use super::{Subscribers, WebSocketContext};
+use super::WebSocketContext;
 use crate::{
     hooks::use_reconnecting_websocket::no_reconnection, use_reconnecting_websocket,
     UseReconnectingWebSocketOptions, WebSocketUrl,
@@ -99,7 +99,6 @@ pub struct WebSocketProviderProps {
 /// ```
 #[function_component]
 pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
-    let subscribers = use_memo((), |_| Subscribers::default());
     let reconnect = props.reconnect.clone().unwrap_or_else(no_reconnection);
     // The same function for as long as the callback is the same.
     let hello = use_memo(props.hello.clone(), |hello| {
@@ -116,13 +115,10 @@ pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
         },
         enabled: props.enabled,
         on_message: None,
-        on_event: Some(subscribers.dispatcher()),
+        on_event: None,
     };
     let handle = use_reconnecting_websocket(props.url.clone(), options);
-    let context = WebSocketContext {
-        handle,
-        subscribers: (*subscribers).clone(),
-    };
+    let context = WebSocketContext { handle };
     html! {
         <ContextProvider<WebSocketContext> {context}>
             { props.children.clone() }

@@ -3,8 +3,9 @@
 use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws_client::{
-    reconnecting::ReconnectPredicate, ConnectionEvent, ConnectionStatus, Error, Message,
-    ReconnectOptions, ReconnectingWebSocket, SendError, Sent, WebSocket,
+    reconnecting::{ReconnectPredicate, Subscription},
+    ConnectionEvent, ConnectionStatus, Error, Message, ReconnectOptions, ReconnectingWebSocket,
+    SendError, Sent, WebSocket,
 };
 use yew::prelude::*;
 
@@ -70,30 +71,11 @@ pub struct UseReconnectingWebSocketHandle {
     /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement
     /// (and go again after a reconnection), kept up to date across renders.
     pub unacknowledged_len: usize,
+    /// The connection, made at the first render that wants one (it calls no browser API until
+    /// the hook's effect tells it where to connect) and held for the component's life: what is
+    /// sent before it connects waits in its queue.
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
-    /// `Some` from a first render with `enabled` until the hook's first effect has made the
-    /// connection (it runs after the effects of the components below it): what is sent
-    /// meanwhile, handed to the connection once made.
-    early: Rc<RefCell<Option<Vec<Message>>>>,
-    shown: Shown,
     ask: UseReducerDispatcher<Wanted>,
-}
-
-/// The setters of what the handle shows as state: the status and the two lengths.
-#[derive(Clone)]
-struct Shown {
-    status: UseStateSetter<ConnectionStatus>,
-    queued: UseStateSetter<usize>,
-    unacknowledged: UseStateSetter<usize>,
-}
-
-impl Shown {
-    /// Mirrors the connection as it is now. Unchanged values do not re-render (use_state_eq).
-    fn update(&self, connection: &ReconnectingWebSocket) {
-        self.status.set(connection.status());
-        self.queued.set(connection.queued_len());
-        self.unacknowledged.set(connection.unacknowledged_len());
-    }
 }
 
 impl PartialEq for UseReconnectingWebSocketHandle {
@@ -106,34 +88,23 @@ impl PartialEq for UseReconnectingWebSocketHandle {
 }
 
 impl UseReconnectingWebSocketHandle {
-    /// Runs `action` on the connection, if one is held, then shows its new state: a call
-    /// (close, say) changes it without an event.
+    /// Runs `action` on the connection, if one is held. What it changes comes back as events,
+    /// which the handle's state follows.
     fn with_connection<T>(&self, action: impl FnOnce(&ReconnectingWebSocket) -> T) -> Option<T> {
-        let connection = self.connection.borrow();
-        let connection = connection.as_ref()?;
-        let result = action(connection);
-        self.shown.update(connection);
-        Some(result)
+        self.connection.borrow().as_ref().map(action)
     }
 
     /// Sends now if open, or queues until the connection is back ([`ReconnectingWebSocket::send`]).
-    /// Before the hook's first effect has made the connection (it runs after the effects of
-    /// the components below it, so a child may send from its own first effect), the message
-    /// is queued and handed to the connection once made. Refused with [`SendError::Closed`]
-    /// when there is no connection otherwise (`enabled: false`, a URL that could not be
-    /// opened) and after [`close`](Self::close).
+    /// From the first render on, before the hook's first effect has connected (it runs after
+    /// the effects of the components below it, so a child may send from its own first effect),
+    /// the message waits in the connection's queue, within its [`QueueLimits`](wasm_ws_client::QueueLimits).
+    /// Refused with [`SendError::Closed`] when there is no connection (`enabled: false` from
+    /// the start, invalid protocols) and after [`close`](Self::close).
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
-        let connection = self.connection.borrow();
-        let Some(connection) = connection.as_ref() else {
-            if let Some(early) = self.early.borrow_mut().as_mut() {
-                early.push(message);
-                return Ok(Sent::Queued);
-            }
-            return Err(SendError::Closed(message));
-        };
-        let sent = connection.send(message);
-        self.shown.update(connection);
-        sent
+        match self.connection.borrow().as_ref() {
+            Some(connection) => connection.send(message),
+            None => Err(SendError::Closed(message)),
+        }
     }
 
     /// Takes every queued message out of the queue, oldest first.
@@ -240,14 +211,11 @@ pub fn use_reconnecting_websocket(
     });
     let queued_len = use_state_eq(|| 0usize);
     let unacknowledged_len = use_state_eq(|| 0usize);
-    let shown = Shown {
-        status: status.setter(),
-        queued: queued_len.setter(),
-        unacknowledged: unacknowledged_len.setter(),
-    };
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    let early = use_mut_ref(|| enabled.then(Vec::<Message>::new));
+    // Why no connection could be made (invalid protocols), told by the effect.
+    let refused = use_mut_ref(|| None::<Error>);
+    let listening = use_mut_ref(|| None::<Subscription>);
     // Read at each attempt and event, so the newest URL function and callbacks are the ones
     // called.
     let latest_url: LatestUrl = use_latest(url.clone());
@@ -255,6 +223,23 @@ pub fn use_reconnecting_websocket(
     let protocols = reconnect.protocols.clone();
     let latest = use_latest(options);
 
+    if wanted.wanted && connection.borrow().is_none() && refused.borrow().is_none() {
+        // Made here, in the render, so that a child's first effect (which runs before this
+        // hook's) can send to it; nothing in it calls the browser until it is told where to
+        // connect.
+        match ReconnectingWebSocket::new(reconnect.clone()) {
+            Ok(made) => {
+                let shown = Shown {
+                    status: status.setter(),
+                    queued: queued_len.setter(),
+                    unacknowledged: unacknowledged_len.setter(),
+                };
+                *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown));
+                *connection.borrow_mut() = Some(made);
+            }
+            Err(error) => *refused.borrow_mut() = Some(error),
+        }
+    }
     {
         // Every other option goes to the live connection as it is, without reconnecting.
         let connection = connection.clone();
@@ -265,34 +250,34 @@ pub fn use_reconnecting_websocket(
         });
     }
     {
-        let (status, shown, connection) = (status.setter(), shown.clone(), connection.clone());
-        let early = early.clone();
+        let (status, connection) = (status.setter(), connection.clone());
         use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
-            // What was sent before the first connection was made goes to it first; with no
-            // connection (an invalid URL) it goes nowhere, as the status says. From here on,
-            // sends without a connection are refused.
-            let early = early.take().unwrap_or_default();
-            if wanted.wanted {
-                let options = latest.borrow().reconnect.clone();
-                match url::connect(&latest_url, options) {
-                    Ok(opened) => {
-                        watch(&opened, latest, shown.clone());
-                        for message in early {
-                            let _ = opened.send(message);
-                        }
-                        shown.update(&opened);
-                        *connection.borrow_mut() = Some(opened);
+            let held = connection.borrow().clone();
+            match (wanted.wanted, held) {
+                (true, Some(held)) => {
+                    // The first attempt, or a new one at a new URL or with new protocols.
+                    if let Err(error) = url::connect(&latest_url, &held) {
+                        status.set(ConnectionStatus::Failed(error));
                     }
-                    Err(error) => status.set(ConnectionStatus::Failed(error)),
                 }
-            } else {
-                status.set(ConnectionStatus::Closed);
+                (true, None) => {
+                    if let Some(error) = refused.borrow().clone() {
+                        status.set(ConnectionStatus::Failed(error));
+                    }
+                }
+                (false, Some(held)) => held.close(),
+                (false, None) => status.set(ConnectionStatus::Closed),
             }
-            // Closed now, even if someone still holds a clone of the connection; the
-            // unmounted component hears nothing more.
+        });
+    }
+    {
+        // Closed when the component unmounts, even if someone still holds a clone of the
+        // connection; the unmounted component hears nothing more.
+        let connection = connection.clone();
+        use_effect_with((), move |()| {
             move || {
+                listening.borrow_mut().take();
                 if let Some(connection) = connection.borrow_mut().take() {
-                    connection.on_event(|_| {});
                     connection.close();
                 }
             }
@@ -304,24 +289,36 @@ pub fn use_reconnecting_websocket(
         queued_len: *queued_len,
         unacknowledged_len: *unacknowledged_len,
         connection,
-        early,
-        shown,
         ask: wanted.dispatcher(),
     }
 }
 
-/// Mirrors the connection's status and lengths into state after every event, and passes the
-/// events on to the newest callbacks.
+/// The setters of what the handle shows as state: the status and the two lengths.
+struct Shown {
+    status: UseStateSetter<ConnectionStatus>,
+    queued: UseStateSetter<usize>,
+    unacknowledged: UseStateSetter<usize>,
+}
+
+/// Follows the connection's events: the status at each (unchanged values do not re-render:
+/// use_state_eq), the lengths as its backlog events say; and passes them on to the newest
+/// callbacks.
 fn watch(
     connection: &ReconnectingWebSocket,
     latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
     shown: Shown,
-) {
+) -> Subscription {
     let weak = connection.downgrade();
-    connection.on_event(move |event| {
-        if let Some(connection) = weak.upgrade() {
-            // Unchanged values do not re-render: a message alone renders nothing.
-            shown.update(&connection);
+    connection.subscribe(move |event| {
+        if let ConnectionEvent::Backlog {
+            queued,
+            unacknowledged,
+        } = event
+        {
+            shown.queued.set(queued);
+            shown.unacknowledged.set(unacknowledged);
+        } else if let Some(connection) = weak.upgrade() {
+            shown.status.set(connection.status());
         }
         let (on_message, on_event) = {
             let latest = latest.borrow();
@@ -333,7 +330,7 @@ fn watch(
         if let Some(on_event) = on_event {
             on_event.emit(event);
         }
-    });
+    })
 }
 
 /// Options under which a close is final: the predicate always declines. One shared predicate,

@@ -1,8 +1,6 @@
 //! `use_websocket_events`: every event of the nearest [`WebSocketProvider`](crate::WebSocketProvider)'s
 //! connection.
 
-use std::rc::Rc;
-
 use wasm_ws_client::ConnectionEvent;
 use yew::prelude::*;
 
@@ -64,9 +62,15 @@ pub(crate) fn use_connection_events(caller: &'static str, callback: Callback<Con
         panic!("{caller}: no WebSocketProvider above this component");
     };
     let latest = use_latest(callback);
-    use_effect_with(context.subscribers, move |subscribers| {
-        let id = subscribers.subscribe(Rc::clone(&latest));
-        let subscribers = subscribers.clone();
-        move || subscribers.unsubscribe(id)
+    // The provider holds its connection for its whole life once made; this subscribes again
+    // only if it makes one later (`enabled` turned on).
+    use_effect_with(context.handle.connection(), move |connection| {
+        let subscription = connection.as_ref().map(|connection| {
+            connection.subscribe(move |event| {
+                let callback = latest.borrow().clone();
+                callback.emit(event);
+            })
+        });
+        move || drop(subscription)
     });
 }

@@ -1,8 +1,22 @@
 //! The rules of a [`ReconnectingWebSocket`](super::ReconnectingWebSocket) as a sans-IO state
 //! machine: no socket, no timer, no clock and no browser of its own (after quinn-proto and
-//! rustls). The driver (`driver.rs`, in the browser) feeds it [`Input`]s with the current time
-//! and carries out the [`Output`]s it asks for; so the rules are tested natively, with a
-//! virtual clock, in `tests.rs` and `properties.rs`.
+//! rustls). The driver (`driver.rs`) feeds it what happens, with the time, and carries out
+//! what it asks; so the rules are tested natively, through the real driver over the in-memory
+//! transport (`tests/`).
+//!
+//! Every change of state enters through a method of the machine, each given the time:
+//! - [`Core::handle`]: what the socket, the network, or the user's calls that answer nothing
+//!   say ([`Input`]);
+//! - [`Core::handle_timeout`]: time passed; [`Core::poll_timeout`] tells when it is next due;
+//! - [`Core::send`], [`Core::drain_queue`], [`Core::drain_unacknowledged`]: the user's calls
+//!   that answer something.
+//!
+//! What comes out: [`Core::poll_output`], what the driver does now, in order, and
+//! [`Core::poll_event`], what the user hears, in order, once the outputs are carried out.
+//!
+//! The driver carries out each output before it polls the next, and reports a send the socket
+//! refused ([`Input::SendRefused`]) before polling again: so an output polled after a send says
+//! that the send went out, and only then is it reported as [`ConnectionEvent::Sent`].
 //!
 //! Two kinds of user code run on the driver's side, never inside the core, so that they may
 //! call back into the connection: the URL function and the hello (see [`Input::Opened`]), and
@@ -11,58 +25,22 @@
 
 mod random;
 
-// The native tests: a simulated driver with a virtual clock, scenarios, and property tests.
-#[cfg(all(test, not(target_arch = "wasm32")))]
-pub(super) mod properties;
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod sim;
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests;
-
-/// Whether the property tests asked for this deliberate bug (`properties.rs` shows that each
-/// invariant catches one). Always `false` outside those tests: it compiles to nothing.
-#[cfg(not(all(test, not(target_arch = "wasm32"))))]
-macro_rules! sabotaged {
-    ($bug:ident) => {
-        false
-    };
-}
-#[cfg(all(test, not(target_arch = "wasm32")))]
-macro_rules! sabotaged {
-    ($bug:ident) => {
-        $crate::reconnecting::core::properties::sabotage::is(
-            $crate::reconnecting::core::properties::sabotage::Bug::$bug,
-        )
-    };
-}
-pub(crate) use sabotaged;
-
 use std::{collections::VecDeque, mem, time::Duration};
 
-use super::{queue::Queue, ConnectionEvent, ConnectionStatus, ReconnectOptions, SendError, Sent};
-use crate::{CloseEvent, Error, Message};
+use super::{
+    queue::{Outgoing, Queue},
+    ConnectionEvent, ConnectionStatus, ReconnectOptions, SendError, Sent,
+};
+use crate::{BinaryType, CloseEvent, Error, Message};
 use random::Random;
 
-/// A point in time, as a duration since an origin the driver picks; only differences matter.
+/// A point in time, as a duration since an origin the clock picks; only differences matter.
 pub(crate) type Time = Duration;
 
 /// Which socket an input or output is about. Each attempt gets a new one, so that anything a
 /// socket let go of still says is recognised and ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct SocketId(u64);
-
-/// The core's timers. Each is armed at most once at a time: arming it again replaces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Timer {
-    /// The next attempt: just after creation (so that the caller can set its handlers first),
-    /// and after a backoff delay.
-    Attempt,
-    /// An attempt not open by then is abandoned.
-    ConnectTimeout,
-    /// While open with a heartbeat: time to ping, or the end of the wait for anything after a
-    /// ping.
-    Heartbeat,
-}
 
 /// What the browser says about the machine waking up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,22 +57,55 @@ pub(crate) enum Wake {
     Restored,
 }
 
-/// What happens to the connection, as the driver reports it.
+/// Why a message goes out: what becomes of it if the socket refuses it, and whether it is
+/// reported as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The message of the [`Core::send`] under way, sent at once.
+    Send,
+    /// Taken from the queue.
+    Flush,
+    /// Sent again after a reconnection: it awaits acknowledgement.
+    Resend,
+    /// The connection's [`hello`](ReconnectOptions::hello): it belongs to that connection.
+    Hello,
+    /// The heartbeat's ping: the layer's own business, not reported.
+    Ping,
+}
+
+/// A message for a socket, and why it goes. The driver hands it to the socket, or gives it
+/// back with [`Input::SendRefused`].
+#[derive(Debug)]
+pub(crate) struct Transmission {
+    pub(crate) socket: SocketId,
+    pub(crate) outgoing: Outgoing,
+    pub(crate) purpose: Purpose,
+}
+
+/// What happens, as the driver reports it.
 #[derive(Debug)]
 pub(crate) enum Input {
+    /// Where to connect is known, or changed ([`connect`](super::ReconnectingWebSocket::connect),
+    /// [`open`](super::ReconnectingWebSocket::open)): a connection that was waiting for it
+    /// makes its first attempt at once, after the caller's own code (so that it may set its
+    /// handlers first); any other starts over there now, as after
+    /// [`Input::Reconnect`]. `online` is what the browser says now, `seed` seeds the backoff's
+    /// jitter.
+    Connect { online: bool, seed: u64 },
     /// The socket opened; `hello` is what [`ReconnectOptions::hello`] returned for it (the
     /// driver calls the function, since it may call back into the connection).
     Opened {
         socket: SocketId,
-        hello: Vec<Message>,
+        hello: Vec<Outgoing>,
     },
     /// A message arrived on the socket.
     Received { socket: SocketId, message: Message },
     /// The socket's `error` event (its close event follows).
     Errored { socket: SocketId },
-    /// The socket's `readyState` is CLOSING though the core asked nothing: the server started
-    /// the closing handshake, and its close event is on its way. What is sent now must wait.
-    PeerClosing { socket: SocketId },
+    /// The socket refused a message (it gives it back): the browser is closing it though the
+    /// core asked nothing, the server having started the closing handshake, and its close
+    /// event is on its way.
+    SendRefused(Transmission),
     /// The socket closed (or was abandoned, see [`Output::Abandon`]). `reconnect` is what
     /// [`ReconnectOptions::should_reconnect`] says of `event`.
     Closed {
@@ -105,8 +116,6 @@ pub(crate) enum Input {
     /// The socket for an attempt could not even be made (a bad URL from the URL function, or
     /// the browser refused).
     FailedToStart { socket: SocketId, error: Error },
-    /// A timer came due.
-    TimerFired(Timer),
     /// [`close`](super::ReconnectingWebSocket::close), with the code and reason of
     /// [`close_with`](super::ReconnectingWebSocket::close_with) if given (already checked).
     Close(Option<(u16, String)>),
@@ -125,8 +134,9 @@ pub(crate) enum Output {
     /// Make a socket for an attempt: the URL from the URL function, the protocols and binary
     /// type from the options; report [`Input::FailedToStart`] if it cannot be made.
     Open { socket: SocketId },
-    /// Send a message on the socket, which is open.
-    Send { socket: SocketId, message: Message },
+    /// Hand a message to the socket, which is open; report [`Input::SendRefused`] if it
+    /// refuses, before polling the next output.
+    Send(Transmission),
     /// Start the socket's closing handshake, with this code and reason if any; its close event
     /// still comes.
     Close {
@@ -138,14 +148,22 @@ pub(crate) enum Output {
     /// Let the socket go now, without waiting for the browser to notice it is dead, and report
     /// `event` for it as [`Input::Closed`].
     Abandon { socket: SocketId, event: CloseEvent },
-    /// Arm `timer` to fire after `after` (replacing it if armed).
-    SetTimer { timer: Timer, after: Duration },
-    /// Disarm `timer`, if armed.
-    CancelTimer(Timer),
-    /// Deliver an event to the user.
-    Emit(ConnectionEvent),
+    /// Messages arriving on the live socket from now on come as this type.
+    SetBinaryType {
+        socket: SocketId,
+        binary_type: BinaryType,
+    },
+    /// Listen for the machine waking up (with [`ReconnectOptions::reconnect_on_wake`]), or
+    /// stop listening.
+    ListenForWake(bool),
     /// The run of events starts again: streams made from now on are live.
     Reopen,
+}
+
+/// What the user hears, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Delivery {
+    Event(ConnectionEvent),
     /// The run of events ended (after the last [`ConnectionEvent::Closed`]): every stream ends.
     End,
 }
@@ -153,15 +171,19 @@ pub(crate) enum Output {
 /// Where the connection stands, with what that stage holds.
 #[derive(Debug)]
 enum State {
-    /// Just made: the first attempt starts when [`Timer::Attempt`] fires.
-    Created,
-    /// An attempt is under way.
+    /// Made, and told where to connect or not yet: the first attempt starts at `attempt_at`
+    /// once [`Input::Connect`] set it. Sends wait in the queue meanwhile.
+    Created {
+        attempt_at: Option<Time>,
+    },
+    /// An attempt is under way; abandoned at `deadline` (the connect timeout) if not open.
     Connecting {
         socket: SocketId,
+        deadline: Option<Time>,
     },
     Open(Open),
-    /// The server started the closing handshake: sends wait in the queue for the next
-    /// connection.
+    /// The socket refused a message: the server started the closing handshake. Sends wait in
+    /// the queue for the next connection.
     PeerClosing {
         socket: SocketId,
         opened_at: Time,
@@ -195,11 +217,24 @@ struct Open {
     ping_sent: Option<Time>,
 }
 
+impl Open {
+    /// With a heartbeat: the next moment it acts. A ping waiting for an answer is declared
+    /// lost `timeout` after it went out; otherwise the next ping is due `interval` after the
+    /// last thing heard.
+    fn heartbeat_due(&self, options: &ReconnectOptions) -> Option<Time> {
+        let heartbeat = options.heartbeat.as_ref()?;
+        Some(match self.ping_sent {
+            Some(sent) => sent + heartbeat.timeout,
+            None => self.last_heard + heartbeat.interval,
+        })
+    }
+}
+
 impl State {
     /// The socket this state holds, if any.
     fn socket(&self) -> Option<SocketId> {
         match self {
-            Self::Connecting { socket }
+            Self::Connecting { socket, .. }
             | Self::Open(Open { socket, .. })
             | Self::PeerClosing { socket, .. }
             | Self::Closing { socket } => Some(*socket),
@@ -209,11 +244,15 @@ impl State {
 }
 
 /// Which events a handler may make stale: those that say where the connection stands, or
-/// stop the run. The others (messages, sends, closes) are facts, delivered whatever comes after.
-pub(crate) fn is_status(event: &ConnectionEvent) -> bool {
+/// stop the run. The others (messages, sends, closes, the backlog) are facts, delivered
+/// whatever comes after.
+fn is_status(event: &ConnectionEvent) -> bool {
     !matches!(
         event,
-        ConnectionEvent::Message(_) | ConnectionEvent::Sent(_) | ConnectionEvent::Closed(_)
+        ConnectionEvent::Message(_)
+            | ConnectionEvent::Sent(_)
+            | ConnectionEvent::Closed(_)
+            | ConnectionEvent::Backlog { .. }
     )
 }
 
@@ -231,79 +270,109 @@ pub(crate) struct Core {
     /// Whether the browser says it is online.
     online: bool,
     next_socket: u64,
-    /// Bumped by every change of state: the driver compares it to tell whether a handler moved
-    /// the connection on while events were being delivered.
+    /// Bumped by every change of state: an event made before a handler moved the connection
+    /// on is stale by the time it would be delivered.
     epoch: u64,
     random: Random,
     outputs: VecDeque<Output>,
+    /// What the user hears, stamped with the epoch it was made in.
+    events: VecDeque<(u64, Delivery)>,
+    /// The last [`Output::Send`] polled that is reported as sent: it is, once the driver polls
+    /// again without reporting it refused.
+    unconfirmed: Option<Message>,
+    /// The answer to the [`send`](Self::send) under way, when the socket refused its message.
+    revised: Option<Result<Sent, SendError>>,
+    /// The lengths of the queue and the window as last reported.
+    reported_backlog: (usize, usize),
 }
 
 impl Core {
-    /// A connection whose first attempt starts when [`Timer::Attempt`] fires (armed at once,
-    /// for no delay). `seed` seeds the backoff's jitter.
-    pub(crate) fn new(options: ReconnectOptions, online: bool, seed: u64) -> Self {
-        let mut core = Self {
+    /// A connection that does not connect until [`Input::Connect`].
+    pub(crate) fn new(options: ReconnectOptions) -> Self {
+        Self {
             options,
-            state: State::Created,
+            state: State::Created { attempt_at: None },
             attempt: 0,
             queue: Queue::default(),
             unacknowledged: Queue::default(),
-            online,
+            online: true,
             next_socket: 0,
             epoch: 0,
-            random: Random::new(seed),
+            random: Random::new(0),
             outputs: VecDeque::new(),
-        };
-        core.set_timer(Timer::Attempt, Duration::ZERO);
-        core
+            events: VecDeque::new(),
+            unconfirmed: None,
+            revised: None,
+            reported_backlog: (0, 0),
+        }
     }
 
-    /// The next thing to do, in order; `None` when there is nothing left.
+    // What comes out.
+
+    /// The next thing to do, in order; `None` when there is nothing left. Polling again after
+    /// an [`Output::Send`] says that the socket took the message.
     pub(crate) fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        if let Some(message) = self.unconfirmed.take() {
+            self.emit(ConnectionEvent::Sent(message));
+        }
+        let output = self.outputs.pop_front();
+        match &output {
+            Some(Output::Send(transmission)) if transmission.purpose != Purpose::Ping => {
+                self.unconfirmed = Some(transmission.outgoing.message.clone());
+            }
+            Some(_) => {}
+            None => self.report_backlog(),
+        }
+        output
     }
 
-    pub(crate) fn epoch(&self) -> u64 {
-        self.epoch
+    /// The next thing the user hears, once the outputs are carried out. An event that says
+    /// where the connection stands is dropped if the connection moved on since it was made
+    /// (a handler called `close`, say): it would describe a state that no longer is.
+    pub(crate) fn poll_event(&mut self) -> Option<Delivery> {
+        while let Some((epoch, delivery)) = self.events.pop_front() {
+            let current = epoch == self.epoch;
+            match &delivery {
+                Delivery::Event(event) if current || !is_status(event) => return Some(delivery),
+                Delivery::End if current => return Some(delivery),
+                _ => {}
+            }
+        }
+        None
     }
+
+    /// When [`handle_timeout`](Self::handle_timeout) is next due, if ever.
+    pub(crate) fn poll_timeout(&self) -> Option<Time> {
+        match &self.state {
+            State::Created { attempt_at } => *attempt_at,
+            State::Connecting { deadline, .. } => *deadline,
+            State::Open(open) => open.heartbeat_due(&self.options),
+            State::Waiting { until, .. } => Some(*until),
+            _ => None,
+        }
+    }
+
+    // What the user reads.
 
     pub(crate) fn options(&self) -> &ReconnectOptions {
         &self.options
-    }
-
-    /// The socket of the attempt under way, the open connection, or the closing one.
-    pub(crate) fn socket(&self) -> Option<SocketId> {
-        self.state.socket()
-    }
-
-    /// The socket while open: what is sent now goes out on it.
-    pub(crate) fn open_socket(&self) -> Option<SocketId> {
-        match &self.state {
-            State::Open(open) => Some(open.socket),
-            _ => None,
-        }
     }
 
     pub(crate) fn queue(&self) -> &Queue {
         &self.queue
     }
 
-    pub(crate) fn queue_mut(&mut self) -> &mut Queue {
-        &mut self.queue
-    }
-
     pub(crate) fn unacknowledged(&self) -> &Queue {
         &self.unacknowledged
-    }
-
-    pub(crate) fn unacknowledged_mut(&mut self) -> &mut Queue {
-        &mut self.unacknowledged
     }
 
     pub(crate) fn status(&self) -> ConnectionStatus {
         let attempt = self.attempt;
         match &self.state {
-            State::Created | State::Connecting { .. } => ConnectionStatus::Connecting { attempt },
+            State::Created { attempt_at: None } => ConnectionStatus::Idle,
+            State::Created { .. } | State::Connecting { .. } => {
+                ConnectionStatus::Connecting { attempt }
+            }
             State::Open(_) | State::PeerClosing { .. } => ConnectionStatus::Open,
             State::Waiting { delay, .. } => ConnectionStatus::Reconnecting {
                 attempt,
@@ -317,75 +386,111 @@ impl Core {
         }
     }
 
-    /// Sends now if open and nothing waits before it, otherwise queues.
-    pub(crate) fn send(&mut self, message: Message) -> Result<Sent, SendError> {
+    // What goes in.
+
+    /// Sends now if open and nothing waits before it, otherwise queues. The answer is the
+    /// truth once the outputs are carried out: see [`settle`](Self::settle).
+    pub(crate) fn send(&mut self, _now: Time, outgoing: Outgoing) -> Result<Sent, SendError> {
         let limits = self.options.queue;
         match &self.state {
-            State::Stopped | State::Closing { .. } => Err(SendError::Closed(message)),
-            State::Open(open) if self.queue.len() == 0 => {
+            State::Stopped | State::Closing { .. } => Err(SendError::Closed(outgoing.message)),
+            State::Open(open) if self.queue.is_empty() => {
                 let socket = open.socket;
-                if self.acknowledging() && !self.unacknowledged.fits(&message, limits) {
-                    return Err(SendError::Unacknowledged(message));
+                if self.acknowledging() && !self.unacknowledged.fits(&outgoing, limits) {
+                    return Err(SendError::Unacknowledged(outgoing.message));
                 }
-                if sabotaged!(SendAndQueue) {
-                    let _ = self.queue.push(message.clone(), limits);
-                }
-                self.transmit(socket, message);
-                Ok(Sent::Now)
-            }
-            State::Connecting { socket } if sabotaged!(SendWhileConnecting) => {
-                let socket = *socket;
-                self.transmit(socket, message);
+                self.transmit(socket, outgoing, Purpose::Send);
                 Ok(Sent::Now)
             }
             _ => self
                 .queue
-                .push(message, limits)
+                .push(outgoing, limits)
                 .map(|()| Sent::Queued)
-                .map_err(SendError::QueueFull),
+                .map_err(|refused| SendError::QueueFull(refused.message)),
         }
+    }
+
+    /// The answer to the [`send`](Self::send) just made, once its outputs are carried out:
+    /// `answer` itself, unless the socket refused the message (see [`Input::SendRefused`]).
+    pub(crate) fn settle(&mut self, answer: Result<Sent, SendError>) -> Result<Sent, SendError> {
+        self.revised.take().unwrap_or(answer)
+    }
+
+    /// Takes every queued message out of the queue, oldest first.
+    pub(crate) fn drain_queue(&mut self, _now: Time) -> Vec<Message> {
+        self.queue.drain()
+    }
+
+    /// Gives up on every message that awaits acknowledgement; what the queue held behind a
+    /// full window goes now.
+    pub(crate) fn drain_unacknowledged(&mut self, _now: Time) -> Vec<Message> {
+        let drained = self.unacknowledged.drain();
+        self.flush();
+        drained
     }
 
     pub(crate) fn handle(&mut self, now: Time, input: Input) {
         match input {
+            Input::Connect { online, seed } => {
+                self.online = online;
+                if let State::Created { attempt_at: None } = self.state {
+                    self.random = Random::new(seed);
+                    self.enter(State::Created {
+                        attempt_at: Some(now),
+                    });
+                    if self.options.reconnect_on_wake {
+                        self.outputs.push_back(Output::ListenForWake(true));
+                    }
+                } else {
+                    self.reconnect(now);
+                }
+            }
             Input::Opened { socket, hello } => self.opened(now, socket, hello),
             Input::Received { socket, message } => self.received(now, socket, message),
             Input::Errored { socket } => {
                 // A fact about the socket the core holds, until the user closed it.
-                let live = matches!(
-                    self.state,
-                    State::Connecting { socket: s } | State::PeerClosing { socket: s, .. } if s == socket
-                ) || matches!(&self.state, State::Open(open) if open.socket == socket);
+                let live = match &self.state {
+                    State::Connecting { socket: held, .. }
+                    | State::Open(Open { socket: held, .. })
+                    | State::PeerClosing { socket: held, .. } => *held == socket,
+                    _ => false,
+                };
                 if live {
                     self.emit(ConnectionEvent::Error);
                 }
             }
-            Input::PeerClosing { socket } => {
-                if let State::Open(open) = &self.state {
-                    if open.socket == socket {
-                        let opened_at = open.opened_at;
-                        self.cancel_timer(Timer::Heartbeat);
-                        self.enter(State::PeerClosing { socket, opened_at });
-                    }
-                }
-            }
+            Input::SendRefused(transmission) => self.refused(transmission),
             Input::Closed {
                 socket,
                 event,
                 reconnect,
             } => self.closed(now, socket, event, reconnect),
             Input::FailedToStart { socket, error } => {
-                if matches!(self.state, State::Connecting { socket: s } if s == socket) {
-                    self.cancel_timer(Timer::ConnectTimeout);
+                if matches!(self.state, State::Connecting { socket: s, .. } if s == socket) {
                     self.enter(State::Failed(error.clone()));
                     self.emit(ConnectionEvent::Failed(error));
                 }
             }
-            Input::TimerFired(timer) => self.timer_fired(now, timer),
             Input::Close(code) => self.close(code),
-            Input::Reconnect => self.reconnect(),
+            Input::Reconnect => self.reconnect(now),
             Input::Wake(wake) => self.woke(now, wake),
             Input::Configure(options) => self.configure(now, *options),
+        }
+    }
+
+    /// Time passed: whatever is due by `now` happens.
+    pub(crate) fn handle_timeout(&mut self, now: Time) {
+        if !self.poll_timeout().is_some_and(|due| due <= now) {
+            return;
+        }
+        match &self.state {
+            State::Created { .. } | State::Waiting { .. } => self.connect(now),
+            State::Connecting { socket, .. } => {
+                let socket = *socket;
+                self.abandon(socket, "connect timeout");
+            }
+            State::Open(_) => self.heartbeat_due(now),
+            _ => {}
         }
     }
 
@@ -399,41 +504,47 @@ impl Core {
     }
 
     fn emit(&mut self, event: ConnectionEvent) {
-        self.outputs.push_back(Output::Emit(event));
+        self.events.push_back((self.epoch, Delivery::Event(event)));
     }
 
-    fn set_timer(&mut self, timer: Timer, after: Duration) {
-        self.outputs.push_back(Output::SetTimer { timer, after });
+    fn end(&mut self) {
+        self.events.push_back((self.epoch, Delivery::End));
     }
 
-    fn cancel_timer(&mut self, timer: Timer) {
-        self.outputs.push_back(Output::CancelTimer(timer));
-    }
-
-    /// Sends an application message on the open socket, keeps it until acknowledged (when
-    /// acknowledging), and reports it.
-    fn transmit(&mut self, socket: SocketId, message: Message) {
-        if self.acknowledging() {
-            // The caller checked that it fits.
-            let _ = self
-                .unacknowledged
-                .push(message.clone(), self.options.queue);
+    /// Reports the queue's and the window's lengths if they changed since last reported: once
+    /// per call, after everything it did.
+    fn report_backlog(&mut self) {
+        let backlog = (self.queue.len(), self.unacknowledged.len());
+        if backlog != self.reported_backlog {
+            self.reported_backlog = backlog;
+            let (queued, unacknowledged) = backlog;
+            self.emit(ConnectionEvent::Backlog {
+                queued,
+                unacknowledged,
+            });
         }
-        self.put_on_the_wire(socket, message);
     }
 
-    /// Sends a message and reports it as sent.
-    fn put_on_the_wire(&mut self, socket: SocketId, message: Message) {
-        self.outputs.push_back(Output::Send {
+    /// Sends an application message on the open socket, and keeps it until acknowledged (when
+    /// acknowledging; the caller checked that it fits).
+    fn transmit(&mut self, socket: SocketId, outgoing: Outgoing, purpose: Purpose) {
+        if self.acknowledging() {
+            self.unacknowledged.push_accepted(outgoing.clone());
+        }
+        self.put_on_the_wire(socket, outgoing, purpose);
+    }
+
+    fn put_on_the_wire(&mut self, socket: SocketId, outgoing: Outgoing, purpose: Purpose) {
+        self.outputs.push_back(Output::Send(Transmission {
             socket,
-            message: message.clone(),
-        });
-        self.emit(ConnectionEvent::Sent(message));
+            outgoing,
+            purpose,
+        }));
     }
 
     /// Starts an attempt now; or, with `reconnect_on_wake` and the browser offline, waits for
     /// it to be online.
-    fn connect(&mut self) {
+    fn connect(&mut self, now: Time) {
         self.outputs.push_back(Output::Reopen);
         if self.options.reconnect_on_wake && !self.online {
             self.enter(State::Offline);
@@ -441,21 +552,18 @@ impl Core {
         }
         self.next_socket += 1;
         let socket = SocketId(self.next_socket);
-        self.enter(State::Connecting { socket });
+        let deadline = self.options.connect_timeout.map(|timeout| now + timeout);
+        self.enter(State::Connecting { socket, deadline });
         self.outputs.push_back(Output::Open { socket });
-        if let Some(timeout) = self.options.connect_timeout {
-            self.set_timer(Timer::ConnectTimeout, timeout);
-        }
         self.emit(ConnectionEvent::Connecting {
             attempt: self.attempt,
         });
     }
 
-    fn opened(&mut self, now: Time, socket: SocketId, hello: Vec<Message>) {
-        if !matches!(self.state, State::Connecting { socket: s } if s == socket) {
+    fn opened(&mut self, now: Time, socket: SocketId, hello: Vec<Outgoing>) {
+        if !matches!(self.state, State::Connecting { socket: s, .. } if s == socket) {
             return;
         }
-        self.cancel_timer(Timer::ConnectTimeout);
         self.enter(State::Open(Open {
             socket,
             opened_at: now,
@@ -464,23 +572,15 @@ impl Core {
         }));
         self.emit(ConnectionEvent::Open);
         // The hello belongs to this connection: first, never queued, never resent.
-        for message in hello {
-            self.put_on_the_wire(socket, message);
+        for outgoing in hello {
+            self.put_on_the_wire(socket, outgoing, Purpose::Hello);
         }
         // What was sent and not acknowledged goes again, in order, then the queue.
-        if sabotaged!(QueueBeforeResend) {
-            self.flush();
-        }
-        if !sabotaged!(SkipResend) {
-            for message in self.unacknowledged.snapshot() {
-                self.put_on_the_wire(socket, message);
-            }
+        let resend: Vec<Outgoing> = self.unacknowledged.iter().cloned().collect();
+        for outgoing in resend {
+            self.put_on_the_wire(socket, outgoing, Purpose::Resend);
         }
         self.flush();
-        if let Some(heartbeat) = &self.options.heartbeat {
-            let interval = heartbeat.interval;
-            self.set_timer(Timer::Heartbeat, interval);
-        }
     }
 
     /// While open: sends what the queue holds, in order, as far as the acknowledgement window
@@ -494,8 +594,64 @@ impl Core {
             if self.acknowledging() && !self.unacknowledged.fits(next, limits) {
                 break;
             }
-            let message = self.queue.pop().expect("the front exists");
-            self.transmit(socket, message);
+            if let Some(outgoing) = self.queue.pop() {
+                self.transmit(socket, outgoing, Purpose::Flush);
+            }
+        }
+    }
+
+    /// The socket refused `refused`: the browser is closing it. Everything else on its way to
+    /// that socket comes back too; application messages go back to the front of the queue in
+    /// their order (or stay in the window, when acknowledging, to go again after the
+    /// reconnection); the hello and pings belonged to that connection.
+    fn refused(&mut self, refused: Transmission) {
+        let socket = refused.socket;
+        let mut taken = vec![refused];
+        for output in mem::take(&mut self.outputs) {
+            match output {
+                Output::Send(transmission) if transmission.socket == socket => {
+                    taken.push(transmission);
+                }
+                other => self.outputs.push_back(other),
+            }
+        }
+        // The last send polled was refused: it is not reported as sent.
+        self.unconfirmed = None;
+        if let State::Open(open) = &self.state {
+            if open.socket == socket {
+                // Not a change the events describe (the status stays open until the close
+                // event): what they reported, the open included, still holds.
+                let opened_at = open.opened_at;
+                self.state = State::PeerClosing { socket, opened_at };
+            }
+        }
+        let acknowledging = self.acknowledging();
+        let limits = self.options.queue;
+        let mut back = Vec::new();
+        for transmission in taken {
+            match transmission.purpose {
+                // Already in the window, to go again after the reconnection.
+                Purpose::Send | Purpose::Flush | Purpose::Resend if acknowledging => {
+                    if transmission.purpose == Purpose::Send {
+                        self.revised = Some(Ok(Sent::Queued));
+                    }
+                }
+                Purpose::Send => {
+                    // Not accepted yet: it must fit, as a queued send must.
+                    if self.queue.fits(&transmission.outgoing, limits) {
+                        self.revised = Some(Ok(Sent::Queued));
+                        back.push(transmission.outgoing);
+                    } else {
+                        self.revised =
+                            Some(Err(SendError::QueueFull(transmission.outgoing.message)));
+                    }
+                }
+                Purpose::Flush => back.push(transmission.outgoing),
+                Purpose::Resend | Purpose::Hello | Purpose::Ping => {}
+            }
+        }
+        for outgoing in back.into_iter().rev() {
+            self.queue.put_back(outgoing);
         }
     }
 
@@ -503,21 +659,13 @@ impl Core {
         match &mut self.state {
             State::Open(open) if open.socket == socket => {
                 open.last_heard = now;
-                // The timer waits for the verdict on the ping; an answer moves the next ping
-                // to `interval` from now, which may come first. Once per ping, not per message.
-                if open.ping_sent.take().is_some() {
-                    if let Some(heartbeat) = &self.options.heartbeat {
-                        let interval = heartbeat.interval;
-                        self.set_timer(Timer::Heartbeat, interval);
-                    }
-                }
+                // Anything heard answers the ping.
+                open.ping_sent = None;
             }
             // Sent before the server's Close frame: still delivered.
             State::PeerClosing {
                 socket: closing, ..
             } if *closing == socket => {}
-            State::Closing { socket: closing }
-                if *closing == socket && sabotaged!(MessagesWhileClosing) => {}
             // After `close()` nothing happens but the close, not even a message already on its
             // way; and a socket let go of says nothing.
             _ => return,
@@ -540,53 +688,23 @@ impl Core {
         if !is_reply {
             self.emit(ConnectionEvent::Message(message));
         }
-        if acknowledged && !sabotaged!(NoFlushOnAck) {
+        if acknowledged {
             // Room in the window: what waits goes now.
             self.flush();
         }
     }
 
-    fn timer_fired(&mut self, now: Time, timer: Timer) {
-        match (timer, &self.state) {
-            (Timer::Attempt, State::Created) => self.connect(),
-            (Timer::Attempt, State::Waiting { until, .. }) => {
-                if now < *until {
-                    let left = *until - now;
-                    return self.set_timer(Timer::Attempt, left);
-                }
-                self.connect();
-            }
-            (Timer::ConnectTimeout, State::Connecting { socket }) => {
-                let socket = *socket;
-                self.abandon(socket, "connect timeout");
-            }
-            (Timer::Heartbeat, State::Open(_)) => self.heartbeat_due(now),
-            // A timer for a state that is gone.
-            _ => {}
-        }
-    }
-
-    /// While open with a heartbeat: pings once `interval` has passed without anything
-    /// arriving, and gives up on the connection if nothing arrives within `timeout` of the
-    /// ping. The timer is armed for the next of these moments, so nothing runs per message.
+    /// While open with a heartbeat, at its due time: gives up on the connection if the ping
+    /// went unanswered for `timeout`, or pings after `interval` of silence.
     fn heartbeat_due(&mut self, now: Time) {
-        let (Some(heartbeat), State::Open(open)) = (&self.options.heartbeat, &mut self.state)
-        else {
+        let State::Open(open) = &self.state else {
             return;
         };
-        let (interval, timeout, socket) = (heartbeat.interval, heartbeat.timeout, open.socket);
-        match open.ping_sent {
-            Some(sent) if now >= sent + timeout => self.abandon(socket, "heartbeat timeout"),
-            Some(sent) => self.set_timer(Timer::Heartbeat, sent + timeout - now),
-            None if now >= open.last_heard + interval => self.ping(now),
-            None => {
-                let left = if sabotaged!(HalfIntervalChecks) {
-                    interval / 2
-                } else {
-                    open.last_heard + interval - now
-                };
-                self.set_timer(Timer::Heartbeat, left);
-            }
+        if open.ping_sent.is_some() {
+            let socket = open.socket;
+            self.abandon(socket, "heartbeat timeout");
+        } else {
+            self.ping(now);
         }
     }
 
@@ -600,11 +718,13 @@ impl Core {
             return;
         }
         open.ping_sent = Some(now);
-        let (socket, message, timeout) = (open.socket, heartbeat.ping.clone(), heartbeat.timeout);
-        // Not reported as sent: the heartbeat is the layer's own business.
-        self.outputs.push_back(Output::Send { socket, message });
-        let wait = timeout * if sabotaged!(LateVerdict) { 2 } else { 1 };
-        self.set_timer(Timer::Heartbeat, wait);
+        // Not measured: a ping is small, and measuring a Blob would ask the browser.
+        let ping = Outgoing {
+            message: heartbeat.ping.clone(),
+            bytes: 0,
+        };
+        let socket = open.socket;
+        self.put_on_the_wire(socket, ping, Purpose::Ping);
     }
 
     /// Gives up on the current socket at once (it may be silent for minutes before the
@@ -626,8 +746,6 @@ impl Core {
             return;
         }
         self.outputs.push_back(Output::Release { socket });
-        self.cancel_timer(Timer::ConnectTimeout);
-        self.cancel_timer(Timer::Heartbeat);
         let left = self.enter(State::Stopped);
         let opened_at = match left {
             State::Open(Open { opened_at, .. }) | State::PeerClosing { opened_at, .. } => {
@@ -641,9 +759,9 @@ impl Core {
             // A stable connection: the next one starts the count over.
             self.attempt = 0;
         }
+        self.emit(ConnectionEvent::Closed(event));
         if matches!(left, State::Closing { .. }) || !reconnect {
-            self.emit(ConnectionEvent::Closed(event));
-            return self.outputs.push_back(Output::End);
+            return self.end();
         }
         if self
             .options
@@ -651,64 +769,66 @@ impl Core {
             .is_some_and(|max| self.attempt >= max)
         {
             self.enter(State::GaveUp);
-            self.emit(ConnectionEvent::Closed(event));
             let attempts = self.attempt;
             return self.emit(ConnectionEvent::GaveUp { attempts });
         }
         self.attempt += 1;
         let attempt = self.attempt;
-        let counted = attempt + u32::from(sabotaged!(BackoffOneAhead));
-        let delay = self.options.backoff.delay(counted, self.random.next_f64());
+        let delay = self.options.backoff.delay(attempt, self.random.next_f64());
         self.enter(State::Waiting {
             delay,
             until: now + delay,
         });
-        self.set_timer(Timer::Attempt, delay);
-        self.emit(ConnectionEvent::Closed(event));
         self.emit(ConnectionEvent::Reconnecting { attempt, delay });
     }
 
     /// Stops: a live socket is closed and its close event is the last event; otherwise the
     /// last event is a `Closed` with 1005 (no status), now.
     fn close(&mut self, code: Option<(u16, String)>) {
+        if !matches!(self.state, State::Closing { .. } | State::Stopped) {
+            // A handler called `close()` while events waited: none of them is heard (the
+            // lengths excepted, which stay true).
+            self.events.retain(|(_, delivery)| {
+                matches!(delivery, Delivery::Event(ConnectionEvent::Backlog { .. }))
+            });
+        }
         match &self.state {
-            State::Connecting { socket }
+            State::Connecting { socket, .. }
             | State::Open(Open { socket, .. })
             | State::PeerClosing { socket, .. } => {
                 let socket = *socket;
-                self.cancel_timer(Timer::ConnectTimeout);
-                self.cancel_timer(Timer::Heartbeat);
                 self.outputs.push_back(Output::Close { socket, code });
                 self.enter(State::Closing { socket });
+                self.emit(ConnectionEvent::Closing);
             }
             State::Closing { .. } | State::Stopped => {}
-            State::Created
+            State::Created { .. }
             | State::Waiting { .. }
             | State::GaveUp
             | State::Failed(_)
             | State::Offline => {
-                self.cancel_timer(Timer::Attempt);
                 self.enter(State::Stopped);
                 self.emit(ConnectionEvent::Closed(CloseEvent {
                     code: 1005,
                     reason: String::new(),
                     was_clean: true,
                 }));
-                self.outputs.push_back(Output::End);
+                self.end();
             }
         }
     }
 
-    /// Starts over now, with the attempt counter reset, letting go of any socket.
-    fn reconnect(&mut self) {
+    /// Starts over now, with the attempt counter reset, letting go of any socket. A connection
+    /// not told where to connect yet stays as it is.
+    fn reconnect(&mut self, now: Time) {
+        if let State::Created { attempt_at: None } = self.state {
+            return;
+        }
         self.attempt = 0;
-        if let Some(socket) = self.state.socket().filter(|_| !sabotaged!(KeepOldSocket)) {
+        if let Some(socket) = self.state.socket() {
             self.outputs.push_back(Output::Release { socket });
         }
-        for timer in [Timer::Attempt, Timer::ConnectTimeout, Timer::Heartbeat] {
-            self.cancel_timer(timer);
-        }
-        self.connect();
+        self.connect(now);
     }
 
     /// The page became visible, or the network went or came back.
@@ -723,16 +843,15 @@ impl Core {
         }
         match (&self.state, wake) {
             (State::Waiting { .. }, Wake::Offline) => {
-                self.cancel_timer(Timer::Attempt);
                 self.enter(State::Offline);
                 self.emit(ConnectionEvent::Offline);
             }
             (_, Wake::Offline) => {}
-            (State::Closing { .. } | State::Stopped, _) => {}
+            (State::Created { attempt_at: None } | State::Closing { .. } | State::Stopped, _) => {}
             // Its socket was closed while the page sat in the cache: the close event, if it
             // comes at all, would only start a backoff. Its events are ignored from now on.
-            (_, Wake::Restored) => self.reconnect(),
-            (State::Waiting { .. } | State::GaveUp | State::Offline, _) => self.reconnect(),
+            (_, Wake::Restored) => self.reconnect(now),
+            (State::Waiting { .. } | State::GaveUp | State::Offline, _) => self.reconnect(now),
             // A socket left half-dead by a sleep is found within the heartbeat's timeout.
             (State::Open(_), _) => self.ping(now),
             _ => {}
@@ -741,30 +860,45 @@ impl Core {
 
     /// New options: they apply from the next attempt, open or call on.
     fn configure(&mut self, now: Time, options: ReconnectOptions) {
-        // The reply filter may be a new closure at every call: only the timing counts.
-        let timing = |options: &ReconnectOptions| {
-            let heartbeat = options.heartbeat.as_ref();
-            heartbeat.map(|heartbeat| {
-                (
-                    heartbeat.interval,
-                    heartbeat.timeout,
-                    heartbeat.ping.clone(),
-                )
-            })
-        };
-        let heartbeat_changed = timing(&self.options) != timing(&options);
         if options.acknowledge.is_none() {
             // Nothing will acknowledge them any more.
             self.unacknowledged.drain();
         }
+        if options.binary_type != self.options.binary_type {
+            if let Some(socket) = self.state.socket() {
+                let binary_type = options.binary_type;
+                self.outputs.push_back(Output::SetBinaryType {
+                    socket,
+                    binary_type,
+                });
+            }
+        }
+        let started = !matches!(self.state, State::Created { attempt_at: None });
+        if started && options.reconnect_on_wake != self.options.reconnect_on_wake {
+            self.outputs
+                .push_back(Output::ListenForWake(options.reconnect_on_wake));
+        }
+        let had_heartbeat = self.options.heartbeat.is_some();
         self.options = options;
-        if let (true, State::Open(open)) = (heartbeat_changed, &mut self.state) {
-            if self.options.heartbeat.is_some() {
-                // What is due under the new timing happens now; the rest is armed for later.
-                self.heartbeat_due(now);
-            } else {
+        if !self.options.reconnect_on_wake && matches!(self.state, State::Offline) {
+            // Only `reconnect_on_wake` waits for the network: without it, nothing would end
+            // the wait. (Found by the property tests.)
+            self.connect(now);
+        }
+        if let State::Open(open) = &mut self.state {
+            if self.options.heartbeat.is_none() || !had_heartbeat {
+                // No ping awaits an answer under a heartbeat that did not send it.
                 open.ping_sent = None;
-                self.cancel_timer(Timer::Heartbeat);
+            }
+        }
+        // What is due under the new heartbeat happens now; the rest at its time. (The other
+        // deadlines, a backoff's and a connect timeout's, were set by the old options.)
+        if let State::Open(open) = &self.state {
+            if open
+                .heartbeat_due(&self.options)
+                .is_some_and(|due| due <= now)
+            {
+                self.heartbeat_due(now);
             }
         }
         // The window may have grown.

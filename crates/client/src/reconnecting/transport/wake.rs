@@ -6,7 +6,7 @@
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventTarget, VisibilityState};
 
-use super::core::Wake;
+use crate::reconnecting::core::Wake;
 
 /// One listener: where it listens, for which event, and the callback.
 struct Listener {
@@ -17,13 +17,13 @@ struct Listener {
 
 /// Listeners for `online` and `offline` on the global scope (the window, or the worker), and on
 /// a page for `visibilitychange` on the document and `pageshow` on the window.
-pub(super) struct WakeListeners {
+pub(crate) struct WakeListeners {
     registered: Vec<Listener>,
 }
 
 impl WakeListeners {
     /// Starts listening on the global scope.
-    pub(super) fn install(on_wake: impl Fn(Wake) + Clone + 'static) -> Option<Self> {
+    pub(crate) fn install(on_wake: impl Fn(Wake) + Clone + 'static) -> Option<Self> {
         let global = js_sys::global();
         let mut registered = Vec::new();
         let mut listen = |target: &EventTarget,
@@ -82,7 +82,7 @@ impl Drop for WakeListeners {
 
 /// Whether the browser says it has no network (`navigator.onLine` is false), on a page or in a
 /// worker.
-pub(super) fn browser_is_offline() -> bool {
+pub(crate) fn browser_is_offline() -> bool {
     let global = js_sys::global();
     if let Some(window) = global.dyn_ref::<web_sys::Window>() {
         return !window.navigator().on_line();
