@@ -97,7 +97,10 @@ setup_browser_packages() {
 
 # On demand only (scripts/mutants.sh): mutation testing of the reconnecting layer's rules.
 setup_cargo_mutants() {
-  cargo_install cargo-mutants cargo-mutants "$CARGO_MUTANTS_VERSION" --locked
+  # It answers `--version` only as a cargo subcommand.
+  if cargo mutants --version 2>/dev/null | grep -qF "$CARGO_MUTANTS_VERSION"; then return; fi
+  log "installing cargo-mutants $CARGO_MUTANTS_VERSION (cargo install, a few minutes on a cold machine)"
+  cargo install cargo-mutants --version "=$CARGO_MUTANTS_VERSION" --locked
 }
 
 setup_geckodriver() {

@@ -39,6 +39,10 @@ impl<A> HandlerSlot<A> {
         drop(previous);
     }
 
+    pub(crate) fn is_set(&self) -> bool {
+        self.handler.borrow().is_some()
+    }
+
     /// Runs the handler, if any. The handler is taken out while it runs, so it may send, close,
     /// or set a new handler for this very event without a double borrow.
     pub(crate) fn call(&self, argument: A) {
@@ -190,13 +194,10 @@ enum Sink<T> {
     Listener(Weak<HandlerSlot<T>>),
 }
 
-impl<T> Clone for Sink<T> {
-    fn clone(&self) -> Self {
-        match self {
-            Self::Stream(stream) => Self::Stream(stream.clone()),
-            Self::Listener(listener) => Self::Listener(listener.clone()),
-        }
-    }
+/// A sink held for one delivery.
+enum Held<T> {
+    Stream(Rc<StreamQueue<T>>),
+    Listener(Rc<HandlerSlot<T>>),
 }
 
 impl<T> Sink<T> {
@@ -204,6 +205,13 @@ impl<T> Sink<T> {
         match self {
             Self::Stream(stream) => stream.strong_count() > 0,
             Self::Listener(listener) => listener.strong_count() > 0,
+        }
+    }
+
+    fn upgrade(&self) -> Option<Held<T>> {
+        match self {
+            Self::Stream(stream) => stream.upgrade().map(Held::Stream),
+            Self::Listener(listener) => listener.upgrade().map(Held::Listener),
         }
     }
 }
@@ -222,27 +230,32 @@ impl<T> Default for SinkList<T> {
 
 impl<T: Clone> Sinks<T> for SinkList<T> {
     fn deliver(&self, item: T, handler: &HandlerSlot<T>) {
-        let sinks: Vec<Sink<T>> = {
+        let held: Vec<Held<T>> = {
             let mut sinks = self.sinks.borrow_mut();
             sinks.retain(Sink::is_live);
-            sinks.clone()
+            sinks.iter().filter_map(Sink::upgrade).collect()
         };
-        // Each sink is looked up as its turn comes: one dropped meanwhile hears nothing.
-        for sink in sinks {
+        // Cloned for all but the last taker.
+        let (count, handler_set) = (held.len(), handler.is_set());
+        let mut item = Some(item);
+        for (position, sink) in held.iter().enumerate() {
+            let own = if handler_set || position + 1 < count {
+                item.clone()
+            } else {
+                item.take()
+            };
+            let Some(own) = own else { break };
             match sink {
-                Sink::Stream(stream) => {
-                    if let Some(stream) = stream.upgrade() {
-                        stream.push(item.clone());
-                    }
-                }
-                Sink::Listener(listener) => {
-                    if let Some(listener) = listener.upgrade() {
-                        listener.call(item.clone());
-                    }
-                }
+                Held::Stream(stream) => stream.push(own),
+                // This turn's handle is the only one left when the subscription was dropped
+                // while the item was delivered: it hears nothing more.
+                Held::Listener(listener) if Rc::strong_count(listener) > 1 => listener.call(own),
+                Held::Listener(_) => {}
             }
         }
-        handler.call(item);
+        if let Some(item) = item {
+            handler.call(item);
+        }
     }
 
     fn add(&self, sink: Sink<T>) {

@@ -88,6 +88,12 @@
 //! }
 //! ```
 //!
+//! # Testing an app's own socket code
+//!
+//! With the cargo feature `testing`, [`testing::FakeServer`] is a scripted server with a
+//! virtual clock: code under test connects to its URL as to a real server's, and the test
+//! accepts, reads, answers, drops and moves time, with no server running and no sleep.
+//!
 //! # Ownership
 //!
 //! [`WebSocket`] is a reference-counted handle: clones are cheap and control the same
@@ -108,6 +114,9 @@ mod ready_state;
 pub mod reconnecting;
 mod socket;
 mod stream;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod url;
 
 pub use close::{validate_close, CloseEvent, MAX_CLOSE_REASON_BYTES};

@@ -94,6 +94,10 @@ impl WebSocket {
     /// # Ok::<(), wasm_ws_client::Error>(())
     /// ```
     pub fn open_with_protocols<S: AsRef<str>>(url: &str, protocols: &[S]) -> Result<Self, Error> {
+        #[cfg(feature = "testing")]
+        if let Some(server) = crate::testing::route(url)? {
+            return server.web_socket(url, protocols);
+        }
         let url = resolve_url(url)?;
         validate_protocols(protocols)?;
         let socket = if protocols.is_empty() {
@@ -106,7 +110,12 @@ impl WebSocket {
             web_sys::WebSocket::new_with_str_sequence(&url, &list)
         }
         .map_err(Error::from_js)?;
+        Ok(Self::wrap(socket, protocols))
+    }
 
+    /// Owns `socket`, which offered `protocols`: installs the four listeners that dispatch
+    /// its events.
+    pub(crate) fn wrap<S: AsRef<str>>(socket: web_sys::WebSocket, protocols: &[S]) -> Self {
         let offered = protocols.iter().map(|p| p.as_ref().to_owned()).collect();
         let dispatch = Rc::new(Dispatch::new(offered));
         let listener = |forward: fn(&Dispatch, web_sys::Event)| {
@@ -115,8 +124,9 @@ impl WebSocket {
         };
         let listeners = [
             listener(|dispatch, event| {
-                if let Some(socket) = event.target().and_then(|t| t.dyn_into().ok()) {
-                    dispatch.opened(&socket);
+                // This listener's own socket (or a fake of one, in tests).
+                if let Some(socket) = event.target() {
+                    dispatch.opened(socket.unchecked_ref());
                 }
             }),
             listener(|dispatch, event| {
@@ -140,14 +150,14 @@ impl WebSocket {
         socket.set_onclose(Some(close.as_ref().unchecked_ref()));
         socket.set_onerror(Some(error.as_ref().unchecked_ref()));
 
-        Ok(Self {
+        Self {
             core: Rc::new(SocketCore {
                 socket,
                 dispatch,
                 _listeners: listeners,
                 dropped: Cell::new(0),
             }),
-        })
+        }
     }
 
     /// `readyState`: the state of the connection.

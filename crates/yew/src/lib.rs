@@ -50,6 +50,7 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | `json` | [`json`], [`use_json_websocket`], [`use_json_websocket_context`], [`use_json_websocket_context_sender`] (serde, serde_json; the app brings its own `serde` with `derive`) |
+//! | `testing` | `testing`: a scripted server and a virtual clock for an app's component tests, reached through its URL by every hook and component (for `[dev-dependencies]`) |
 
 #![warn(missing_docs)]
 // docs.rs (nightly) labels the items a cargo feature enables.
@@ -92,6 +93,12 @@ pub use hooks::{
 pub use url::WebSocketUrl;
 /// The client crate underneath, for what is not re-exported here.
 pub use wasm_ws_client;
+/// A scripted server and a virtual clock for testing an app's components (cargo feature
+/// `testing`): point a hook or a [`WebSocketProvider`] at [`testing::FakeServer::url`]. See
+/// [`wasm_ws_client::testing`] and the project's `docs/testing.md`.
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub use wasm_ws_client::testing;
 pub use wasm_ws_client::{
     Backoff, BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Heartbeat,
     HelloMessages, Message, QueueLimits, ReadyState, ReconnectOptions, ReconnectingWebSocket,

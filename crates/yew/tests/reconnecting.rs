@@ -1,7 +1,9 @@
-//! `use_reconnecting_websocket` in a real browser against the real server: a message sent
-//! before the connection opens arrives once it does; a server that keeps closing is retried as
-//! configured, then given up on, and `reconnect()` starts over; a new callback and a new
-//! reconnect predicate are used from the next render on, without reconnecting. The tests follow the hook's
+//! `use_reconnecting_websocket` in a real browser: against the real server, a message sent
+//! before the connection opens arrives once it does, and a new callback and a new reconnect
+//! predicate are used from the next render on, without reconnecting; against the testing kit's
+//! fake server (logic only), a server that keeps closing is retried as configured, then given
+//! up on, and `reconnect()` starts over, and what awaits acknowledgement shows and survives a
+//! cut. The tests follow the hook's
 //! events on a channel and its rendered status through the page, never by polling.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
@@ -13,12 +15,11 @@ use futures_channel::mpsc::{self, UnboundedReceiver};
 use wasm_bindgen_test::*;
 use wasm_ws_client::Backoff;
 use wasm_ws_test_support::{
-    endpoint, new_root, next_within, order_proxy, text_of, until, wait_for_dom, Slot, PATIENCE,
-    PROXY,
+    endpoint, new_root, next_within, text_of, until, wait_for_dom, Slot, PATIENCE,
 };
 use wasm_ws_yew::{
-    use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions, Sent,
-    UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
+    testing::FakeServer, use_reconnecting_websocket, ConnectionEvent, ConnectionStatus, Message,
+    ReconnectOptions, Sent, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
 };
 use web_sys::Element;
 use yew::prelude::*;
@@ -179,12 +180,16 @@ async fn a_new_callback_and_a_new_predicate_are_used_without_reconnecting() {
     probe.app.destroy();
 }
 
+// The hook's own logic needs no server: these two run against the testing kit's fake server,
+// with its virtual clock (cargo feature `testing`).
+
 #[wasm_bindgen_test]
 async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
+    let server = FakeServer::new();
     let reconnect = ReconnectOptions {
         backoff: Backoff {
-            initial: Duration::from_millis(50),
-            max: Duration::from_millis(200),
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(4),
             factor: 2.0,
             jitter: 0.0,
         },
@@ -192,7 +197,11 @@ async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
         min_uptime: Duration::from_secs(60),
         ..ReconnectOptions::default()
     };
-    let mut probe = mount(endpoint("close?code=4001"), reconnect).await;
+    let mut probe = mount(server.url(), reconnect).await;
+    for wait in [0, 1, 2] {
+        server.advance(Duration::from_secs(wait)).await;
+        server.accept().await.close(4001, "go away");
+    }
     until(&mut probe.events, "the second reconnection", |event| {
         matches!(event, ConnectionEvent::Reconnecting { attempt: 2, .. })
     })
@@ -204,6 +213,7 @@ async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
     probe
         .wait_for_status(&ConnectionStatus::GaveUp { attempts: 2 })
         .await;
+    assert_eq!(server.connections(), 3, "the first, and two more");
 
     probe.handle().reconnect();
     until(&mut probe.events, "connecting again", |event| {
@@ -221,30 +231,29 @@ async fn a_server_that_keeps_closing_is_retried_then_given_up_on() {
 
 #[wasm_bindgen_test]
 async fn acknowledgements_show_what_awaits_one_and_survive_a_cut() {
-    order_proxy("restore").await;
+    let server = FakeServer::new();
     let reconnect = ReconnectOptions {
         acknowledge: Some(Rc::new(|incoming: &Message, sent: &Message| {
             incoming == sent
         })),
-        backoff: Backoff {
-            initial: Duration::from_millis(50),
-            max: Duration::from_millis(200),
-            factor: 2.0,
-            jitter: 0.0,
-        },
+        backoff: Backoff::constant(Duration::from_secs(1)),
         ..ReconnectOptions::default()
     };
-    let mut probe = mount(format!("{PROXY}/websocket/echo"), reconnect).await;
+    let mut probe = mount(server.url(), reconnect).await;
+    let mut socket = server.accept().await;
     probe.wait_for_status(&ConnectionStatus::Open).await;
-    // The proxy forwards nothing: the message is taken, and awaits its acknowledgement.
-    order_proxy("silence").await;
+    // The server takes the message and says nothing: it awaits its acknowledgement.
     assert_eq!(probe.handle().send(Message::from("kept")), Ok(Sent::Now));
+    assert_eq!(socket.next_text().await, "kept");
     wait_for_dom(&probe.root, "one unacknowledged", || {
         probe.rendered(".unacknowledged") == "1"
     })
     .await;
-    order_proxy("cut").await;
-    order_proxy("restore").await;
+    socket.drop_connection();
+    server.advance(Duration::from_secs(1)).await;
+    let mut again = server.accept().await;
+    assert_eq!(again.next_text().await, "kept", "sent again");
+    again.send("kept"); // the echo acknowledges it
     until(
         &mut probe.events,
         "the echo after the reconnection",

@@ -28,8 +28,10 @@ pub(super) type UrlSource = Rc<dyn Fn() -> String>;
 
 /// The connection's machinery, shared by every handle.
 pub(super) struct Driver {
-    transport: Rc<dyn Transport>,
-    clock: Rc<dyn Clock>,
+    /// The transport and the clock: the browser's, unless a test routes the connection to a
+    /// fake server.
+    transport: RefCell<Rc<dyn Transport>>,
+    clock: RefCell<Rc<dyn Clock>>,
     /// Where to connect; `None` until told.
     url: RefCell<Option<UrlSource>>,
     core: RefCell<Core>,
@@ -53,8 +55,8 @@ impl Driver {
         clock: Rc<dyn Clock>,
     ) -> Rc<Self> {
         Rc::new_cyclic(|this: &Weak<Self>| Self {
-            transport,
-            clock,
+            transport: RefCell::new(transport),
+            clock: RefCell::new(clock),
             url: RefCell::new(None),
             core: RefCell::new(Core::new(options)),
             socket: RefCell::new(None),
@@ -66,8 +68,27 @@ impl Driver {
         })
     }
 
-    pub(super) fn transport(&self) -> &dyn Transport {
-        &*self.transport
+    pub(super) fn transport(&self) -> Rc<dyn Transport> {
+        self.transport.borrow().clone()
+    }
+
+    fn clock(&self) -> Rc<dyn Clock> {
+        self.clock.borrow().clone()
+    }
+
+    fn now(&self) -> Time {
+        self.clock().now()
+    }
+
+    /// Runs over `transport` and `clock` from now on (a test's fake server): the deadline given
+    /// to the old clock is taken back, and the next is given to the new one.
+    #[cfg(feature = "testing")]
+    pub(super) fn route(&self, transport: Rc<dyn Transport>, clock: Rc<dyn Clock>) {
+        if self.armed.take().is_some() {
+            self.clock().cancel();
+        }
+        *self.transport.borrow_mut() = transport;
+        *self.clock.borrow_mut() = clock;
     }
 
     /// The core, to read.
@@ -78,13 +99,14 @@ impl Driver {
     /// Connects to what `url` makes from now on: starts, or starts over.
     pub(super) fn connect(&self, url: UrlSource) {
         *self.url.borrow_mut() = Some(url);
-        let (online, seed) = (self.transport.online(), self.transport.seed());
+        let transport = self.transport();
+        let (online, seed) = (transport.online(), transport.seed());
         self.handle(Input::Connect { online, seed });
     }
 
     /// Feeds `input` to the core, then carries out what it asks.
     pub(super) fn handle(&self, input: Input) {
-        let now = self.clock.now();
+        let now = self.now();
         self.core.borrow_mut().handle(now, input);
         self.carry_out();
         self.deliver();
@@ -94,7 +116,7 @@ impl Driver {
     pub(super) fn send(&self, message: Message) -> Result<Sent, SendError> {
         // Measured here: a Blob's size is the browser's to tell.
         let outgoing = Outgoing::new(message);
-        let now = self.clock.now();
+        let now = self.now();
         let answer = self.core.borrow_mut().send(now, outgoing);
         self.carry_out();
         let answer = self.core.borrow_mut().settle(answer);
@@ -104,7 +126,7 @@ impl Driver {
 
     /// Runs one of the core's calls that answer, then carries out what it asks.
     pub(super) fn call<T>(&self, call: impl FnOnce(&mut Core, Time) -> T) -> T {
-        let now = self.clock.now();
+        let now = self.now();
         let answer = call(&mut self.core.borrow_mut(), now);
         self.carry_out();
         self.deliver();
@@ -174,7 +196,7 @@ impl Driver {
     /// Feeds an input that carrying out an output produced; its own outputs follow in the
     /// same loop.
     fn feed(&self, input: Input) {
-        let now = self.clock.now();
+        let now = self.now();
         self.core.borrow_mut().handle(now, input);
     }
 
@@ -204,13 +226,13 @@ impl Driver {
             (None, None) => {}
             (None, Some(_)) => {
                 self.armed.set(None);
-                self.clock.cancel();
+                self.clock().cancel();
             }
             (Some(due), Some(armed)) if armed <= due => {}
             (Some(due), _) => {
                 self.armed.set(Some(due));
                 let this = self.this.clone();
-                self.clock.wake_at(
+                self.clock().wake_at(
                     due,
                     Rc::new(move || {
                         if let Some(driver) = this.upgrade() {
@@ -224,7 +246,7 @@ impl Driver {
 
     fn timed_out(&self) {
         self.armed.set(None);
-        let now = self.clock.now();
+        let now = self.now();
         self.core.borrow_mut().handle_timeout(now);
         self.carry_out();
         self.deliver();
@@ -233,7 +255,7 @@ impl Driver {
     fn listen_for_wake(&self, listen: bool) {
         let listeners = listen.then(|| {
             let this = self.this.clone();
-            self.transport.listen_for_wake(Rc::new(move |wake: Wake| {
+            self.transport().listen_for_wake(Rc::new(move |wake: Wake| {
                 if let Some(driver) = this.upgrade() {
                     driver.handle(Input::Wake(wake));
                 }
@@ -264,14 +286,39 @@ impl Driver {
             (options.protocols.clone(), options.binary_type)
         };
         let url = self.url.borrow().clone();
+        // User code, which may call back into the connection.
         let url = url.map(|url| url()).unwrap_or_default();
+        let core = self.core.borrow();
+        if core.attempting() != Some(socket) {
+            // It did: `close()` left the attempt closing, with no socket to close (the
+            // browser's close of a socket still connecting fails it: 1006), or `reconnect()`
+            // started another.
+            let closing = core.socket() == Some(socket);
+            drop(core);
+            if closing {
+                self.feed(Input::Closed {
+                    socket,
+                    event: CloseEvent {
+                        code: 1006,
+                        reason: String::new(),
+                        was_clean: false,
+                    },
+                    reconnect: false,
+                });
+            }
+            return;
+        }
+        drop(core);
         let this = self.this.clone();
         let listener = Rc::new(move |event: SocketEvent| {
             if let Some(driver) = this.upgrade() {
                 driver.socket_event(socket, event);
             }
         });
-        match self.transport.open(&url, &protocols, binary_type, listener) {
+        let opened = self
+            .transport()
+            .open(&url, &protocols, binary_type, listener);
+        match opened {
             Ok(live) => *self.socket.borrow_mut() = Some((socket, live)),
             Err(error) => self.feed(Input::FailedToStart { socket, error }),
         }
@@ -318,7 +365,7 @@ impl Drop for Driver {
         // The socket lets go as it drops; the clock must not call back.
         drop(self.socket.get_mut().take());
         if self.armed.get().is_some() {
-            self.clock.cancel();
+            self.clock.get_mut().cancel();
         }
         self.events.end();
     }

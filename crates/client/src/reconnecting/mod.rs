@@ -175,16 +175,34 @@ impl ReconnectingWebSocket {
     /// [`reconnect`](Self::reconnect) does. An invalid URL is an [`Error::Syntax`], and
     /// changes nothing.
     pub fn connect(&self, url: &str) -> Result<(), Error> {
+        #[cfg(feature = "testing")]
+        self.route(url)?;
         let url = self.driver.transport().resolve_url(url)?;
-        self.connect_with(move || url.clone());
+        let url: UrlSource = Rc::new(move || url.clone());
+        self.driver.connect(url);
         Ok(())
     }
 
     /// Like [`connect`](Self::connect), with the URL produced anew at each attempt (see
-    /// [`open_with`](Self::open_with)).
+    /// [`open_with`](Self::open_with)). With the cargo feature `testing`, the function is also
+    /// called once now, to tell a [fake server](crate::testing)'s URL.
     pub fn connect_with(&self, url: impl Fn() -> String + 'static) {
+        // A URL naming a fake server that is gone stays on the browser, where each attempt
+        // fails as for any bad URL.
+        #[cfg(feature = "testing")]
+        let _ = self.route(&url());
         let url: UrlSource = Rc::new(url);
         self.driver.connect(url);
+    }
+
+    /// With the cargo feature `testing`: runs on the fake server `url` names, if it names one.
+    #[cfg(feature = "testing")]
+    fn route(&self, url: &str) -> Result<(), Error> {
+        if let Some(server) = crate::testing::route(url)? {
+            let (transport, clock) = server.transport();
+            self.driver.route(transport, clock);
+        }
+        Ok(())
     }
 
     /// Called with every [`ConnectionEvent`]; replaces (and releases) the previous handler.

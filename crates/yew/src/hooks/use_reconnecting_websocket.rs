@@ -4,8 +4,8 @@ use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws_client::{
     reconnecting::{ReconnectPredicate, Subscription},
-    ConnectionEvent, ConnectionStatus, Error, Message, ReconnectOptions, ReconnectingWebSocket,
-    SendError, Sent, WebSocket,
+    validate_protocols, ConnectionEvent, ConnectionStatus, Error, Message, ReconnectOptions,
+    ReconnectingWebSocket, SendError, Sent, WebSocket,
 };
 use yew::prelude::*;
 
@@ -75,6 +75,11 @@ pub struct UseReconnectingWebSocketHandle {
     /// the hook's effect tells it where to connect) and held for the component's life: what is
     /// sent before it connects waits in its queue.
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
+    /// The connection as this render saw it (handles of two renders differ when one was made
+    /// in between).
+    held: Option<ReconnectingWebSocket>,
+    /// The URL or the protocols cannot be used: `open()` and `reconnect()` try them again.
+    unusable: bool,
     ask: UseReducerDispatcher<Wanted>,
 }
 
@@ -83,6 +88,7 @@ impl PartialEq for UseReconnectingWebSocketHandle {
         self.status == other.status
             && self.queued_len == other.queued_len
             && self.unacknowledged_len == other.unacknowledged_len
+            && self.held == other.held
             && Rc::ptr_eq(&self.connection, &other.connection)
     }
 }
@@ -132,6 +138,10 @@ impl UseReconnectingWebSocketHandle {
     /// Connects again now, with the attempt counter reset; also after [`close`](Self::close),
     /// after giving up, after a URL that could not be used, and while `enabled` is `false`.
     pub fn reconnect(&self) {
+        if self.unusable {
+            // The effect tries the URL and the protocols again.
+            return self.ask.dispatch(Ask::ByHand);
+        }
         if self
             .with_connection(ReconnectingWebSocket::reconnect)
             .is_none()
@@ -144,6 +154,9 @@ impl UseReconnectingWebSocketHandle {
     /// after a URL that could not be used, or while `enabled` is `false`. Does nothing to a live
     /// connection.
     pub fn open(&self) {
+        if self.unusable {
+            return self.ask.dispatch(Ask::ByHand);
+        }
         let stopped = self.with_connection(|connection| connection.status().is_stopped());
         match stopped {
             Some(true) => self.reconnect(),
@@ -211,10 +224,11 @@ pub fn use_reconnecting_websocket(
     });
     let queued_len = use_state_eq(|| 0usize);
     let unacknowledged_len = use_state_eq(|| 0usize);
+    // Why the URL or the protocols given cannot be used, until they change: the status then
+    // says `Failed`, whatever the (closed) connection's own says.
+    let unusable = use_state_eq(|| None::<Error>);
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    // Why no connection could be made (invalid protocols), told by the effect.
-    let refused = use_mut_ref(|| None::<Error>);
     let listening = use_mut_ref(|| None::<Subscription>);
     // Read at each attempt and event, so the newest URL function and callbacks are the ones
     // called.
@@ -223,52 +237,66 @@ pub fn use_reconnecting_websocket(
     let protocols = reconnect.protocols.clone();
     let latest = use_latest(options);
 
-    if wanted.wanted && connection.borrow().is_none() && refused.borrow().is_none() {
+    if wanted.wanted && connection.borrow().is_none() {
         // Made here, in the render, so that a child's first effect (which runs before this
         // hook's) can send to it; nothing in it calls the browser until it is told where to
-        // connect.
-        match ReconnectingWebSocket::new(reconnect.clone()) {
-            Ok(made) => {
-                let shown = Shown {
-                    status: status.setter(),
-                    queued: queued_len.setter(),
-                    unacknowledged: unacknowledged_len.setter(),
-                };
-                *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown));
-                *connection.borrow_mut() = Some(made);
-            }
-            Err(error) => *refused.borrow_mut() = Some(error),
+        // connect. Protocols that cannot be used are the connect effect's to report.
+        let usable = ReconnectOptions {
+            protocols: valid_or_none(&protocols),
+            ..reconnect.clone()
+        };
+        if let Ok(made) = ReconnectingWebSocket::new(usable) {
+            let shown = Shown {
+                status: status.setter(),
+                queued: queued_len.setter(),
+                unacknowledged: unacknowledged_len.setter(),
+            };
+            *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown));
+            *connection.borrow_mut() = Some(made);
         }
     }
     {
-        // Every other option goes to the live connection as it is, without reconnecting.
+        // Every other option goes to the live connection as it is, without reconnecting
+        // (protocols that cannot be used stay out: the connect effect reports them).
         let connection = connection.clone();
         use_effect_with(reconnect, move |reconnect| {
             if let Some(connection) = connection.borrow().as_ref() {
-                let _ = connection.set_options(reconnect.clone());
+                let protocols = match validate_protocols(&reconnect.protocols) {
+                    Ok(()) => reconnect.protocols.clone(),
+                    Err(_) => connection.options().protocols,
+                };
+                let _ = connection.set_options(ReconnectOptions {
+                    protocols,
+                    ..reconnect.clone()
+                });
             }
         });
     }
     {
-        let (status, connection) = (status.setter(), connection.clone());
-        use_effect_with((url.key(), protocols, *wanted), move |(_, _, wanted)| {
-            let held = connection.borrow().clone();
-            match (wanted.wanted, held) {
-                (true, Some(held)) => {
-                    // The first attempt, or a new one at a new URL or with new protocols.
-                    if let Err(error) = url::connect(&latest_url, &held) {
-                        status.set(ConnectionStatus::Failed(error));
+        let (status, unusable, connection) =
+            (status.setter(), unusable.setter(), connection.clone());
+        use_effect_with(
+            (url.key(), protocols, *wanted),
+            move |(_, protocols, wanted)| {
+                let held = connection.borrow().clone();
+                match (wanted.wanted, held) {
+                    (true, Some(held)) => {
+                        // The first attempt, or a new one at a new URL or with new protocols.
+                        let connected = validate_protocols(protocols)
+                            .and_then(|()| url::connect(&latest_url, &held));
+                        if let Err(error) = &connected {
+                            // Nothing more goes to the old URL, or with the old protocols.
+                            held.close();
+                            unusable.set(Some(error.clone()));
+                        } else {
+                            unusable.set(None);
+                        }
                     }
+                    (false, Some(held)) => held.close(),
+                    (_, None) => status.set(ConnectionStatus::Closed),
                 }
-                (true, None) => {
-                    if let Some(error) = refused.borrow().clone() {
-                        status.set(ConnectionStatus::Failed(error));
-                    }
-                }
-                (false, Some(held)) => held.close(),
-                (false, None) => status.set(ConnectionStatus::Closed),
-            }
-        });
+            },
+        );
     }
     {
         // Closed when the component unmounts, even if someone still holds a clone of the
@@ -284,12 +312,27 @@ pub fn use_reconnecting_websocket(
         });
     }
 
+    let held = connection.borrow().clone();
     UseReconnectingWebSocketHandle {
-        status: (*status).clone(),
+        status: match &*unusable {
+            Some(error) => ConnectionStatus::Failed(error.clone()),
+            None => (*status).clone(),
+        },
         queued_len: *queued_len,
         unacknowledged_len: *unacknowledged_len,
+        unusable: unusable.is_some(),
+        held,
         connection,
         ask: wanted.dispatcher(),
+    }
+}
+
+/// `protocols` if the browser would take them, or none: a connection is made either way, and
+/// the invalid ones are reported when it would connect with them.
+fn valid_or_none(protocols: &[String]) -> Vec<String> {
+    match validate_protocols(protocols) {
+        Ok(()) => protocols.to_vec(),
+        Err(_) => Vec::new(),
     }
 }
 

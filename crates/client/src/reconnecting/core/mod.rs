@@ -183,10 +183,12 @@ enum State {
     },
     Open(Open),
     /// The socket refused a message: the server started the closing handshake. Sends wait in
-    /// the queue for the next connection.
+    /// the queue for the next connection. A close event that has not come by `deadline` never
+    /// will: the socket is abandoned then.
     PeerClosing {
         socket: SocketId,
         opened_at: Time,
+        deadline: Time,
     },
     /// Waiting out a backoff delay before the next attempt.
     Waiting {
@@ -243,6 +245,10 @@ impl State {
     }
 }
 
+/// How long a socket the browser is closing has to deliver its close event. Browsers give the
+/// closing handshake a few seconds before they drop the connection themselves.
+const CLOSING_GRACE: Duration = Duration::from_secs(10);
+
 /// Which events a handler may make stale: those that say where the connection stands, or
 /// stop the run. The others (messages, sends, closes, the backlog) are facts, delivered
 /// whatever comes after.
@@ -275,8 +281,9 @@ pub(crate) struct Core {
     epoch: u64,
     random: Random,
     outputs: VecDeque<Output>,
-    /// What the user hears, stamped with the epoch it was made in.
-    events: VecDeque<(u64, Delivery)>,
+    /// What the user hears, stamped with the epoch at the end of the call that made it
+    /// (`None` until then).
+    events: VecDeque<(Option<u64>, Delivery)>,
     /// The last [`Output::Send`] polled that is reported as sent: it is, once the driver polls
     /// again without reporting it refused.
     unconfirmed: Option<Message>,
@@ -284,6 +291,8 @@ pub(crate) struct Core {
     revised: Option<Result<Sent, SendError>>,
     /// The lengths of the queue and the window as last reported.
     reported_backlog: (usize, usize),
+    /// The first [`Input::Connect`] came: the jitter is seeded and the wake listeners asked for.
+    started: bool,
 }
 
 impl Core {
@@ -304,6 +313,7 @@ impl Core {
             unconfirmed: None,
             revised: None,
             reported_backlog: (0, 0),
+            started: false,
         }
     }
 
@@ -321,7 +331,14 @@ impl Core {
                 self.unconfirmed = Some(transmission.outgoing.message.clone());
             }
             Some(_) => {}
-            None => self.report_backlog(),
+            None => {
+                self.report_backlog();
+                // The call is over: what it made describes where it left the connection.
+                let epoch = self.epoch;
+                for (stamp, _) in &mut self.events {
+                    stamp.get_or_insert(epoch);
+                }
+            }
         }
         output
     }
@@ -331,7 +348,7 @@ impl Core {
     /// (a handler called `close`, say): it would describe a state that no longer is.
     pub(crate) fn poll_event(&mut self) -> Option<Delivery> {
         while let Some((epoch, delivery)) = self.events.pop_front() {
-            let current = epoch == self.epoch;
+            let current = epoch.map_or(true, |epoch| epoch == self.epoch);
             match &delivery {
                 Delivery::Event(event) if current || !is_status(event) => return Some(delivery),
                 Delivery::End if current => return Some(delivery),
@@ -347,6 +364,7 @@ impl Core {
             State::Created { attempt_at } => *attempt_at,
             State::Connecting { deadline, .. } => *deadline,
             State::Open(open) => open.heartbeat_due(&self.options),
+            State::PeerClosing { deadline, .. } => Some(*deadline),
             State::Waiting { until, .. } => Some(*until),
             _ => None,
         }
@@ -356,6 +374,19 @@ impl Core {
 
     pub(crate) fn options(&self) -> &ReconnectOptions {
         &self.options
+    }
+
+    /// The socket of the attempt under way, if one is.
+    pub(crate) fn attempting(&self) -> Option<SocketId> {
+        match self.state {
+            State::Connecting { socket, .. } => Some(socket),
+            _ => None,
+        }
+    }
+
+    /// The socket the core holds (an attempt, open, or closing), if any.
+    pub(crate) fn socket(&self) -> Option<SocketId> {
+        self.state.socket()
     }
 
     pub(crate) fn queue(&self) -> &Queue {
@@ -433,14 +464,16 @@ impl Core {
         match input {
             Input::Connect { online, seed } => {
                 self.online = online;
-                if let State::Created { attempt_at: None } = self.state {
+                if !mem::replace(&mut self.started, true) {
                     self.random = Random::new(seed);
-                    self.enter(State::Created {
-                        attempt_at: Some(now),
-                    });
                     if self.options.reconnect_on_wake {
                         self.outputs.push_back(Output::ListenForWake(true));
                     }
+                }
+                if let State::Created { attempt_at: None } = self.state {
+                    self.enter(State::Created {
+                        attempt_at: Some(now),
+                    });
                 } else {
                     self.reconnect(now);
                 }
@@ -459,7 +492,7 @@ impl Core {
                     self.emit(ConnectionEvent::Error);
                 }
             }
-            Input::SendRefused(transmission) => self.refused(transmission),
+            Input::SendRefused(transmission) => self.refused(now, transmission),
             Input::Closed {
                 socket,
                 event,
@@ -490,6 +523,10 @@ impl Core {
                 self.abandon(socket, "connect timeout");
             }
             State::Open(_) => self.heartbeat_due(now),
+            State::PeerClosing { socket, .. } => {
+                let socket = *socket;
+                self.abandon(socket, "closing handshake timeout");
+            }
             _ => {}
         }
     }
@@ -504,11 +541,11 @@ impl Core {
     }
 
     fn emit(&mut self, event: ConnectionEvent) {
-        self.events.push_back((self.epoch, Delivery::Event(event)));
+        self.events.push_back((None, Delivery::Event(event)));
     }
 
     fn end(&mut self) {
-        self.events.push_back((self.epoch, Delivery::End));
+        self.events.push_back((None, Delivery::End));
     }
 
     /// Reports the queue's and the window's lengths if they changed since last reported: once
@@ -591,7 +628,10 @@ impl Core {
         };
         let limits = self.options.queue;
         while let Some(next) = self.queue.front() {
-            if self.acknowledging() && !self.unacknowledged.fits(next, limits) {
+            // An empty window takes the next message whatever its size: one queued under
+            // larger limits than today's must not wait for ever.
+            let room = self.unacknowledged.is_empty() || self.unacknowledged.fits(next, limits);
+            if self.acknowledging() && !room {
                 break;
             }
             if let Some(outgoing) = self.queue.pop() {
@@ -604,7 +644,7 @@ impl Core {
     /// that socket comes back too; application messages go back to the front of the queue in
     /// their order (or stay in the window, when acknowledging, to go again after the
     /// reconnection); the hello and pings belonged to that connection.
-    fn refused(&mut self, refused: Transmission) {
+    fn refused(&mut self, now: Time, refused: Transmission) {
         let socket = refused.socket;
         let mut taken = vec![refused];
         for output in mem::take(&mut self.outputs) {
@@ -622,7 +662,12 @@ impl Core {
                 // Not a change the events describe (the status stays open until the close
                 // event): what they reported, the open included, still holds.
                 let opened_at = open.opened_at;
-                self.state = State::PeerClosing { socket, opened_at };
+                let deadline = now + CLOSING_GRACE;
+                self.state = State::PeerClosing {
+                    socket,
+                    opened_at,
+                    deadline,
+                };
             }
         }
         let acknowledging = self.acknowledging();
@@ -786,10 +831,17 @@ impl Core {
     /// last event is a `Closed` with 1005 (no status), now.
     fn close(&mut self, code: Option<(u16, String)>) {
         if !matches!(self.state, State::Closing { .. } | State::Stopped) {
-            // A handler called `close()` while events waited: none of them is heard (the
-            // lengths excepted, which stay true).
+            // A handler called `close()` while events waited: no message is heard after it,
+            // nor where the connection stood; what went out and what closed stay true.
             self.events.retain(|(_, delivery)| {
-                matches!(delivery, Delivery::Event(ConnectionEvent::Backlog { .. }))
+                matches!(
+                    delivery,
+                    Delivery::Event(
+                        ConnectionEvent::Backlog { .. }
+                            | ConnectionEvent::Sent(_)
+                            | ConnectionEvent::Closed(_)
+                    )
+                )
             });
         }
         match &self.state {
@@ -873,8 +925,7 @@ impl Core {
                 });
             }
         }
-        let started = !matches!(self.state, State::Created { attempt_at: None });
-        if started && options.reconnect_on_wake != self.options.reconnect_on_wake {
+        if self.started && options.reconnect_on_wake != self.options.reconnect_on_wake {
             self.outputs
                 .push_back(Output::ListenForWake(options.reconnect_on_wake));
         }

@@ -55,7 +55,7 @@ enum Action {
     NextTimer,
     Wake(Wake),
     /// `set_options` mid-flight: another heartbeat (or none), backoff, attempts, timeouts,
-    /// waking and hello; the queue limits and whether to acknowledge stay.
+    /// waking, hello and queue limits; whether to acknowledge stays (the promises differ).
     Reconfigure(Box<ReconnectOptions>),
     /// A handler makes this call when the next event of this kind comes.
     React(EventKind, Act),
@@ -205,7 +205,6 @@ fn play(options: ReconnectOptions, actions: &[Action]) -> Vec<(Invariant, String
             Action::Reconfigure(options) => {
                 let current = sim.options();
                 sim.configure(ReconnectOptions {
-                    queue: current.queue,
                     acknowledge: current.acknowledge,
                     ..(**options).clone()
                 });

@@ -5,6 +5,7 @@
 use std::{rc::Rc, time::Duration};
 
 use super::sim::{id_of, message, Act, EventKind, Sim};
+use crate::reconnecting::core::Wake;
 use crate::{
     reconnecting::{
         Backoff, ConnectionEvent, Heartbeat, QueueLimits, ReconnectOptions, SendError, Sent,
@@ -522,7 +523,7 @@ fn draining_the_queue_is_reported_as_a_backlog() {
 }
 
 #[test]
-fn a_handler_that_closes_hears_nothing_more_but_the_close() {
+fn a_handler_that_closes_hears_no_more_but_what_went_out_and_the_close() {
     let mut sim = Sim::new(quick());
     assert_eq!(sim.send(0), Ok(Sent::Queued));
     sim.react(EventKind::Open, Act::Close);
@@ -536,7 +537,12 @@ fn a_handler_that_closes_hears_nothing_more_but_the_close() {
         .collect();
     assert_eq!(
         after_open,
-        [&ConnectionEvent::Open, &ConnectionEvent::Closing]
+        [
+            &ConnectionEvent::Open,
+            &ConnectionEvent::Sent(message(1, 0)),
+            &ConnectionEvent::Closing
+        ],
+        "m1 went out with the open: that stays true"
     );
     sim.end(1000, false);
     assert!(sim.broken().is_empty(), "{:?}", sim.broken());
@@ -685,4 +691,282 @@ fn a_hello_the_socket_refuses_is_dropped_and_the_next_connection_works() {
         "each open is heard, the refused hello's too"
     );
     assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn a_url_function_that_closes_or_reconnects_leaves_no_socket_behind() {
+    use std::cell::Cell;
+
+    use crate::reconnecting::{transport::memory::Network, ReconnectingWebSocket};
+
+    for reconnects in [false, true] {
+        let network = Network::default();
+        let connection =
+            ReconnectingWebSocket::on(quick(), Rc::new(network.clone()), Rc::new(network.clock()))
+                .unwrap();
+        let (weak, armed) = (connection.downgrade(), Rc::new(Cell::new(false)));
+        let armed_inside = armed.clone();
+        connection.connect_with(move || {
+            // Once, in the attempt (with the `testing` feature the function is also called
+            // when connecting, to tell a fake server's URL).
+            if let (true, Some(connection)) = (armed_inside.replace(false), weak.upgrade()) {
+                if reconnects {
+                    connection.reconnect();
+                } else {
+                    connection.close();
+                }
+            }
+            "ws://sim/".into()
+        });
+        armed.set(true);
+        network.settle();
+        assert!(!armed.get(), "the function was called in the attempt");
+        if reconnects {
+            assert_eq!(network.links(), 1, "one socket, the new attempt's");
+            network.accept(0, "");
+            assert_eq!(connection.status(), ConnectionStatus::Open);
+        } else {
+            assert_eq!(
+                network.links(),
+                0,
+                "no socket for an attempt closed meanwhile"
+            );
+            assert_eq!(connection.status(), ConnectionStatus::Closed);
+        }
+    }
+}
+
+// What the mutation tests showed no test checked (docs/mutants.md).
+
+/// The next item of `stream`, if one is ready.
+fn ready<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<Option<S::Item>> {
+    let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+    match std::pin::Pin::new(stream).poll_next(&mut cx) {
+        std::task::Poll::Ready(item) => Some(item),
+        std::task::Poll::Pending => None,
+    }
+}
+
+#[test]
+fn the_events_stream_ends_with_the_close_unless_a_handler_starts_over() {
+    let mut sim = open(quick());
+    let mut events = sim.connection.events();
+    sim.act(Act::Close);
+    sim.end(1000, false);
+    let mut heard = Vec::new();
+    while let Some(Some(event)) = ready(&mut events) {
+        heard.push(event);
+    }
+    assert!(
+        matches!(heard.last(), Some(ConnectionEvent::Closed(_))),
+        "{heard:?}"
+    );
+    assert_eq!(ready(&mut events), Some(None), "the stream ended");
+
+    // A handler that starts over on the close: the run goes on, the stream with it.
+    let mut sim = open(ReconnectOptions {
+        should_reconnect: Rc::new(|_| false),
+        ..quick()
+    });
+    let mut events = sim.connection.events();
+    sim.react(EventKind::Closed, Act::Reconnect);
+    sim.end(1000, false);
+    while let Some(Some(_)) = ready(&mut events) {}
+    assert_eq!(ready(&mut events), None, "still live: the end was stale");
+    assert_eq!(sim.status(), ConnectionStatus::Connecting { attempt: 0 });
+}
+
+#[test]
+fn a_failed_attempt_reports_its_error_then_its_close() {
+    let mut sim = Sim::new(quick());
+    sim.end(1006, true);
+    let events: Vec<_> = sim.events().into_iter().map(|(_, e)| e).collect();
+    assert!(
+        matches!(
+            &events[..],
+            [ConnectionEvent::Connecting { .. }, ConnectionEvent::Error, ConnectionEvent::Closed(close), ConnectionEvent::Reconnecting { .. }]
+                if close.code == 1006
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn the_predicate_decides_whether_to_reconnect() {
+    let mut sim = open(quick());
+    sim.answer_reconnect(false);
+    sim.end(1001, false);
+    assert_eq!(sim.status(), ConnectionStatus::Closed);
+    assert!(!sim.next_timer(), "no attempt comes");
+}
+
+#[test]
+fn with_acknowledgements_a_refused_send_waits_in_the_window_and_goes_once() {
+    let mut sim = open(acknowledged(QueueLimits::default()));
+    sim.peer_closing();
+    assert_eq!(sim.send(0), Ok(Sent::Queued));
+    assert_eq!(
+        (
+            sim.connection.queued_len(),
+            sim.connection.unacknowledged_len()
+        ),
+        (0, 1),
+        "in the window, to go again after the reconnection"
+    );
+    sim.end(1000, false);
+    sim.advance(Duration::from_millis(100));
+    sim.accept();
+    sim.deliver(10);
+    assert_eq!(sim.server_log, [message(1, 0)], "once");
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn waking_up_cuts_a_backoff_short_and_probes_an_open_connection() {
+    let waking = ReconnectOptions {
+        backoff: Backoff::constant(secs(60)),
+        reconnect_on_wake: true,
+        heartbeat: Some(Heartbeat::ping_pong(secs(30), secs(5))),
+        ..quick()
+    };
+    let mut sim = open(waking);
+    // Open: the page comes back into view, and the heartbeat probes at once.
+    sim.advance(secs(1));
+    sim.wake(Wake::Visible);
+    assert_eq!(ping_times(&sim), [1000]);
+    // Waiting a minute: offline stops the wait, online connects at once.
+    sim.end(1006, false);
+    sim.wake(Wake::Offline);
+    assert_eq!(sim.status(), ConnectionStatus::Offline);
+    sim.advance(secs(120));
+    assert_eq!(sim.network.links(), 1, "no attempt while offline");
+    sim.wake(Wake::Online);
+    assert_eq!(sim.status(), ConnectionStatus::Connecting { attempt: 0 });
+    assert_eq!(sim.network.links(), 2);
+    // Visible while waiting: at once too.
+    sim.end(1006, false);
+    sim.wake(Wake::Visible);
+    assert_eq!(sim.network.links(), 3);
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn waking_up_is_heard_only_while_asked_for() {
+    let mut sim = open(ReconnectOptions {
+        backoff: Backoff::constant(secs(60)),
+        ..quick()
+    });
+    sim.end(1006, false);
+    sim.wake(Wake::Visible);
+    assert_eq!(sim.network.links(), 1, "not asked for: the backoff stands");
+    sim.configure(ReconnectOptions {
+        backoff: Backoff::constant(secs(60)),
+        reconnect_on_wake: true,
+        ..quick()
+    });
+    sim.wake(Wake::Visible);
+    assert_eq!(sim.network.links(), 2, "asked for now");
+    sim.end(1006, false);
+    sim.configure(ReconnectOptions {
+        backoff: Backoff::constant(secs(60)),
+        ..quick()
+    });
+    sim.wake(Wake::Visible);
+    assert_eq!(sim.network.links(), 2, "and no more");
+}
+
+#[test]
+fn a_new_binary_type_reaches_the_live_socket_and_the_next() {
+    use crate::BinaryType;
+
+    let mut sim = open(ReconnectOptions {
+        binary_type: BinaryType::ArrayBuffer,
+        ..quick()
+    });
+    let binary_type = |sim: &Sim, index| sim.network.link(index, |link| link.binary_type);
+    assert_eq!(binary_type(&sim, 0), Some(BinaryType::ArrayBuffer));
+    sim.configure(ReconnectOptions {
+        binary_type: BinaryType::Blob,
+        ..quick()
+    });
+    assert_eq!(binary_type(&sim, 0), Some(BinaryType::Blob), "at once");
+    sim.end(1006, false);
+    sim.advance(Duration::from_millis(100));
+    assert_eq!(binary_type(&sim, 1), Some(BinaryType::Blob));
+}
+
+#[test]
+fn a_ping_waiting_under_a_heartbeat_taken_away_is_forgotten() {
+    let heartbeat = Heartbeat::ping_pong(secs(2), secs(1));
+    let with = |heartbeat| ReconnectOptions {
+        heartbeat,
+        ..quick()
+    };
+    let mut sim = open(with(Some(heartbeat.clone())));
+    sim.advance(secs(2));
+    assert_eq!(ping_times(&sim), [2000]);
+    sim.configure(with(None));
+    sim.advance(secs(5));
+    sim.configure(with(Some(heartbeat)));
+    assert_eq!(
+        sim.status(),
+        ConnectionStatus::Open,
+        "not found dead by the old ping"
+    );
+    assert!(closed_at(&sim).is_none());
+}
+
+#[test]
+fn a_ping_waiting_when_the_timeout_changes_is_judged_by_the_new_one() {
+    let mut sim = open(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(2), secs(10))),
+        ..quick()
+    });
+    sim.advance(secs(2));
+    assert_eq!(ping_times(&sim), [2000]);
+    sim.configure(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(2), secs(1))),
+        ..quick()
+    });
+    sim.advance(secs(1));
+    assert_eq!(
+        closed_at(&sim).map(|(at, close)| (at, close.code)),
+        Some((3000, 1006))
+    );
+}
+
+#[test]
+fn messages_that_move_the_heartbeat_set_no_timer() {
+    let mut sim = open(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(30), secs(10))),
+        ..quick()
+    });
+    let before = sim.network.deadlines_set();
+    for _ in 0..100 {
+        sim.advance(Duration::from_millis(10));
+        sim.server_says(Some(Message::from("push")));
+    }
+    assert!(
+        sim.network.deadlines_set() - before <= 1,
+        "{} timers for 100 messages",
+        sim.network.deadlines_set() - before
+    );
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn a_connection_dropped_lets_its_socket_go_and_its_timer() {
+    let sim = open(ReconnectOptions {
+        heartbeat: Some(Heartbeat::ping_pong(secs(30), secs(10))),
+        ..quick()
+    });
+    let Sim {
+        network,
+        connection,
+        ..
+    } = sim;
+    assert!(network.deadline().is_some());
+    drop(connection);
+    assert_eq!(network.link(0, |link| link.released), Some(true));
+    assert_eq!(network.deadline(), None, "no timer left behind");
 }

@@ -15,8 +15,8 @@ use crate::{
     reconnecting::{
         core::{Time, Wake},
         transport::memory::Network,
-        ConnectionEvent, ReconnectOptions, ReconnectingWebSocket, SendError, Sent, Subscription,
-        WeakReconnectingWebSocket,
+        ConnectionEvent, QueueLimits, ReconnectOptions, ReconnectingWebSocket, SendError, Sent,
+        Subscription, WeakReconnectingWebSocket,
     },
     CloseEvent, ConnectionStatus, Message, ReadyState,
 };
@@ -49,6 +49,11 @@ pub(super) enum Invariant {
     DeadOnTime,
     /// A socket the server accepts, and the client still wants, is heard to open.
     EveryOpenHeard,
+    /// What is reported as sent is what went on the wire, no more, no less.
+    SentIsTrue,
+    /// Every message the user handed over and did not take back is on the wire, queued, or
+    /// awaiting acknowledgement: none vanishes.
+    NothingLost,
     /// A send's answer is the truth: `Ok(Sent::Now)` put the message on the wire in that call,
     /// anything else did not.
     TruthfulAnswer,
@@ -111,7 +116,16 @@ pub(super) struct Record {
 
 impl Record {
     fn broke(&mut self, invariant: Invariant, what: String) {
-        self.broken.push((invariant, what));
+        // The first few of each say enough.
+        if self
+            .broken
+            .iter()
+            .filter(|(held, _)| *held == invariant)
+            .count()
+            < 3
+        {
+            self.broken.push((invariant, what));
+        }
     }
 }
 
@@ -128,6 +142,8 @@ pub(super) struct Sim {
     unechoed: HashMap<usize, VecDeque<Message>>,
     /// How many messages of each link the checks have looked at.
     seen_sent: HashMap<usize, usize>,
+    /// The largest queue limits set so far: a smaller limit keeps what the queue held.
+    limits: QueueLimits,
     /// Every ping and when it went out.
     pub(super) pings: Vec<Time>,
     /// When anything last arrived on the open socket (or it opened).
@@ -237,7 +253,10 @@ fn act(connection: &ReconnectingWebSocket, network: &Network, record: &RefCell<R
 impl Sim {
     /// A connection with these options to `ws://sim/`, online, its first attempt under way.
     pub(super) fn new(options: ReconnectOptions) -> Self {
+        let limits = options.queue;
         let network = Network::default();
+        // The script ends each connection the client closes (`end`, `heal`).
+        network.answer_closes(false);
         let reconnect_answer = Rc::new(Cell::new(true));
         let answer = reconnect_answer.clone();
         let options = ReconnectOptions {
@@ -286,6 +305,7 @@ impl Sim {
             server_log: Vec::new(),
             unechoed: HashMap::new(),
             seen_sent: HashMap::new(),
+            limits,
             pings: Vec::new(),
             last_heard: Time::ZERO,
             ping_at: None,
@@ -307,9 +327,14 @@ impl Sim {
         now: Time,
         event: &ConnectionEvent,
     ) {
+        // What went out before the close is still reported (the wire count checks that
+        // nothing goes out after it).
         let allowed_after_close = matches!(
             event,
-            ConnectionEvent::Closed(_) | ConnectionEvent::Closing | ConnectionEvent::Backlog { .. }
+            ConnectionEvent::Closed(_)
+                | ConnectionEvent::Closing
+                | ConnectionEvent::Backlog { .. }
+                | ConnectionEvent::Sent(_)
         );
         if record.stopped_by_user && !allowed_after_close {
             record.broke(Invariant::NothingAfterClose, format!("{event:?}"));
@@ -425,6 +450,8 @@ impl Sim {
         if options.heartbeat.is_none() {
             self.ping_at = None;
         }
+        self.limits.max_messages = self.limits.max_messages.max(options.queue.max_messages);
+        self.limits.max_bytes = self.limits.max_bytes.max(options.queue.max_bytes);
         self.connection.set_options(options).expect("valid options");
         self.check();
     }
@@ -660,8 +687,16 @@ impl Sim {
     /// What must hold after every step.
     fn check(&mut self) {
         let options = self.connection.options();
-        let limits = options.queue;
+        let limits = QueueLimits {
+            max_messages: self.limits.max_messages.max(options.queue.max_messages),
+            max_bytes: self.limits.max_bytes.max(options.queue.max_bytes),
+        };
         let (queued, queued_bytes) = (self.connection.queued_len(), self.connection.queued_bytes());
+        let counted: usize = self.connection.queued().iter().map(byte_len).sum();
+        if counted != queued_bytes {
+            let what = format!("queued_bytes() says {queued_bytes}, the messages count {counted}");
+            self.broke(Invariant::Bounds, what);
+        }
         let window = self.connection.unacknowledged();
         let window_bytes: usize = window.iter().map(byte_len).sum();
         for (name, len, bytes) in [
@@ -676,6 +711,7 @@ impl Sim {
             }
         }
         self.check_links();
+        self.check_accounts();
         let wire = total_sent(&self.network);
         let sent_since_close = self.record.borrow().wire_at_close.filter(|at| wire > *at);
         if let Some(at) = sent_since_close {
@@ -692,8 +728,10 @@ impl Sim {
         }
         if let Some(front) = self.connection.queued().first() {
             let acknowledging = options.acknowledge.is_some();
-            let fits = window.len() < limits.max_messages
-                && window_bytes + byte_len(front) <= limits.max_bytes;
+            // The window's room, under the limits in force.
+            let fits = window.is_empty()
+                || (window.len() < options.queue.max_messages
+                    && window_bytes + byte_len(front) <= options.queue.max_bytes);
             if !acknowledging || fits {
                 self.broke(Invariant::NoStall, format!("{queued} queued while open"));
             }
@@ -761,6 +799,56 @@ impl Sim {
         // Once the connection is gone, no ping waits.
         if self.current().is_none() {
             self.ping_at = None;
+        }
+    }
+}
+
+impl Sim {
+    /// Every application message accounted for: reported as sent as often as it went on the
+    /// wire, and, if accepted and not taken back, somewhere.
+    fn check_accounts(&mut self) {
+        let mut on_the_wire: HashMap<u64, usize> = HashMap::new();
+        for index in 0..self.network.links() {
+            let ids: Vec<u64> = self
+                .network
+                .link(index, |link| {
+                    link.sent.iter().filter_map(|(_, m)| id_of(m)).collect()
+                })
+                .unwrap_or_default();
+            for id in ids {
+                *on_the_wire.entry(id).or_default() += 1;
+            }
+        }
+        let mut reported: HashMap<u64, usize> = HashMap::new();
+        let record = self.record.borrow();
+        for (_, event) in &record.events {
+            if let Some(id) = match event {
+                ConnectionEvent::Sent(message) => id_of(message),
+                _ => None,
+            } {
+                *reported.entry(id).or_default() += 1;
+            }
+        }
+        let held: HashSet<u64> = self
+            .connection
+            .queued()
+            .iter()
+            .chain(self.connection.unacknowledged().iter())
+            .filter_map(id_of)
+            .collect();
+        let lost: Vec<u64> = record
+            .accepted
+            .iter()
+            .copied()
+            .filter(|id| !on_the_wire.contains_key(id) && !held.contains(id))
+            .collect();
+        drop(record);
+        if on_the_wire != reported {
+            let what = format!("on the wire {on_the_wire:?}, reported sent {reported:?}");
+            self.broke(Invariant::SentIsTrue, what);
+        }
+        if !lost.is_empty() {
+            self.broke(Invariant::NothingLost, format!("vanished: {lost:?}"));
         }
     }
 }

@@ -110,7 +110,7 @@ pub(crate) struct BrowserClock {
 
 impl Clock for BrowserClock {
     fn now(&self) -> Time {
-        let wall = js_sys::Date::now();
+        let wall = wall_clock();
         let origin = *self.origin.get().get_or_insert(wall);
         self.origin.set(Some(origin));
         // `Date.now()` counts whole milliseconds: taken as such, without the conversion of a
@@ -133,6 +133,15 @@ impl Clock for BrowserClock {
         let cancelled = self.timer.borrow_mut().take();
         drop(cancelled);
     }
+}
+
+/// `Date.now()`. Where there is no browser (server-side rendering, a native test), time stands
+/// still: nothing there runs on this clock but a connection not connected yet.
+fn wall_clock() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    return 0.0;
 }
 
 /// A duration as the `u32` milliseconds timers take, rounded up (a timer must not fire before

@@ -9,7 +9,7 @@ use std::{
     any::Any,
     cell::{Cell, RefCell},
     collections::VecDeque,
-    fmt, mem,
+    fmt,
     rc::Rc,
 };
 
@@ -31,6 +31,9 @@ struct Shared {
     state: RefCell<State>,
     /// Tasks are being run further up the stack: that loop runs the ones added meanwhile.
     running: Cell<bool>,
+    /// In the browser: a run of the tasks is scheduled.
+    #[cfg(target_arch = "wasm32")]
+    scheduled: Cell<bool>,
 }
 
 struct State {
@@ -38,13 +41,31 @@ struct State {
     /// The deadlines set, one per clock, and what to call then.
     timers: Vec<Timer>,
     next_clock: u64,
+    /// How many deadlines the clocks were given.
+    deadlines_set: usize,
     links: Vec<Link>,
-    tasks: VecDeque<(usize, SocketEvent)>,
+    tasks: VecDeque<Task>,
+    /// Whether the server answers a client's Close frame by itself (a real server does): the
+    /// client's close event comes at the next task. Without, the script ends the connection.
+    answers_closes: bool,
     online: bool,
     wake_listeners: Vec<(u64, WakeListener)>,
     next_listener: u64,
     /// The next socket cannot be made.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     refuse_next_open: bool,
+}
+
+/// More deadlines than this at one instant is a busy loop: nothing real sets so many.
+const BUSY_LOOP: u32 = 10_000;
+
+/// What waits to run on a link, in order.
+enum Task {
+    /// An event for the client.
+    Event(usize, SocketEvent),
+    /// The server answers the client's Close frame: the connection ends cleanly with the
+    /// client's code (1005 if it gave none).
+    CloseHandshake(usize),
 }
 
 /// A clock's deadline: the clock, when, and what to call then.
@@ -59,11 +80,14 @@ impl Default for State {
             now: Time::ZERO,
             timers: Vec::new(),
             next_clock: 0,
+            deadlines_set: 0,
             links: Vec::new(),
             tasks: VecDeque::new(),
+            answers_closes: true,
             online: true,
             wake_listeners: Vec::new(),
             next_listener: 0,
+            #[cfg(all(test, not(target_arch = "wasm32")))]
             refuse_next_open: false,
         }
     }
@@ -77,13 +101,22 @@ pub(crate) struct Link {
     pub(crate) protocols: Vec<String>,
     /// The browser's `readyState` for it.
     pub(crate) ready_state: ReadyState,
+    /// How the client asked for binary messages: at the open, then as it changed.
+    pub(crate) binary_type: BinaryType,
     /// The subprotocol the server selected.
     pub(crate) protocol: String,
+    /// The extensions the server selected.
+    pub(crate) extensions: String,
+    /// The server answers nothing more: no close handshake, no automatic answer.
+    pub(crate) silent: bool,
+    /// What the server answers by itself: a message equal to the first, with the second.
+    pub(crate) answers: Vec<(Message, Message)>,
     /// Every message the client handed to it, in order, with when.
     pub(crate) sent: Vec<(Time, Message)>,
     /// How many times the client tried to send while it was still CONNECTING.
     pub(crate) sends_while_connecting: usize,
     /// How many other sockets the client held when it opened this one.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) others_held: usize,
     /// What the client sent that the server has not read yet.
     pub(crate) unread: VecDeque<Message>,
@@ -131,7 +164,34 @@ impl Network {
     }
 
     fn task(&self, index: usize, event: SocketEvent) {
-        self.with(|state| state.tasks.push_back((index, event)));
+        self.queue(Task::Event(index, event));
+    }
+
+    /// Queues `task`. In the browser, the tasks then run in a task of their own, as the
+    /// browser's own events do, even if the script takes no step: a socket the client closes
+    /// tells it so.
+    fn queue(&self, task: Task) {
+        self.with(|state| state.tasks.push_back(task));
+        #[cfg(target_arch = "wasm32")]
+        if !self.shared.scheduled.replace(true) {
+            let network = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                network.shared.scheduled.set(false);
+                network.run();
+            });
+        }
+    }
+
+    /// Changes link `index` (the script's business: what the server does, or says it does).
+    pub(crate) fn change<T>(&self, index: usize, change: impl FnOnce(&mut Link) -> T) -> Option<T> {
+        self.with(|state| state.links.get_mut(index).map(change))
+    }
+
+    // Only the crate's own tests script this.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    /// Whether the server answers a client's Close frame by itself (by default it does).
+    pub(crate) fn answer_closes(&self, answer: bool) {
+        self.with(|state| state.answers_closes = answer);
     }
 
     /// Runs the tasks that wait, in order, with those they add, unless a run is already under
@@ -140,7 +200,28 @@ impl Network {
         if self.shared.running.replace(true) {
             return;
         }
-        while let Some((index, event)) = self.with(|state| state.tasks.pop_front()) {
+        while let Some(task) = self.with(|state| state.tasks.pop_front()) {
+            let (index, event) = match task {
+                Task::Event(index, event) => (index, event),
+                Task::CloseHandshake(index) => {
+                    let code = self.with(|state| {
+                        let link = state.links.get_mut(index)?;
+                        if link.ready_state != ReadyState::Closing || link.silent {
+                            return None;
+                        }
+                        link.ready_state = ReadyState::Closed;
+                        link.closed_by_client.clone()
+                    });
+                    let Some(code) = code else { continue };
+                    let (code, reason) = code.unwrap_or((1005, String::new()));
+                    let event = CloseEvent {
+                        code,
+                        reason,
+                        was_clean: true,
+                    };
+                    (index, SocketEvent::Close(event))
+                }
+            };
             let listener = self.with(|state| {
                 let link = state.links.get(index)?;
                 link.listener.clone().filter(|_| !link.released)
@@ -152,6 +233,8 @@ impl Network {
         self.shared.running.set(false);
     }
 
+    // Only the crate's own tests script this.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// Runs `steps` as one: the tasks they make run only after the last, as when several
     /// things reach the browser before it runs the next task.
     pub(crate) fn at_once(&self, steps: impl FnOnce()) {
@@ -163,9 +246,16 @@ impl Network {
 
     // The server's side. Each step runs the tasks it makes.
 
+    // Only the crate's own tests script this.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// The server accepts the connection, selecting `protocol`. As in a browser, a selection
     /// the client did not offer (or none when it offered some) fails the connection.
     pub(crate) fn accept(&self, index: usize, protocol: &str) {
+        self.accept_with(index, protocol, "");
+    }
+
+    /// [`accept`](Self::accept), selecting `extensions` too.
+    pub(crate) fn accept_with(&self, index: usize, protocol: &str, extensions: &str) {
         let accepted = self.with(|state| {
             let link = state.links.get_mut(index)?;
             if link.ready_state != ReadyState::Connecting {
@@ -179,6 +269,7 @@ impl Network {
             if acceptable {
                 link.ready_state = ReadyState::Open;
                 link.protocol = protocol.to_owned();
+                link.extensions = extensions.to_owned();
             } else {
                 link.ready_state = ReadyState::Closed;
             }
@@ -247,6 +338,8 @@ impl Network {
         self.run();
     }
 
+    // Only the crate's own tests script this.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     /// The next socket the client asks for cannot be made (as the browser refuses a bad URL).
     pub(crate) fn refuse_next_open(&self, refuse: bool) {
         self.with(|state| state.refuse_next_open = refuse);
@@ -275,6 +368,12 @@ impl Network {
         }
     }
 
+    /// How many deadlines the clocks were given so far.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn deadlines_set(&self) -> usize {
+        self.with(|state| state.deadlines_set)
+    }
+
     /// The earliest deadline set, if any.
     pub(crate) fn deadline(&self) -> Option<Time> {
         self.with(|state| state.timers.iter().map(|(_, at, _)| *at).min())
@@ -282,9 +381,15 @@ impl Network {
 
     /// Lets `duration` pass, calling each deadline at its exact time (the earliest first, then
     /// in the order set), and running the tasks.
+    ///
+    /// # Panics
+    ///
+    /// If deadlines keep coming at one instant without end: the code on this clock is in a busy
+    /// loop, which would hang a browser tab.
     pub(crate) fn advance(&self, duration: Time) {
         let target = self.now() + duration;
         self.run();
+        let mut at_this_instant = (self.now(), 0u32);
         while let Some(due) = self.with(|state| {
             let (position, at) = state
                 .timers
@@ -296,6 +401,15 @@ impl Network {
             state.now = state.now.max(at);
             Some(state.timers.remove(position).2)
         }) {
+            let now = self.now();
+            at_this_instant = match at_this_instant {
+                (instant, count) if instant == now => (instant, count + 1),
+                _ => (now, 1),
+            };
+            assert!(
+                at_this_instant.1 <= BUSY_LOOP,
+                "{BUSY_LOOP} deadlines came at {now:?} without time moving: a busy loop"
+            );
             due();
             self.run();
         }
@@ -303,7 +417,15 @@ impl Network {
         self.run();
     }
 
+    /// Runs the tasks and the deadlines due now, with no time passing (as the browser runs a
+    /// timer of 0 ms in a task of its own).
+    pub(crate) fn settle(&self) {
+        self.advance(Time::ZERO);
+    }
+
     /// Lets time pass to the deadline, if one is set, and calls it.
+    // Only the crate's own tests script this.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn next_deadline(&self) -> bool {
         let Some(at) = self.deadline() else {
             return false;
@@ -350,24 +472,31 @@ impl Transport for Network {
         &self,
         url: &str,
         protocols: &[String],
-        _binary_type: BinaryType,
+        binary_type: BinaryType,
         listener: SocketListener,
     ) -> Result<Box<dyn Socket>, Error> {
         let url = self.resolve_url(url)?;
-        if self.with(|state| mem::take(&mut state.refuse_next_open)) {
+        #[cfg(all(test, not(target_arch = "wasm32")))]
+        if self.with(|state| std::mem::take(&mut state.refuse_next_open)) {
             return Err(Error::Syntax(
                 "the in-memory network refused to open it".into(),
             ));
         }
         let index = self.with(|state| {
+            #[cfg(all(test, not(target_arch = "wasm32")))]
             let others_held = state.links.iter().filter(|link| !link.released).count();
             state.links.push(Link {
                 url,
                 protocols: protocols.to_vec(),
                 ready_state: ReadyState::Connecting,
+                binary_type,
                 protocol: String::new(),
+                extensions: String::new(),
+                silent: false,
+                answers: Vec::new(),
                 sent: Vec::new(),
                 sends_while_connecting: 0,
+                #[cfg(all(test, not(target_arch = "wasm32")))]
                 others_held,
                 unread: VecDeque::new(),
                 closed_by_client: None,
@@ -419,8 +548,10 @@ impl Clock for MemoryClock {
     fn wake_at(&self, deadline: Time, due: Rc<dyn Fn()>) {
         self.cancel();
         let id = self.id;
-        self.network
-            .with(|state| state.timers.push((id, deadline, due)));
+        self.network.with(|state| {
+            state.deadlines_set += 1;
+            state.timers.push((id, deadline, due));
+        });
     }
 
     fn cancel(&self) {
@@ -460,20 +591,32 @@ impl MemorySocket {
 impl Socket for MemorySocket {
     fn send(&self, message: &Message) -> Result<(), Error> {
         let now = self.network.now();
-        self.with_link(|link| match link.ready_state {
+        let (sent, answer) = self.with_link(|link| match link.ready_state {
             ReadyState::Open => {
                 link.sent.push((now, message.clone()));
-                link.unread.push_back(message.clone());
-                Ok(())
+                let answer = link
+                    .answers
+                    .iter()
+                    .find(|(request, _)| request == message)
+                    .filter(|_| !link.silent)
+                    .map(|(_, reply)| reply.clone());
+                if answer.is_none() {
+                    link.unread.push_back(message.clone());
+                }
+                (Ok(()), answer)
             }
             ReadyState::Connecting => {
                 link.sends_while_connecting += 1;
-                Err(Error::InvalidState(
-                    "send() while the socket is CONNECTING".into(),
-                ))
+                let error = Error::InvalidState("send() while the socket is CONNECTING".into());
+                (Err(error), None)
             }
-            closing_or_closed => Err(Error::Closed(closing_or_closed)),
-        })
+            closing_or_closed => (Err(Error::Closed(closing_or_closed)), None),
+        });
+        if let Some(answer) = answer {
+            // In a task of its own, as a real server's answer comes.
+            self.network.task(self.index, SocketEvent::Message(answer));
+        }
+        sent
     }
 
     fn close(&self, code: Option<(u16, &str)>) {
@@ -497,6 +640,8 @@ impl Socket for MemorySocket {
         if failed {
             self.network.task(self.index, SocketEvent::Error);
             self.network.task(self.index, SocketEvent::Close(failure()));
+        } else if self.network.with(|state| state.answers_closes) {
+            self.network.queue(Task::CloseHandshake(self.index));
         }
     }
 
@@ -504,7 +649,9 @@ impl Socket for MemorySocket {
         self.with_link(|link| link.ready_state)
     }
 
-    fn set_binary_type(&self, _binary_type: BinaryType) {}
+    fn set_binary_type(&self, binary_type: BinaryType) {
+        self.with_link(|link| link.binary_type = binary_type);
+    }
 
     fn web_socket(&self) -> Option<WebSocket> {
         None

@@ -4,11 +4,12 @@
 //! - [`browser`]: the browser's `WebSocket`, `Date.now()` and `setTimeout`, and its wake-up
 //!   events: what every [`ReconnectingWebSocket`](super::ReconnectingWebSocket) runs on by
 //!   default.
-//! - `memory` (in the crate's own tests): sockets, a network and a clock that exist only as
-//!   data, moved step by step by a test.
+//! - `memory` (with the cargo feature `testing`, and in the crate's own tests): sockets, a
+//!   network and a clock that exist only as data, moved step by step by a test; what
+//!   [`testing`](crate::testing) hands to apps.
 
 pub(crate) mod browser;
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(any(feature = "testing", all(test, not(target_arch = "wasm32"))))]
 pub(crate) mod memory;
 mod wake;
 
