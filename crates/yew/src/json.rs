@@ -12,7 +12,9 @@ use wasm_ws_client::{
 };
 use yew::Callback;
 
-use crate::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions};
+use crate::handles::reconnecting::{
+    UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
+};
 
 /// A message that is not JSON of the expected type.
 #[derive(Debug)]

@@ -57,7 +57,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod components;
-mod context;
+mod handles;
 mod hooks;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
@@ -68,9 +68,10 @@ pub use components::console::{
     ConsoleConnection, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, WebSocketConsole,
     WebSocketConsoleProps,
 };
-pub use context::{
-    provider::{WebSocketProvider, WebSocketProviderProps},
-    WebSocketContext,
+pub use components::provider::{WebSocketProvider, WebSocketProviderProps};
+pub use handles::{
+    context::WebSocketContext,
+    reconnecting::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions},
 };
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
@@ -82,9 +83,7 @@ pub use hooks::{
     use_message_history::{
         use_message_history, HistoryEntry, HistoryFilter, HistoryOptions, UseMessageHistoryHandle,
     },
-    use_reconnecting_websocket::{
-        use_reconnecting_websocket, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
-    },
+    use_reconnecting_websocket::use_reconnecting_websocket,
     use_websocket::{use_websocket, UseWebSocketHandle, UseWebSocketOptions},
     use_websocket_context::use_websocket_context,
     use_websocket_events::use_websocket_events,

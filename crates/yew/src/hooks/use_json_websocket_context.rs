@@ -5,7 +5,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use yew::prelude::*;
 
 use crate::{
-    context::WebSocketContext,
+    handles::context::WebSocketContext,
     json::{decoding, JsonDecodeError, UseJsonWebSocketHandle},
     use_websocket_subscription,
 };

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::{context::WebSocketContext, UseReconnectingWebSocketHandle};
+use crate::handles::{context::WebSocketContext, reconnecting::UseReconnectingWebSocketHandle};
 
 /// The connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider) above: its
 /// status and queued length (the component re-renders when they change), and the means to

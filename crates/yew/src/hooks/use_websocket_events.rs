@@ -5,7 +5,7 @@ use wasm_ws_client::ConnectionEvent;
 use yew::prelude::*;
 
 use super::use_latest::use_latest;
-use crate::context::WebSocketContext;
+use crate::handles::context::WebSocketContext;
 
 /// Calls `callback` with every [`ConnectionEvent`] of the nearest
 /// [`WebSocketProvider`](crate::WebSocketProvider)'s connection, in order, from mount to

@@ -5,10 +5,12 @@ use std::rc::Rc;
 use wasm_ws_client::{reconnecting::HelloMessages, BinaryType, Message, ReconnectOptions};
 use yew::prelude::*;
 
-use super::WebSocketContext;
 use crate::{
-    hooks::use_reconnecting_websocket::no_reconnection, use_reconnecting_websocket,
-    UseReconnectingWebSocketOptions, WebSocketUrl,
+    handles::{
+        context::WebSocketContext,
+        reconnecting::{no_reconnection, UseReconnectingWebSocketOptions},
+    },
+    use_reconnecting_websocket, WebSocketUrl,
 };
 
 /// Properties of [`WebSocketProvider`]; every optional one has a documented default.

@@ -1,4 +1,4 @@
-//! One connection for a whole component tree: [`WebSocketProvider`](provider::WebSocketProvider)
+//! One connection for a whole component tree: [`WebSocketProvider`](crate::WebSocketProvider)
 //! opens it, and any descendant uses it through
 //! [`use_websocket_context`](crate::use_websocket_context) (status, send, close, reconnect, the
 //! queued length) and [`use_websocket_subscription`](crate::use_websocket_subscription) (the
@@ -9,11 +9,9 @@
 //! ([`ReconnectingWebSocket::subscribe`](wasm_ws_client::ReconnectingWebSocket::subscribe)),
 //! so a message re-renders only the consumers that set state.
 
-pub mod provider;
+use super::reconnecting::UseReconnectingWebSocketHandle;
 
-use crate::UseReconnectingWebSocketHandle;
-
-/// The value a [`WebSocketProvider`](provider::WebSocketProvider) gives its subtree: the type
+/// The value a [`WebSocketProvider`](crate::WebSocketProvider) gives its subtree: the type
 /// that names the context, with nothing of its own to read. Components take the connection
 /// from it with [`use_websocket_context`](crate::use_websocket_context) (and the other
 /// `use_websocket_*` and `use_json_websocket_context*` hooks), never directly.
