@@ -7,7 +7,11 @@
 //   GET /cut       closes every open connection at once
 //   GET /refuse    closes every new connection as soon as it is accepted
 //   GET /silence   keeps connections (open and new) open but forwards nothing, either way
-//   GET /restore   back to normal forwarding for new connections
+//   GET /pause     stops reading what clients send on open connections (the server still
+//                  talks): their TCP buffers fill, then the browser's send buffer
+//                  (`bufferedAmount`) grows, as over a slow uplink
+//   GET /resume    reads what clients send again
+//   GET /restore   back to normal forwarding for new connections (and resumes reading)
 //   GET /status    {"mode": ..., "connections": N}
 // On start it prints one line: "fault-proxy listening on HOST:PORT control HOST:PORT".
 import net from "node:net";
@@ -61,8 +65,15 @@ const control = http.createServer((request, response) => {
       mode = "silence";
       for (const pair of connections) pair.silent = true;
       break;
+    case "pause":
+      for (const { client } of connections) client.pause();
+      break;
+    case "resume":
+      for (const { client } of connections) client.resume();
+      break;
     case "restore":
       mode = "normal";
+      for (const { client } of connections) client.resume();
       break;
     case "status":
       break;

@@ -109,6 +109,7 @@
 mod close;
 mod dispatch;
 mod error;
+mod flow;
 mod message;
 mod ready_state;
 pub mod reconnecting;
@@ -121,6 +122,7 @@ mod url;
 
 pub use close::{validate_close, CloseEvent, MAX_CLOSE_REASON_BYTES};
 pub use error::Error;
+pub use flow::FlowControl;
 pub use message::{BinaryType, Message};
 pub use ready_state::ReadyState;
 // The resilient layer lives in [`reconnecting`]; its everyday names are re-exported here.

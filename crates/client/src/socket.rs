@@ -4,7 +4,7 @@ use std::{
     cell::Cell,
     future::poll_fn,
     rc::{Rc, Weak},
-    task::Poll,
+    task::{Context, Poll},
 };
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
@@ -13,6 +13,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use crate::{
     close::validate_close,
     dispatch::Dispatch,
+    flow::{BufferReader, DrainWatch, FlowControl, Watched},
     url::{resolve_url, validate_protocols},
     BinaryType, CloseEvent, Error, Message, ReadyState, WebSocketStream,
 };
@@ -72,6 +73,28 @@ struct SocketCore {
     _listeners: [Closure<dyn FnMut(web_sys::Event)>; 4],
     /// Bytes sent after the socket started closing: dropped, and counted in `bufferedAmount`.
     dropped: Cell<u32>,
+    /// How much may wait in `bufferedAmount` before the `Sink` waits.
+    flow: Cell<Option<FlowControl>>,
+    /// What waits for `bufferedAmount` to drain.
+    drain: DrainWatch,
+}
+
+impl BufferReader for SocketCore {
+    fn buffered(&self) -> Option<u32> {
+        if self.dispatch.closed_already() {
+            return None;
+        }
+        match ReadyState::from_u16(self.socket.ready_state()) {
+            Some(ReadyState::Connecting | ReadyState::Open) => Some(self.socket.buffered_amount()),
+            _ => None,
+        }
+    }
+}
+
+impl Watched for SocketCore {
+    fn watch(&self) -> &DrainWatch {
+        &self.drain
+    }
 }
 
 impl WebSocket {
@@ -156,6 +179,8 @@ impl WebSocket {
                 dispatch,
                 _listeners: listeners,
                 dropped: Cell::new(0),
+                flow: Cell::new(Some(FlowControl::default())),
+                drain: DrainWatch::default(),
             }),
         }
     }
@@ -212,6 +237,48 @@ impl WebSocket {
     pub fn buffered_amount(&self) -> u32 {
         let dropped = self.core.dropped.get();
         self.core.socket.buffered_amount().saturating_add(dropped)
+    }
+
+    /// How much may wait in [`buffered_amount`](Self::buffered_amount) before the `Sink` of
+    /// [`stream`](Self::stream) waits (its `poll_ready` is pending above the high-water mark,
+    /// its `poll_flush` until the low-water mark); `None` never waits. Set for this socket and
+    /// every clone of it. Default: [`FlowControl::default`] (1 MiB, 256 KiB). The `send_*`
+    /// methods never wait: they are the browser's `send()`.
+    ///
+    /// ```no_run
+    /// use futures_util::SinkExt;
+    /// use wasm_ws_client::{FlowControl, Message, WebSocket};
+    ///
+    /// # async fn demo(chunks: Vec<Vec<u8>>) -> Result<(), wasm_ws_client::Error> {
+    /// let socket = WebSocket::open("/websocket/test")?;
+    /// socket.set_flow_control(Some(FlowControl { high_water_mark: 4 << 20, low_water_mark: 1 << 20 }));
+    /// let mut sink = socket.stream();
+    /// for chunk in chunks {
+    ///     sink.send(Message::from(chunk)).await?; // waits while 4 MiB wait in the browser
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn set_flow_control(&self, flow: Option<FlowControl>) {
+        self.core.flow.set(flow);
+    }
+
+    /// The flow control in force; see [`set_flow_control`](Self::set_flow_control).
+    pub fn flow_control(&self) -> Option<FlowControl> {
+        self.core.flow.get()
+    }
+
+    /// Ready once at most `below` bytes wait in the browser's send buffer, or the socket is
+    /// closing or closed; otherwise the task is woken then.
+    pub(crate) fn poll_drained(&self, cx: &Context<'_>, below: u32) -> Poll<()> {
+        let core = Rc::downgrade(&self.core);
+        self.core.drain.poll_drained(&core, cx, below)
+    }
+
+    /// Calls `call` with `bufferedAmount` once it is at most `below` (at once if it is), or the
+    /// socket is closing or closed.
+    pub(crate) fn when_drained(&self, below: u32, call: Box<dyn FnOnce(u32)>) {
+        let core = Rc::downgrade(&self.core);
+        self.core.drain.when_drained(&core, below, call);
     }
 
     /// `binaryType`: how received binary messages are represented.

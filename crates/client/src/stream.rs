@@ -4,7 +4,7 @@ use std::{
     future::Future,
     pin::Pin,
     rc::Rc,
-    task::{Context, Poll},
+    task::{ready, Context, Poll},
 };
 
 use futures_core::Stream;
@@ -19,8 +19,13 @@ use crate::{dispatch::StreamQueue, Error, Message, ReadyState, WebSocket};
 /// Made by [`WebSocket::stream`].
 ///
 /// The stream yields every message received after it was made, in order, and ends after the
-/// close event. The sink's `poll_ready` waits while the socket is CONNECTING and fails with
-/// [`Error::Closed`] once it is CLOSING or CLOSED; closing the sink closes the socket and waits
+/// close event. The sink waits for the network: its `poll_ready` waits while the socket is
+/// CONNECTING, and while more than the high-water mark waits in the browser's send buffer
+/// (`bufferedAmount`), until it has drained to the low-water mark (see
+/// [`WebSocket::set_flow_control`]); it fails with [`Error::Closed`] once the socket is CLOSING
+/// or CLOSED. `poll_flush` waits until the buffer has drained to the low-water mark (to zero
+/// without flow control): so `sink.send(message).await` completes when the message has left
+/// the app's hands and there is room for the next. Closing the sink closes the socket and waits
 /// for the close event. It holds a [`WebSocket`] handle: after `split()`, any other clone can
 /// still close the connection.
 ///
@@ -90,21 +95,36 @@ impl Sink<Message> for WebSocketStream {
         match self.socket.ready_state() {
             ReadyState::Connecting => {
                 self.socket.dispatch().wait_for_open(cx);
-                Poll::Pending
+                return Poll::Pending;
             }
-            ReadyState::Open => Poll::Ready(Ok(())),
-            state => Poll::Ready(Err(Error::Closed(state))),
+            ReadyState::Open => {}
+            state => return Poll::Ready(Err(Error::Closed(state))),
         }
+        if let Some(flow) = self.socket.flow_control() {
+            if self.socket.buffered_amount() as usize > flow.high_water_mark {
+                // Until the low-water mark: one wake-up for a buffer's worth of sends.
+                ready!(self
+                    .socket
+                    .poll_drained(cx, saturating_u32(flow.low_water_mark)));
+                // Drained, or closed meanwhile: say which.
+                return self.poll_ready(cx);
+            }
+        }
+        Poll::Ready(Ok(()))
     }
 
     fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), Error> {
         self.socket.send(&message)
     }
 
-    /// The browser transmits on its own and has no "drained" event: flushing returns at once.
-    /// Watch [`WebSocket::buffered_amount`] for backpressure.
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    /// Waits until the browser's send buffer has drained to the low-water mark (to zero without
+    /// flow control), or the socket closed (what waited then is dropped by the browser).
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let below = self
+            .socket
+            .flow_control()
+            .map_or(0, |flow| saturating_u32(flow.low_water_mark));
+        self.socket.poll_drained(cx, below).map(Ok)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
@@ -115,6 +135,10 @@ impl Sink<Message> for WebSocketStream {
         self.socket.dispatch().wait_for_close(cx);
         Poll::Pending
     }
+}
+
+fn saturating_u32(bytes: usize) -> u32 {
+    u32::try_from(bytes).unwrap_or(u32::MAX)
 }
 
 /// A [`WebSocketStream`] whose Blobs are read into bytes, in order; see

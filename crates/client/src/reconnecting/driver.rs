@@ -13,6 +13,7 @@ use std::{
     any::Any,
     cell::{Cell, RefCell},
     rc::{Rc, Weak},
+    task::{Context, Poll, Waker},
 };
 
 use super::{
@@ -41,6 +42,9 @@ pub(super) struct Driver {
     armed: Cell<Option<Time>>,
     pub(super) events: FanOut<ConnectionEvent>,
     delivering: Cell<bool>,
+    /// What `send_ready()` waits on: woken after each call whose outputs left the connection
+    /// ready to send (or stopped).
+    ready_waiters: RefCell<Vec<Waker>>,
     /// With [`ReconnectOptions::reconnect_on_wake`]: the transport's wake listeners.
     wake: RefCell<Option<Box<dyn Any>>>,
     this: Weak<Driver>,
@@ -63,6 +67,7 @@ impl Driver {
             armed: Cell::new(None),
             events: FanOut::default(),
             delivering: Cell::new(false),
+            ready_waiters: RefCell::default(),
             wake: RefCell::new(None),
             this: this.clone(),
         })
@@ -117,6 +122,15 @@ impl Driver {
         // Measured here: a Blob's size is the browser's to tell.
         let outgoing = Outgoing::new(message);
         let now = self.now();
+        // What the browser's buffer holds now, for the pacing (one read of `bufferedAmount`).
+        let open = self.core.borrow().open_socket();
+        if let Some(socket) = open {
+            if let Some(amount) = self.with_socket(socket, |live| live.buffered_amount()) {
+                self.core
+                    .borrow_mut()
+                    .handle(now, Input::Buffered { socket, amount });
+            }
+        }
         let answer = self.core.borrow_mut().send(now, outgoing);
         self.carry_out();
         let answer = self.core.borrow_mut().settle(answer);
@@ -147,6 +161,18 @@ impl Driver {
             .borrow()
             .as_ref()
             .map_or(ReadyState::Closed, |(_, live)| live.ready_state())
+    }
+
+    /// Ready once a send now would go out at once, or the connection stopped.
+    pub(super) fn poll_ready(&self, cx: &Context<'_>) -> Poll<()> {
+        if self.core.borrow().ready_to_send() {
+            return Poll::Ready(());
+        }
+        let mut waiters = self.ready_waiters.borrow_mut();
+        if !waiters.iter().any(|waker| waker.will_wake(cx.waker())) {
+            waiters.push(cx.waker().clone());
+        }
+        Poll::Pending
     }
 
     /// Carries out the core's outputs in order, then gives the clock the next deadline.
@@ -186,11 +212,17 @@ impl Driver {
                 } => {
                     self.with_socket(socket, |live| live.set_binary_type(binary_type));
                 }
+                Output::WatchBuffer { socket, below } => self.watch_buffer(socket, below),
                 Output::ListenForWake(listen) => self.listen_for_wake(listen),
                 Output::Reopen => self.events.reopen(),
             }
         }
         self.schedule();
+        if !self.ready_waiters.borrow().is_empty() && self.core.borrow().ready_to_send() {
+            for waker in self.ready_waiters.take() {
+                waker.wake();
+            }
+        }
     }
 
     /// Feeds an input that carrying out an output produced; its own outputs follow in the
@@ -250,6 +282,29 @@ impl Driver {
         self.core.borrow_mut().handle_timeout(now);
         self.carry_out();
         self.deliver();
+    }
+
+    /// Reports the socket's buffer once it has drained to `below` bytes: now if it has (in
+    /// this loop), otherwise when the transport sees it.
+    fn watch_buffer(&self, socket: SocketId, below: usize) {
+        let amount = self.with_socket(socket, |live| live.buffered_amount());
+        match amount {
+            Some(amount) if amount > below => {
+                let this = self.this.clone();
+                self.with_socket(socket, |live| {
+                    live.when_drained(
+                        below,
+                        Box::new(move |amount| {
+                            if let Some(driver) = this.upgrade() {
+                                driver.handle(Input::Buffered { socket, amount });
+                            }
+                        }),
+                    );
+                });
+            }
+            Some(amount) => self.feed(Input::Buffered { socket, amount }),
+            None => {}
+        }
     }
 
     fn listen_for_wake(&self, listen: bool) {

@@ -258,6 +258,29 @@ impl ReconnectingWebSocket {
         self.driver.send(message)
     }
 
+    /// Waits until a message sent now would go out at once ([`Sent::Now`]): the connection is
+    /// open, nothing waits before it, and (with [`ReconnectOptions::flow_control`]) the
+    /// browser's send buffer has drained below the high-water mark. Also resolves once the
+    /// connection stops (closed, given up, failed): a send then answers with why. For a
+    /// producer that must not outrun the network:
+    ///
+    /// ```no_run
+    /// use wasm_ws_client::{Message, ReconnectOptions, ReconnectingWebSocket};
+    ///
+    /// # async fn upload(chunks: Vec<Vec<u8>>) -> Result<(), wasm_ws_client::Error> {
+    /// let connection = ReconnectingWebSocket::open("/websocket/test", ReconnectOptions::default())?;
+    /// for chunk in chunks {
+    ///     connection.send_ready().await;
+    ///     if connection.send(Message::from(chunk)).is_err() {
+    ///         break; // closed, or refused: `into_message()` gives it back
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_ready(&self) {
+        std::future::poll_fn(|cx| self.driver.poll_ready(cx)).await;
+    }
+
     /// The options in force (see [`set_options`](Self::set_options)).
     pub fn options(&self) -> ReconnectOptions {
         self.driver.core().options().clone()

@@ -4,7 +4,7 @@
 use std::{fmt, rc::Rc, time::Duration};
 
 use super::{Backoff, QueueLimits};
-use crate::{BinaryType, CloseEvent, Message};
+use crate::{BinaryType, CloseEvent, FlowControl, Message};
 
 /// Recognises a message (a heartbeat reply).
 pub type MessageFilter = Rc<dyn Fn(&Message) -> bool>;
@@ -139,6 +139,15 @@ pub struct ReconnectOptions {
     pub queue: QueueLimits,
     /// Dead-connection detection. Default: none.
     pub heartbeat: Option<Heartbeat>,
+    /// How much may wait in the browser's send buffer (`bufferedAmount`). Above the high-water
+    /// mark, what is sent waits in the queue (a send answers [`Sent::Queued`](super::Sent::Queued)),
+    /// and goes out as the buffer drains to the low-water mark; after an open, the hello, what
+    /// awaited acknowledgement and the queue go out paced the same way, not all in one task.
+    /// So at most the mark plus one message waits in the browser, and the queue's limits bound
+    /// the rest. [`ReconnectingWebSocket::send_ready`](super::ReconnectingWebSocket::send_ready)
+    /// waits for room. `None` hands every message to the browser at once. Default:
+    /// `Some(FlowControl::default())` (1 MiB, 256 KiB).
+    pub flow_control: Option<FlowControl>,
     /// Come back at once after a laptop wakes or the network returns, instead of waiting out
     /// the backoff. When the page becomes visible again or the browser comes back online while
     /// waiting between attempts or after giving up, the wait is cancelled, the attempt counter
@@ -232,6 +241,7 @@ impl Default for ReconnectOptions {
             connect_timeout: Some(Duration::from_secs(10)),
             queue: QueueLimits::default(),
             heartbeat: None,
+            flow_control: Some(FlowControl::default()),
             reconnect_on_wake: false,
             acknowledge: None,
             hello: None,
@@ -253,6 +263,7 @@ impl PartialEq for ReconnectOptions {
             connect_timeout,
             queue,
             heartbeat,
+            flow_control,
             reconnect_on_wake,
             acknowledge,
             hello,
@@ -266,6 +277,7 @@ impl PartialEq for ReconnectOptions {
             && *connect_timeout == other.connect_timeout
             && *queue == other.queue
             && *heartbeat == other.heartbeat
+            && *flow_control == other.flow_control
             && *reconnect_on_wake == other.reconnect_on_wake
             && same_closure(acknowledge, &other.acknowledge)
             && same_closure(hello, &other.hello)
@@ -292,6 +304,7 @@ impl fmt::Debug for ReconnectOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("queue", &self.queue)
             .field("heartbeat", &self.heartbeat)
+            .field("flow_control", &self.flow_control)
             .field("reconnect_on_wake", &self.reconnect_on_wake)
             .field("acknowledges", &self.acknowledge.is_some())
             .field("says_hello", &self.hello.is_some())

@@ -100,6 +100,9 @@ pub(crate) enum Input {
     },
     /// A message arrived on the socket.
     Received { socket: SocketId, message: Message },
+    /// The socket's `bufferedAmount` now: read before a send, or after a watch
+    /// ([`Output::WatchBuffer`]) saw it drain.
+    Buffered { socket: SocketId, amount: usize },
     /// The socket's `error` event (its close event follows).
     Errored { socket: SocketId },
     /// The socket refused a message (it gives it back): the browser is closing it though the
@@ -148,6 +151,9 @@ pub(crate) enum Output {
     /// Let the socket go now, without waiting for the browser to notice it is dead, and report
     /// `event` for it as [`Input::Closed`].
     Abandon { socket: SocketId, event: CloseEvent },
+    /// Report [`Input::Buffered`] once the socket's `bufferedAmount` is at most `below` bytes
+    /// (at once if it is).
+    WatchBuffer { socket: SocketId, below: usize },
     /// Messages arriving on the live socket from now on come as this type.
     SetBinaryType {
         socket: SocketId,
@@ -208,7 +214,8 @@ enum State {
     Stopped,
 }
 
-/// An open connection: its socket, and what the heartbeat needs to know.
+/// An open connection: its socket, what the heartbeat needs to know, and what the pacing
+/// needs to know.
 #[derive(Debug)]
 struct Open {
     socket: SocketId,
@@ -217,6 +224,14 @@ struct Open {
     last_heard: Time,
     /// When the ping that still waits for an answer went out.
     ping_sent: Option<Time>,
+    /// What this connection says before the queue, still to go: its hello, then what awaited
+    /// acknowledgement, in order.
+    outbox: VecDeque<(Outgoing, Purpose)>,
+    /// The bytes in the browser's send buffer: the last reading, plus what went out since (so
+    /// never less than the truth).
+    buffered: usize,
+    /// A watch for the buffer to drain was asked for, and has not answered.
+    watching: bool,
 }
 
 impl Open {
@@ -384,6 +399,14 @@ impl Core {
         }
     }
 
+    /// The socket while open: what is sent now goes out on it.
+    pub(crate) fn open_socket(&self) -> Option<SocketId> {
+        match &self.state {
+            State::Open(open) => Some(open.socket),
+            _ => None,
+        }
+    }
+
     /// The socket the core holds (an attempt, open, or closing), if any.
     pub(crate) fn socket(&self) -> Option<SocketId> {
         self.state.socket()
@@ -425,19 +448,80 @@ impl Core {
         let limits = self.options.queue;
         match &self.state {
             State::Stopped | State::Closing { .. } => Err(SendError::Closed(outgoing.message)),
-            State::Open(open) if self.queue.is_empty() => {
+            State::Open(open) if open.outbox.is_empty() && self.queue.is_empty() => {
                 let socket = open.socket;
                 if self.acknowledging() && !self.unacknowledged.fits(&outgoing, limits) {
                     return Err(SendError::Unacknowledged(outgoing.message));
                 }
-                self.transmit(socket, outgoing, Purpose::Send);
-                Ok(Sent::Now)
+                if self.room_for(&outgoing) {
+                    self.transmit(socket, outgoing, Purpose::Send);
+                    return Ok(Sent::Now);
+                }
+                // The browser's buffer is full: it waits its turn, and the drain resumes it.
+                let bytes = outgoing.bytes;
+                let queued = self.enqueue(outgoing, limits);
+                self.watch_buffer(bytes);
+                queued
             }
-            _ => self
-                .queue
-                .push(outgoing, limits)
-                .map(|()| Sent::Queued)
-                .map_err(|refused| SendError::QueueFull(refused.message)),
+            _ => self.enqueue(outgoing, limits),
+        }
+    }
+
+    fn enqueue(
+        &mut self,
+        outgoing: Outgoing,
+        limits: super::QueueLimits,
+    ) -> Result<Sent, SendError> {
+        self.queue
+            .push(outgoing, limits)
+            .map(|()| Sent::Queued)
+            .map_err(|refused| SendError::QueueFull(refused.message))
+    }
+
+    /// Whether a send now would go out at once (as [`Sent::Now`]), or the connection is
+    /// stopped (so that a send now answers at once too): what `send_ready()` waits for.
+    pub(crate) fn ready_to_send(&self) -> bool {
+        match &self.state {
+            State::Open(open) => {
+                let limits = self.options.queue;
+                let window = !self.acknowledging()
+                    || (self.unacknowledged.len() < limits.max_messages
+                        && self.unacknowledged.bytes() < limits.max_bytes);
+                let buffer = self
+                    .options
+                    .flow_control
+                    .map_or(true, |flow| open.buffered < flow.high_water_mark);
+                open.outbox.is_empty() && self.queue.is_empty() && window && buffer
+            }
+            state => matches!(state, State::Stopped | State::GaveUp | State::Failed(_)),
+        }
+    }
+
+    /// Whether the browser's buffer has room for `outgoing` now: flow control is off, the
+    /// buffer is empty (a message larger than the mark goes alone), or it stays within the
+    /// high-water mark.
+    fn room_for(&self, outgoing: &Outgoing) -> bool {
+        let (State::Open(open), Some(flow)) = (&self.state, self.options.flow_control) else {
+            return true;
+        };
+        open.buffered == 0 || open.buffered + outgoing.bytes <= flow.high_water_mark
+    }
+
+    /// Asks for word once the buffer has drained to the low-water mark, or lower if the next
+    /// message, of `next` bytes, would not fit above it (to empty, for one larger than the
+    /// high-water mark): then it goes. Unless asked already.
+    fn watch_buffer(&mut self, next: usize) {
+        let Some(flow) = self.options.flow_control else {
+            return;
+        };
+        let State::Open(open) = &mut self.state else {
+            return;
+        };
+        if !mem::replace(&mut open.watching, true) {
+            let fits_above = flow.high_water_mark.saturating_sub(next);
+            let (socket, below) = (open.socket, flow.low_water_mark.min(fits_above));
+            self.outputs
+                .push_back(Output::WatchBuffer { socket, below });
         }
     }
 
@@ -480,6 +564,15 @@ impl Core {
             }
             Input::Opened { socket, hello } => self.opened(now, socket, hello),
             Input::Received { socket, message } => self.received(now, socket, message),
+            Input::Buffered { socket, amount } => {
+                if let State::Open(open) = &mut self.state {
+                    if open.socket == socket {
+                        open.buffered = amount;
+                        open.watching = false;
+                        self.flush();
+                    }
+                }
+            }
             Input::Errored { socket } => {
                 // A fact about the socket the core holds, until the user closed it.
                 let live = match &self.state {
@@ -572,6 +665,9 @@ impl Core {
     }
 
     fn put_on_the_wire(&mut self, socket: SocketId, outgoing: Outgoing, purpose: Purpose) {
+        if let State::Open(open) = &mut self.state {
+            open.buffered += outgoing.bytes;
+        }
         self.outputs.push_back(Output::Send(Transmission {
             socket,
             outgoing,
@@ -601,38 +697,62 @@ impl Core {
         if !matches!(self.state, State::Connecting { socket: s, .. } if s == socket) {
             return;
         }
+        // The hello belongs to this connection: first, never queued, never resent. What was
+        // sent and not acknowledged goes again, in order, then the queue: all paced by the
+        // browser's buffer.
+        let hello = hello.into_iter().map(|outgoing| (outgoing, Purpose::Hello));
+        let resend = self.unacknowledged.iter().cloned();
+        let outbox = hello
+            .chain(resend.map(|outgoing| (outgoing, Purpose::Resend)))
+            .collect();
         self.enter(State::Open(Open {
             socket,
             opened_at: now,
             last_heard: now,
             ping_sent: None,
+            outbox,
+            buffered: 0,
+            watching: false,
         }));
         self.emit(ConnectionEvent::Open);
-        // The hello belongs to this connection: first, never queued, never resent.
-        for outgoing in hello {
-            self.put_on_the_wire(socket, outgoing, Purpose::Hello);
-        }
-        // What was sent and not acknowledged goes again, in order, then the queue.
-        let resend: Vec<Outgoing> = self.unacknowledged.iter().cloned().collect();
-        for outgoing in resend {
-            self.put_on_the_wire(socket, outgoing, Purpose::Resend);
-        }
         self.flush();
     }
 
-    /// While open: sends what the queue holds, in order, as far as the acknowledgement window
-    /// has room.
+    /// While open: sends what the outbox, then the queue hold, in order, as far as the
+    /// browser's buffer (with flow control) and the acknowledgement window have room; asks for
+    /// word of the buffer's drain when it is what stops it.
     fn flush(&mut self) {
         let State::Open(Open { socket, .. }) = self.state else {
             return;
         };
         let limits = self.options.queue;
-        while let Some(next) = self.queue.front() {
+        loop {
+            let State::Open(open) = &self.state else {
+                return;
+            };
+            if let Some((next, _)) = open.outbox.front() {
+                if !self.room_for(next) {
+                    return self.watch_buffer(next.bytes);
+                }
+                let State::Open(open) = &mut self.state else {
+                    return;
+                };
+                if let Some((outgoing, purpose)) = open.outbox.pop_front() {
+                    self.put_on_the_wire(socket, outgoing, purpose);
+                }
+                continue;
+            }
+            let Some(next) = self.queue.front() else {
+                return;
+            };
             // An empty window takes the next message whatever its size: one queued under
             // larger limits than today's must not wait for ever.
-            let room = self.unacknowledged.is_empty() || self.unacknowledged.fits(next, limits);
-            if self.acknowledging() && !room {
-                break;
+            let window = self.unacknowledged.is_empty() || self.unacknowledged.fits(next, limits);
+            if self.acknowledging() && !window {
+                return;
+            }
+            if !self.room_for(next) {
+                return self.watch_buffer(next.bytes);
             }
             if let Some(outgoing) = self.queue.pop() {
                 self.transmit(socket, outgoing, Purpose::Flush);
@@ -830,20 +950,6 @@ impl Core {
     /// Stops: a live socket is closed and its close event is the last event; otherwise the
     /// last event is a `Closed` with 1005 (no status), now.
     fn close(&mut self, code: Option<(u16, String)>) {
-        if !matches!(self.state, State::Closing { .. } | State::Stopped) {
-            // A handler called `close()` while events waited: no message is heard after it,
-            // nor where the connection stood; what went out and what closed stay true.
-            self.events.retain(|(_, delivery)| {
-                matches!(
-                    delivery,
-                    Delivery::Event(
-                        ConnectionEvent::Backlog { .. }
-                            | ConnectionEvent::Sent(_)
-                            | ConnectionEvent::Closed(_)
-                    )
-                )
-            });
-        }
         match &self.state {
             State::Connecting { socket, .. }
             | State::Open(Open { socket, .. })

@@ -1,5 +1,7 @@
-//! Property tests: random options and random interleavings of sends, opens, cuts, server
-//! closes with any code, a server closing while the client sends (so the socket refuses),
+//! Property tests: random options (flow control with marks small enough to fill) and random
+//! interleavings of sends, opens, cuts, server closes with any code, a server that reads
+//! slowly (so the browser's buffer fills), a server closing while the client sends (so the
+//! socket refuses),
 //! acknowledgements, heartbeat replies, time, wake and offline events, `close()`,
 //! `reconnect()`, drains, new options mid-flight, and handlers that call back into the
 //! connection, all through the real driver over the in-memory network (`sim.rs`), which checks
@@ -16,7 +18,7 @@ use proptest::{prelude::*, test_runner::TestRunner};
 use super::sim::{Act, EventKind, Invariant, Sim};
 use crate::{
     reconnecting::{core::Wake, Backoff, Heartbeat, QueueLimits, ReconnectOptions},
-    Message,
+    FlowControl, Message,
 };
 
 /// What happens next, chosen at random.
@@ -128,25 +130,31 @@ fn options() -> impl Strategy<Value = ReconnectOptions> {
         max_messages,
         max_bytes,
     });
+    // Marks small enough for a few short messages to fill the buffer.
+    let flow_control =
+        prop::option::of(
+            (8usize..80, 0usize..40).prop_map(|(high, low)| FlowControl {
+                high_water_mark: high,
+                low_water_mark: low.min(high),
+            }),
+        );
     (
-        backoff,
-        prop::option::of(0u32..5),
-        millis(0..3000),
+        (backoff, prop::option::of(0u32..5), millis(0..3000)),
         prop::option::of(millis(10..5000)),
         queue,
         heartbeat(),
+        flow_control,
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
     )
         .prop_map(
             |(
-                backoff,
-                max_attempts,
-                min_uptime,
+                (backoff, max_attempts, min_uptime),
                 connect_timeout,
                 queue,
                 heartbeat,
+                flow_control,
                 wake,
                 acknowledge,
                 hello,
@@ -158,6 +166,7 @@ fn options() -> impl Strategy<Value = ReconnectOptions> {
                     connect_timeout,
                     queue,
                     heartbeat,
+                    flow_control,
                     reconnect_on_wake: wake,
                     acknowledge: acknowledge.then(|| -> crate::reconnecting::AckMatcher {
                         Rc::new(|incoming: &Message, sent: &Message| incoming == sent)

@@ -2,7 +2,7 @@
 //! its virtual clock: each test says what happens and when, to the millisecond, with no socket
 //! and no sleep.
 
-use std::{rc::Rc, time::Duration};
+use std::{future::Future, rc::Rc, time::Duration};
 
 use super::sim::{id_of, message, Act, EventKind, Sim};
 use crate::reconnecting::core::Wake;
@@ -763,11 +763,10 @@ fn the_events_stream_ends_with_the_close_unless_a_handler_starts_over() {
     );
     assert_eq!(ready(&mut events), Some(None), "the stream ended");
 
-    // A handler that starts over on the close: the run goes on, the stream with it.
-    let mut sim = open(ReconnectOptions {
-        should_reconnect: Rc::new(|_| false),
-        ..quick()
-    });
+    // A close the predicate makes final ends the run; a handler that starts over on it: the
+    // run goes on, the stream with it.
+    let mut sim = open(quick());
+    sim.answer_reconnect(false);
     let mut events = sim.connection.events();
     sim.react(EventKind::Closed, Act::Reconnect);
     sim.end(1000, false);
@@ -924,15 +923,18 @@ fn a_ping_waiting_when_the_timeout_changes_is_judged_by_the_new_one() {
     });
     sim.advance(secs(2));
     assert_eq!(ping_times(&sim), [2000]);
+    sim.advance(secs(3));
     sim.configure(ReconnectOptions {
-        heartbeat: Some(Heartbeat::ping_pong(secs(2), secs(1))),
+        heartbeat: Some(Heartbeat::ping_pong(secs(2), secs(4))),
         ..quick()
     });
     sim.advance(secs(1));
     assert_eq!(
         closed_at(&sim).map(|(at, close)| (at, close.code)),
-        Some((3000, 1006))
+        Some((6000, 1006)),
+        "4 s after the ping at 2 s, not a new ping"
     );
+    assert_eq!(ping_times(&sim), [2000]);
 }
 
 #[test]
@@ -969,4 +971,139 @@ fn a_connection_dropped_lets_its_socket_go_and_its_timer() {
     drop(connection);
     assert_eq!(network.link(0, |link| link.released), Some(true));
     assert_eq!(network.deadline(), None, "no timer left behind");
+}
+
+#[test]
+fn a_socket_closing_without_its_close_event_is_let_go_after_a_grace() {
+    let mut sim = open(quick());
+    sim.peer_closing();
+    assert_eq!(
+        sim.send(0),
+        Ok(Sent::Queued),
+        "refused: the browser is closing it"
+    );
+    sim.advance(secs(10) - MS);
+    assert!(closed_at(&sim).is_none());
+    sim.advance(MS);
+    assert_eq!(
+        closed_at(&sim).map(|(at, close)| (at, close.code, close.reason)),
+        Some((10_000, 1006, "closing handshake timeout".to_owned()))
+    );
+    sim.advance(Duration::from_millis(100));
+    sim.accept();
+    sim.deliver(10);
+    assert_eq!(
+        sim.server_log,
+        [message(1, 0)],
+        "it went on the next connection"
+    );
+}
+
+#[test]
+fn a_connection_listens_for_wake_ups_only_once_it_connects() {
+    use crate::reconnecting::{transport::memory::Network, ReconnectingWebSocket};
+
+    let network = Network::default();
+    let connection =
+        ReconnectingWebSocket::on(quick(), Rc::new(network.clone()), Rc::new(network.clock()))
+            .unwrap();
+    connection
+        .set_options(ReconnectOptions {
+            reconnect_on_wake: true,
+            ..quick()
+        })
+        .unwrap();
+    assert_eq!(
+        network.wake_listeners(),
+        0,
+        "not connected: nothing listens yet"
+    );
+    connection.connect("ws://sim/").unwrap();
+    assert_eq!(network.wake_listeners(), 1);
+    connection.set_options(quick()).unwrap();
+    assert_eq!(network.wake_listeners(), 0);
+}
+
+// Flow control: the browser's buffer (what the server has not read) paces what goes out.
+
+fn paced(high: usize, low: usize) -> ReconnectOptions {
+    ReconnectOptions {
+        flow_control: Some(crate::FlowControl {
+            high_water_mark: high,
+            low_water_mark: low,
+        }),
+        ..quick()
+    }
+}
+
+/// What the server has not read on the latest link, in bytes.
+fn buffered(sim: &Sim) -> usize {
+    let last = sim.network.links() - 1;
+    sim.network.link(last, |link| link.buffered()).unwrap()
+}
+
+#[test]
+fn after_an_open_the_queue_goes_out_paced_by_the_browsers_buffer() {
+    let mut sim = Sim::new(paced(100, 20));
+    for _ in 0..10 {
+        assert_eq!(sim.send(36), Ok(Sent::Queued)); // "m1:" and 36 bytes: 39 bytes
+    }
+    sim.accept();
+    assert_eq!(
+        buffered(&sim),
+        78,
+        "two fit under the mark, not all in one task"
+    );
+    assert_eq!(sim.connection.queued_len(), 8);
+    sim.deliver(1);
+    assert_eq!(
+        sim.connection.queued_len(),
+        8,
+        "39 bytes left: above the low-water mark"
+    );
+    sim.deliver(1);
+    assert_eq!(sim.connection.queued_len(), 6, "drained: two more");
+    for _ in 0..10 {
+        sim.deliver(2);
+    }
+    let ids: Vec<_> = sim.server_log.iter().filter_map(id_of).collect();
+    assert_eq!(ids, (1..=10).collect::<Vec<_>>(), "all, in order");
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn a_send_over_the_mark_waits_and_send_ready_says_when_there_is_room() {
+    let mut sim = open(paced(50, 10));
+    assert_eq!(sim.send(36), Ok(Sent::Now));
+    let ready = |sim: &Sim| {
+        let mut ready = std::pin::pin!(sim.connection.send_ready());
+        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+        ready.as_mut().poll(&mut cx).is_ready()
+    };
+    assert!(ready(&sim), "39 bytes of 50");
+    assert_eq!(
+        sim.send(36),
+        Ok(Sent::Queued),
+        "over the mark: it waits its turn"
+    );
+    assert!(!ready(&sim));
+    sim.deliver(1);
+    assert_eq!(
+        sim.connection.queued_len(),
+        0,
+        "it went as the buffer drained"
+    );
+    assert!(ready(&sim));
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn a_message_larger_than_the_mark_goes_alone_once_the_buffer_is_empty() {
+    let mut sim = open(paced(20, 10));
+    assert_eq!(sim.send(4), Ok(Sent::Now)); // 7 bytes
+    assert_eq!(sim.send(96), Ok(Sent::Queued)); // 99 bytes: only into an empty buffer
+    sim.deliver(1);
+    assert_eq!(buffered(&sim), 99);
+    assert_eq!(sim.connection.queued_len(), 0);
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
 }

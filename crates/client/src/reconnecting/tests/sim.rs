@@ -49,6 +49,9 @@ pub(super) enum Invariant {
     DeadOnTime,
     /// A socket the server accepts, and the client still wants, is heard to open.
     EveryOpenHeard,
+    /// With flow control, never more than the high-water mark waits in the browser's send
+    /// buffer, or one message alone.
+    Paced,
     /// What is reported as sent is what went on the wire, no more, no less.
     SentIsTrue,
     /// Every message the user handed over and did not take back is on the wire, queued, or
@@ -144,6 +147,8 @@ pub(super) struct Sim {
     seen_sent: HashMap<usize, usize>,
     /// The largest queue limits set so far: a smaller limit keeps what the queue held.
     limits: QueueLimits,
+    /// The flow control changed on the open socket: what its buffer held stays.
+    flow_changed: bool,
     /// Every ping and when it went out.
     pub(super) pings: Vec<Time>,
     /// When anything last arrived on the open socket (or it opened).
@@ -306,6 +311,7 @@ impl Sim {
             unechoed: HashMap::new(),
             seen_sent: HashMap::new(),
             limits,
+            flow_changed: false,
             pings: Vec::new(),
             last_heard: Time::ZERO,
             ping_at: None,
@@ -450,6 +456,7 @@ impl Sim {
         if options.heartbeat.is_none() {
             self.ping_at = None;
         }
+        self.flow_changed |= options.flow_control != self.connection.options().flow_control;
         self.limits.max_messages = self.limits.max_messages.max(options.queue.max_messages);
         self.limits.max_bytes = self.limits.max_bytes.max(options.queue.max_bytes);
         self.connection.set_options(options).expect("valid options");
@@ -507,6 +514,7 @@ impl Sim {
             opens.count()
         };
         let before = opens(self);
+        self.flow_changed = false;
         self.network.at_once(|| {
             self.network.accept(index, "");
             if closing {
@@ -555,6 +563,8 @@ impl Sim {
             }
             self.server_log.push(message);
         }
+        // What the reads drained wakes the client's pacing, in a task of its own.
+        self.network.run();
         self.check();
     }
 
@@ -712,6 +722,7 @@ impl Sim {
         }
         self.check_links();
         self.check_accounts();
+        self.check_pacing(&options);
         let wire = total_sent(&self.network);
         let sent_since_close = self.record.borrow().wire_at_close.filter(|at| wire > *at);
         if let Some(at) = sent_since_close {
@@ -732,7 +743,14 @@ impl Sim {
             let fits = window.is_empty()
                 || (window.len() < options.queue.max_messages
                     && window_bytes + byte_len(front) <= options.queue.max_bytes);
-            if !acknowledging || fits {
+            // With flow control, the queue may wait behind the browser's buffer (and what the
+            // connection says first): not once the buffer is empty, which takes anything.
+            let buffered = self
+                .current()
+                .and_then(|index| self.network.link(index, |link| link.buffered()))
+                .unwrap_or(0);
+            let room = options.flow_control.is_none() || buffered == 0;
+            if (!acknowledging || fits) && room {
                 self.broke(Invariant::NoStall, format!("{queued} queued while open"));
             }
         }
@@ -804,6 +822,40 @@ impl Sim {
 }
 
 impl Sim {
+    /// With flow control: the browser's buffer (what the server has not read, pings aside)
+    /// holds at most the high-water mark, or a single message.
+    fn check_pacing(&mut self, options: &ReconnectOptions) {
+        let (Some(flow), Some(index)) = (options.flow_control, self.current()) else {
+            return;
+        };
+        if self.flow_changed {
+            return;
+        }
+        let ping = options
+            .heartbeat
+            .as_ref()
+            .map(|heartbeat| heartbeat.ping.clone());
+        let (bytes, messages) = self
+            .network
+            .link(index, |link| {
+                let waiting = link
+                    .unread
+                    .iter()
+                    .filter(|message| Some(*message) != ping.as_ref());
+                waiting.fold((0, 0), |(bytes, count), message| {
+                    (bytes + byte_len(message), count + 1)
+                })
+            })
+            .unwrap_or_default();
+        if bytes > flow.high_water_mark && messages > 1 {
+            let what = format!(
+                "{bytes} bytes in {messages} messages wait in the browser, the mark is {}",
+                flow.high_water_mark
+            );
+            self.broke(Invariant::Paced, what);
+        }
+    }
+
     /// Every application message accounted for: reported as sent as often as it went on the
     /// wire, and, if accepted and not taken back, somewhere.
     fn check_accounts(&mut self) {

@@ -81,6 +81,16 @@ impl Socket for BrowserSocket {
         self.0.ready_state()
     }
 
+    fn buffered_amount(&self) -> usize {
+        self.0.buffered_amount() as usize
+    }
+
+    fn when_drained(&self, below: usize, call: Box<dyn FnOnce(usize)>) {
+        let below = u32::try_from(below).unwrap_or(u32::MAX);
+        self.0
+            .when_drained(below, Box::new(move |amount| call(amount as usize)));
+    }
+
     fn set_binary_type(&self, binary_type: BinaryType) {
         self.0.set_binary_type(binary_type);
     }

@@ -66,6 +66,8 @@ enum Task {
     /// The server answers the client's Close frame: the connection ends cleanly with the
     /// client's code (1005 if it gave none).
     CloseHandshake(usize),
+    /// What waited for the link's buffer to drain hears how much it holds.
+    Drained(Box<dyn FnOnce(usize)>, usize),
 }
 
 /// A clock's deadline: the clock, when, and what to call then.
@@ -120,11 +122,21 @@ pub(crate) struct Link {
     pub(crate) others_held: usize,
     /// What the client sent that the server has not read yet.
     pub(crate) unread: VecDeque<Message>,
+    /// Who waits for what the client sent to drain to a number of bytes (the browser's
+    /// `bufferedAmount` here: what the server has not read).
+    drained: Option<(usize, Box<dyn FnOnce(usize)>)>,
     /// The client asked to close it, with this code and reason if any.
     pub(crate) closed_by_client: Option<Option<(u16, String)>>,
     /// The client let it go: it hears nothing more.
     pub(crate) released: bool,
     listener: Option<SocketListener>,
+}
+
+impl Link {
+    /// The browser's `bufferedAmount`: the bytes of what the server has not read.
+    pub(crate) fn buffered(&self) -> usize {
+        self.unread.iter().map(Message::byte_len).sum()
+    }
 }
 
 impl fmt::Debug for Link {
@@ -202,6 +214,10 @@ impl Network {
         }
         while let Some(task) = self.with(|state| state.tasks.pop_front()) {
             let (index, event) = match task {
+                Task::Drained(call, amount) => {
+                    call(amount);
+                    continue;
+                }
                 Task::Event(index, event) => (index, event),
                 Task::CloseHandshake(index) => {
                     let code = self.with(|state| {
@@ -345,9 +361,23 @@ impl Network {
         self.with(|state| state.refuse_next_open = refuse);
     }
 
-    /// Takes the oldest message the client sent on link `index` that the server has not read.
+    /// Takes the oldest message the client sent on link `index` that the server has not read:
+    /// the client's send buffer drains by as much.
     pub(crate) fn read(&self, index: usize) -> Option<Message> {
-        self.with(|state| state.links.get_mut(index)?.unread.pop_front())
+        let (message, drained) = self.with(|state| {
+            let link = state.links.get_mut(index)?;
+            let message = link.unread.pop_front()?;
+            let amount = link.buffered();
+            let drained = link
+                .drained
+                .take_if(|(below, _)| amount <= *below)
+                .map(|(_, call)| (call, amount));
+            Some((message, drained))
+        })?;
+        if let Some((call, amount)) = drained {
+            self.queue(Task::Drained(call, amount));
+        }
+        Some(message)
     }
 
     // The clock.
@@ -366,6 +396,12 @@ impl Network {
             network: self.clone(),
             id,
         }
+    }
+
+    /// How many wake listeners are in place.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn wake_listeners(&self) -> usize {
+        self.with(|state| state.wake_listeners.len())
     }
 
     /// How many deadlines the clocks were given so far.
@@ -495,6 +531,7 @@ impl Transport for Network {
                 silent: false,
                 answers: Vec::new(),
                 sent: Vec::new(),
+                drained: None,
                 sends_while_connecting: 0,
                 #[cfg(all(test, not(target_arch = "wasm32")))]
                 others_held,
@@ -651,6 +688,29 @@ impl Socket for MemorySocket {
 
     fn set_binary_type(&self, binary_type: BinaryType) {
         self.with_link(|link| link.binary_type = binary_type);
+    }
+
+    fn buffered_amount(&self) -> usize {
+        self.with_link(|link| link.buffered())
+    }
+
+    fn when_drained(&self, below: usize, call: Box<dyn FnOnce(usize)>) {
+        let now = self.with_link(|link| {
+            // A socket closing drains no more: told 0, as the browser's watch says, so that
+            // the next send finds out.
+            if !matches!(link.ready_state, ReadyState::Connecting | ReadyState::Open) {
+                return Some((call, 0));
+            }
+            let amount = link.buffered();
+            if amount <= below {
+                return Some((call, amount));
+            }
+            link.drained = Some((below, call));
+            None
+        });
+        if let Some((call, amount)) = now {
+            self.network.queue(Task::Drained(call, amount));
+        }
     }
 
     fn web_socket(&self) -> Option<WebSocket> {

@@ -70,6 +70,13 @@ pub(crate) trait Socket {
     /// `readyState`.
     fn ready_state(&self) -> ReadyState;
 
+    /// `bufferedAmount`: bytes handed to the socket and not yet sent.
+    fn buffered_amount(&self) -> usize;
+
+    /// Calls `call` with `bufferedAmount` once it is at most `below` (or the socket is closing
+    /// or closed), in a task of its own.
+    fn when_drained(&self, below: usize, call: Box<dyn FnOnce(usize)>);
+
     /// `binaryType`, for the messages delivered from now on.
     fn set_binary_type(&self, binary_type: BinaryType);
 
