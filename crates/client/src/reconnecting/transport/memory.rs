@@ -67,11 +67,14 @@ enum Task {
     /// client's code (1005 if it gave none).
     CloseHandshake(usize),
     /// What waited for the link's buffer to drain hears how much it holds.
-    Drained(Box<dyn FnOnce(usize)>, usize),
+    Drained(DrainCall, usize),
 }
 
 /// A clock's deadline: the clock, when, and what to call then.
 type Timer = (u64, Time, Rc<dyn Fn()>);
+
+/// Hears how much a link's buffer holds, once drained enough.
+type DrainCall = Box<dyn FnOnce(usize)>;
 
 /// Hears the machine wake up.
 type WakeListener = Rc<dyn Fn(Wake)>;
@@ -124,7 +127,7 @@ pub(crate) struct Link {
     pub(crate) unread: VecDeque<Message>,
     /// Who waits for what the client sent to drain to a number of bytes (the browser's
     /// `bufferedAmount` here: what the server has not read).
-    drained: Option<(usize, Box<dyn FnOnce(usize)>)>,
+    drained: Option<(usize, DrainCall)>,
     /// The client asked to close it, with this code and reason if any.
     pub(crate) closed_by_client: Option<Option<(u16, String)>>,
     /// The client let it go: it hears nothing more.
