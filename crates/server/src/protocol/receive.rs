@@ -4,39 +4,27 @@
 //!
 //! Nothing waits for a whole frame except control frames (at most 131 bytes): a text whose
 //! bytes cannot be UTF-8 fails at the byte that rules it out, a compressed message that inflates
-//! past the limit fails there, whether the rest of the frame comes or not.
+//! past the limit fails there, whether the rest of the frame comes or not. However the bytes are
+//! split into reads, the outcome is the same: the messages, then the violation that the shortest
+//! prefix of the bytes shows (the fuzz targets in `crates/server/fuzz` check this).
 
-use actix_http::ws::{CloseCode, CloseReason};
-use actix_web::web::{Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use bytestring::ByteString;
 
 use super::{
-    frame::{self, opcode, Header},
+    close,
+    frame::{self, opcode, Head, Header},
     utf8::Utf8Validator,
     ProtocolError, Violation,
 };
-use crate::{
-    deflate::{Inbound, InflateError, Inflating},
-    frame_guard,
-};
+use crate::deflate::{Inbound, InflateError, Inflating};
+
+/// The message type, also at [`super::Message`] (it was defined here before sending joined
+/// receiving in this module).
+pub use super::message::Message;
 
 /// RFC 6455 section 5.5: a control frame's payload is at most 125 bytes.
-const MAX_CONTROL_PAYLOAD: u64 = 125;
-
-/// A complete message from the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Message {
-    /// A text message, valid UTF-8.
-    Text(ByteString),
-    /// A binary message.
-    Binary(Bytes),
-    /// A ping.
-    Ping(Bytes),
-    /// A pong.
-    Pong(Bytes),
-    /// A Close, with its code and reason if it had them.
-    Close(Option<CloseReason>),
-}
+const MAX_CONTROL_PAYLOAD: u8 = 125;
 
 /// A data frame whose payload is still arriving.
 #[derive(Debug)]
@@ -128,7 +116,8 @@ impl Receiver {
     /// whole small data message is returned at once; otherwise the frame's payload is taken
     /// piece by piece after.
     fn start_frame(&mut self, received: &mut BytesMut) -> Result<Started, Violation> {
-        let Some(start) = frame::start(received) else {
+        let head = frame::head(received);
+        let Some(start) = head.start() else {
             return Ok(Started::NeedMore);
         };
         // Everything the first two bytes can tell, before the rest of the frame arrives.
@@ -155,8 +144,8 @@ impl Receiver {
         if control && !start.fin {
             return Err(ProtocolError::FragmentedControl.into());
         }
-        if control && u64::from(received[1] & 0x7F) > MAX_CONTROL_PAYLOAD {
-            return Err(ProtocolError::ControlTooLong(u64::from(received[1] & 0x7F)).into());
+        if control && start.short_length > MAX_CONTROL_PAYLOAD {
+            return Err(ProtocolError::ControlTooLong(u64::from(start.short_length)).into());
         }
         match (data, self.message.is_some()) {
             (true, true) => return Err(ProtocolError::MessageInsideMessage.into()),
@@ -165,12 +154,13 @@ impl Receiver {
             }
             _ => {}
         }
-        // A header declaring too much fails before its payload is buffered.
-        frame_guard::check(received, self.max_message_size as u64)
-            .map_err(Violation::FrameTooLarge)?;
-        let Some(header) = frame::header(received) else {
+        let Head::Complete(header) = head else {
             return Ok(Started::NeedMore);
         };
+        // A header declaring too much fails before its payload is buffered.
+        header
+            .check_length(self.max_message_size as u64)
+            .map_err(Violation::FrameTooLarge)?;
         let whole = header.size as u64 + header.length <= received.len() as u64;
         if control {
             if !whole {
@@ -223,7 +213,9 @@ impl Receiver {
         Ok(Started::Frame)
     }
 
-    /// A piece of a data frame's payload, unmasked.
+    /// A piece of a data frame's payload, unmasked. Of two faults, the one at the earlier byte
+    /// is reported: text that stops being UTF-8 before the limit is 1007, not 1009, however
+    /// the bytes were split.
     fn data(&mut self, chunk: BytesMut) -> Result<(), Violation> {
         let limit = self.max_message_size;
         let message = self
@@ -231,22 +223,22 @@ impl Receiver {
             .as_mut()
             .expect("a data frame belongs to a message");
         let before = message.bytes.len();
-        match &mut message.inflating {
+        let result = match &mut message.inflating {
             Some(inflating) => inflating
                 .inflate(&chunk, &mut message.bytes, limit)
-                .map_err(|error| inflate_violation(error, limit))?,
-            None if before + chunk.len() > limit => {
-                return Err(Violation::MessageTooLarge { limit })
+                .map_err(|error| inflate_violation(error, limit)),
+            None => {
+                let fits = limit.saturating_sub(before).min(chunk.len());
+                message.bytes.extend_from_slice(&chunk[..fits]);
+                if fits < chunk.len() {
+                    Err(Violation::MessageTooLarge { limit })
+                } else {
+                    Ok(())
+                }
             }
-            None => message.bytes.extend_from_slice(&chunk),
-        }
-        if message.text {
-            message
-                .utf8
-                .feed(&message.bytes[before..])
-                .map_err(|_| Violation::InvalidUtf8)?;
-        }
-        Ok(())
+        };
+        message.check_text(before, limit)?;
+        result
     }
 
     /// The last frame of a data message is in.
@@ -255,15 +247,11 @@ impl Receiver {
         let mut message = self.message.take().expect("a message to finish");
         if let Some(mut inflating) = message.inflating.take() {
             let before = message.bytes.len();
-            inflating
+            let result = inflating
                 .finish(&mut message.bytes, limit)
-                .map_err(|error| inflate_violation(error, limit))?;
-            if message.text {
-                message
-                    .utf8
-                    .feed(&message.bytes[before..])
-                    .map_err(|_| Violation::InvalidUtf8)?;
-            }
+                .map_err(|error| inflate_violation(error, limit));
+            message.check_text(before, limit)?;
+            result?;
             if let Some(inbound) = &mut self.inbound {
                 inbound.finish(&message.bytes);
             }
@@ -278,6 +266,20 @@ impl Receiver {
         Ok(Message::Text(unsafe {
             ByteString::from_bytes_unchecked(bytes)
         }))
+    }
+}
+
+impl Assembling {
+    /// Checks the bytes added to a text message since `before`, up to the limit (a byte past
+    /// it is a message too large, whatever it is); nothing for binary.
+    fn check_text(&mut self, before: usize, limit: usize) -> Result<(), Violation> {
+        if !self.text {
+            return Ok(());
+        }
+        let end = self.bytes.len().min(limit).max(before);
+        self.utf8
+            .feed(&self.bytes[before..end])
+            .map_err(|_| Violation::InvalidUtf8)
     }
 }
 
@@ -308,32 +310,8 @@ fn control_message(opcode: u8, payload: Bytes) -> Result<Message, Violation> {
     Ok(match opcode {
         opcode::PING => Message::Ping(payload),
         opcode::PONG => Message::Pong(payload),
-        _ => Message::Close(close_reason(&payload)?),
+        _ => Message::Close(close::parse(&payload)?),
     })
-}
-
-/// A Close's payload: nothing, or a code (one an endpoint may send, RFC 6455 section 7.4) and
-/// a UTF-8 reason (section 5.5.1).
-fn close_reason(payload: &[u8]) -> Result<Option<CloseReason>, Violation> {
-    let bad = || Violation::Protocol(ProtocolError::BadClose);
-    let Some((code, reason)) = payload.split_first_chunk::<2>() else {
-        return if payload.is_empty() {
-            Ok(None)
-        } else {
-            Err(bad())
-        };
-    };
-    let code = u16::from_be_bytes(*code);
-    // 1004-1006 and 1015 are never sent; 1016-2999 are unassigned; below 1000 and from 5000
-    // unused.
-    if !matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999) {
-        return Err(bad());
-    }
-    let reason = std::str::from_utf8(reason).map_err(|_| bad())?;
-    Ok(Some(CloseReason {
-        code: CloseCode::from(code),
-        description: (!reason.is_empty()).then(|| reason.to_owned()),
-    }))
 }
 
 #[cfg(test)]
@@ -546,6 +524,33 @@ mod tests {
     }
 
     #[test]
+    fn of_two_faults_the_earlier_byte_decides_however_the_bytes_are_split() {
+        // 1000 bytes of text, then a fragment that is not UTF-8 from its first byte and would
+        // take the message past the limit (1024): 1007, whether the fragment comes whole or not.
+        let mut bytes = frame(false, false, opcode::TEXT, &[b'a'; 1000]);
+        bytes.extend(frame(true, false, opcode::CONTINUATION, &[0xFF; 100]));
+        // Over the limit first, then not UTF-8: 1009.
+        let mut later = frame(false, false, opcode::TEXT, &[b'a'; 1000]);
+        later.extend(frame(
+            true,
+            false,
+            opcode::CONTINUATION,
+            &[&[b'a'; 50][..], &[0xFF; 50]].concat(),
+        ));
+        for (bytes, expected) in [
+            (bytes, Violation::InvalidUtf8),
+            (later, Violation::MessageTooLarge { limit: 1024 }),
+        ] {
+            for cut in [bytes.len(), bytes.len() - 60, bytes.len() - 99] {
+                let mut receiver = receiver(false);
+                let first = feed(&mut receiver, &bytes[..cut]);
+                let outcome = first.and_then(|_| feed(&mut receiver, &bytes[cut..]));
+                assert_eq!(outcome, Err(expected.clone()), "cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
     fn protocol_errors_from_the_first_two_bytes() {
         let cases: [(&[u8], ProtocolError); 6] = [
             (&[0xA1, 0x80], ProtocolError::ReservedBits),
@@ -562,18 +567,5 @@ mod tests {
                 "{bytes:02X?}"
             );
         }
-    }
-
-    #[test]
-    fn close_payloads() {
-        assert_eq!(close_reason(b""), Ok(None));
-        assert!(close_reason(&[0x03]).is_err());
-        assert!(close_reason(&1005u16.to_be_bytes()).is_err());
-        assert!(close_reason(&[0x03, 0xE8, 0xFF]).is_err());
-        let reason = close_reason(&[0x03, 0xE8, b'o', b'k']).unwrap().unwrap();
-        assert_eq!(
-            (reason.code, reason.description.as_deref()),
-            (CloseCode::Normal, Some("ok"))
-        );
     }
 }
