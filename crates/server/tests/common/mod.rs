@@ -20,6 +20,21 @@ use wasm_ws_server::{config::Config, server, shutdown::ShutdownHandle};
 #[allow(unused_imports)]
 pub use {binary::*, deflate::*, raw::*};
 
+/// Parses `argv` as the binary would, but with no `WASM_WS_*` variable in the way: a developer
+/// with one exported sees the same servers as everyone.
+pub fn config_from_args(argv: &[&str]) -> Config {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Config::command();
+    let ids: Vec<_> = command
+        .get_arguments()
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    for id in ids {
+        command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+    }
+    Config::from_arg_matches(&command.get_matches_from(argv)).unwrap()
+}
+
 /// Starts a server with `config` on its own thread and actix system; returns its address and
 /// a handle to shut it down.
 pub fn spawn_server(config: Config) -> (SocketAddr, ShutdownHandle) {
