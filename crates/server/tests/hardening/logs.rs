@@ -12,12 +12,13 @@ fn logs_record_connects_closes_and_violations_but_never_contents() {
     client.expect_text(b"top-secret-payload");
     client.close(4321, b"secret-reason-too");
     client.expect_close_with(4321, b"secret-reason-too");
+    log.until(&["connection opened"]);
+    // Logged just after the hang-up the client saw: waited for before the next connection,
+    // whose lines would otherwise race it.
+    log.until(&["connection closed", "4321"]);
     let mut offender = Raw::connect(server.addr, "/websocket/echo");
     offender.text(b"secret \xFF bytes");
     offender.expect_close(1007);
-
-    log.until(&["connection opened"]);
-    log.until(&["connection closed", "4321"]);
     log.until(&["protocol violation", "Invalid"]);
     drop(server);
     let log = log.into_lines().join("\n");
