@@ -8,8 +8,9 @@
 //!   `send_*` methods, each returning the [`End`] that stopped it, so a loop reads
 //!   `connection.echo(connection.next().await?).await?` and ends with `?`.
 //! - [`end`]: how a connection ends: the closing handshake and the close codes.
-//! - `socket`: frames in and out over the upgraded TCP (or TLS) connection, with buffers that
-//!   hold no memory while the connection is idle; [`Violation`]s of the protocol or the limits.
+//! - `socket`: the bytes of frames in and out over the upgraded TCP (or TLS) connection, with
+//!   buffers that hold no memory while the connection is idle; the frames themselves are the
+//!   sans-IO [`crate::protocol`]'s, and so are the [`Violation`]s of the protocol or the limits.
 
 pub mod accept;
 pub mod end;
