@@ -42,6 +42,11 @@ w(r, 'compressed-context-takeover-rfc7692', TAKEOVER + frame(1, 1, 1, bytes([0xf
 w(r, 'compressed-bomb', SMALL_DEFLATE + frame(1, 1, 2, deflate(bytes(64 * 1024))))
 w(r, 'compressed-not-deflate', DEFLATE + frame(1, 1, 2, b'\xff\xff\xff'))
 w(r, 'unmasked', PLAIN + frame(1, 0, 1, b'Hello', mask=None))
+# Described frames (flags bit 7): [FIN|RSV1|RSV2|opcode][length][payload].
+def described(first, payload):
+    return bytes([first, len(payload)]) + payload
+w(r, 'described-text-fragments', bytes([0x80, 7]) + described(0x01, b'a' * 40) + described(0x89, b'p') + described(0x80, b'b' * 40))
+w(r, 'described-compressed', bytes([0x80 | 0x01 | 0x18, 127]) + described(0xC1, deflate(b'{"text":"hello"}' * 4)) + described(0x88, struct.pack('>H', 1000)))
 i = 'inflater'
 w(i, 'hello-rfc7692', bytes([0x18, 127]) + bytes([0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]))
 w(i, 'stored-block-rfc7692', bytes([0x18, 127]) + bytes([0x00, 0x05, 0x00, 0xfa, 0xff, 0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x00]))

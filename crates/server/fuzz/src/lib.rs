@@ -5,14 +5,19 @@
 //!
 //! An input's first two bytes choose the settings, the rest is what is tested:
 //!
-//! - byte 0: bit 0 `permessage-deflate` negotiated, bit 1 context takeover, bits 2-7 the window
-//!   bits (9 + n % 7);
+//! - byte 0: bit 0 `permessage-deflate` negotiated, bit 1 context takeover, bits 2-4 the window
+//!   bits (9 + n % 7), bit 7 (receiver only) frames described rather than given (below);
 //! - byte 1: the message size limit, `(n + 1) * 8` bytes: small, so that inputs pass it.
+//!
+//! Described frames, so that the fuzzer reaches deep sequences (fragments, compressed messages,
+//! limits) without first having to get every header's length and mask right: each is a byte
+//! (bit 7 FIN, bit 6 RSV1, bit 5 RSV2, bits 0-3 the opcode), a length byte, and that many
+//! payload bytes, which become one masked frame with a correct header.
 
 use bytes::BytesMut;
 use wasm_ws_server::{
     deflate::{Inbound, InflateError, Outbound},
-    protocol::{Message, Receiver, Violation},
+    protocol::{frame, Message, Receiver, Violation},
 };
 
 /// The limit's unit: byte 1 of 255 makes 2 KiB, enough for fragments and bombs to pass it.
@@ -28,6 +33,7 @@ struct Settings {
     takeover: bool,
     window_bits: u8,
     limit: usize,
+    described: bool,
 }
 
 /// The settings an input starts with, and the rest of it; `None` if it is too short.
@@ -38,8 +44,9 @@ fn settings(data: &[u8]) -> Option<(Settings, &[u8])> {
     let settings = Settings {
         deflate: flags & 1 != 0,
         takeover: flags & 2 != 0,
-        window_bits: 9 + (flags >> 2) % 7,
+        window_bits: 9 + (flags >> 2 & 0b111) % 7,
         limit: (usize::from(*limit) + 1) * LIMIT_STEP,
+        described: flags & 0x80 != 0,
     };
     Some((settings, rest))
 }
@@ -54,6 +61,13 @@ pub fn receiver(data: &[u8]) {
     let Some((settings, bytes)) = settings(data) else {
         return;
     };
+    let encoded;
+    let bytes = if settings.described {
+        encoded = encode_described(bytes);
+        &encoded[..]
+    } else {
+        bytes
+    };
     let whole = receive(&settings, &[bytes]);
     let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
     assert_eq!(receive(&settings, &bytewise), whole, "a byte at a time");
@@ -61,6 +75,34 @@ pub fn receiver(data: &[u8]) {
         let (head, tail) = bytes.split_at(cut);
         assert_eq!(receive(&settings, &[head, tail]), whole, "cut at {cut}");
     }
+}
+
+/// The masking key of described frames: any key will do (RFC 6455 section 5.3), and a fixed
+/// one lets a described payload be read from the input as it is.
+const MASK: [u8; 4] = [0x37, 0xFA, 0x21, 0x3D];
+
+/// Described frames (see the top of this file) as the bytes a client would send.
+fn encode_described(mut descriptions: &[u8]) -> Vec<u8> {
+    let mut out = BytesMut::new();
+    while let [first, length, rest @ ..] = descriptions {
+        let payload = &rest[..usize::from(*length).min(rest.len())];
+        let start = out.len();
+        frame::write_header(
+            &mut out,
+            first & 0x80 != 0,
+            first & 0x40 != 0,
+            first & 0x0F,
+            payload.len(),
+        );
+        out[start] |= first & 0x20;
+        out[start + 1] |= 0x80;
+        out.extend_from_slice(&MASK);
+        let at = out.len();
+        out.extend_from_slice(payload);
+        frame::unmask(&mut out[at..], MASK, 0);
+        descriptions = &rest[payload.len()..];
+    }
+    out.to_vec()
 }
 
 /// Feeds `pieces` to a fresh receiver one after the other, as reads from a socket.
