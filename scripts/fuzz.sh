@@ -63,17 +63,17 @@ for target in "${TARGETS[@]}"; do
   artifacts="fuzz/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
   before=$(find "$artifacts" -type f | wc -l)
-  log="$ROOT/target/fuzz-$target.log"
+  logfile="$ROOT/target/fuzz-$target.log"
   mkdir -p "$ROOT/target"
-  log "fuzzing $target for $SECONDS_PER_TARGET s (log: $log)"
+  log "fuzzing $target for $SECONDS_PER_TARGET s (log: $logfile)"
   # The corpus first (new inputs are written there), then the committed seeds.
   target_status=0
   cargo "${toolchain[@]}" fuzz run "$target" "$corpus" "fuzz/seeds/$target" -- \
     -max_total_time="$SECONDS_PER_TARGET" -max_len="$MAX_LEN" -print_final_stats=1 \
-    >"$log" 2>&1 || target_status=$?
-  executions=$(awk '/stat::number_of_executed_units/ { print $2 }' "$log" | tail -1)
-  per_second=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$log" | tail -1)
-  coverage=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 || true)
+    >"$logfile" 2>&1 || target_status=$?
+  executions=$(awk '/stat::number_of_executed_units/ { print $2 }' "$logfile" | tail -1)
+  per_second=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$logfile" | tail -1)
+  coverage=$(grep -oE 'cov: [0-9]+' "$logfile" | tail -1 || true)
   findings=$(( $(find "$artifacts" -type f | wc -l) - before ))
   if [ "$target_status" -ne 0 ] && [ "$findings" -eq 0 ]; then
     # libFuzzer stopped without saving an input: report it rather than a clean run.
@@ -82,7 +82,7 @@ for target in "${TARGETS[@]}"; do
   [ "$findings" -gt 0 ] && status=1
   report+=("$target: ${executions:-?} executions (${per_second:-?}/s) within $SECONDS_PER_TARGET s, ${coverage:-cov: ?}, corpus $(find "$corpus" -type f | wc -l) inputs, findings: $findings")
   if [ "$findings" -gt 0 ]; then
-    grep -E 'panicked at|ERROR: AddressSanitizer|SUMMARY|Test unit written' "$log" | head -5 | sed 's/^/    /' >&2 || true
+    grep -E 'panicked at|ERROR: AddressSanitizer|SUMMARY|Test unit written' "$logfile" | head -5 | sed 's/^/    /' >&2 || true
   fi
 done
 
