@@ -20,7 +20,10 @@ use tokio::{
     net::TcpStream,
     sync::{mpsc, watch, Mutex, Semaphore},
 };
-use wasm_ws_server::deflate::{Inbound, Outbound};
+use wasm_ws_server::{
+    deflate::{Inbound, Outbound},
+    protocol::frame,
+};
 
 use crate::{load::Echo, procfs};
 
@@ -189,7 +192,8 @@ impl Client {
     /// The next whole frame from the server: its first byte, payload, and size on the wire.
     async fn next_frame(&mut self) -> std::io::Result<(u8, Vec<u8>, usize)> {
         loop {
-            if let Some((header, length)) = frame_header(&self.received) {
+            if let Some(header) = frame::header(&self.received) {
+                let (header, length) = (header.size, header.length as usize);
                 if self.received.len() >= header + length {
                     let frame = self.received.split_to(header + length);
                     if frame[0] & 0x80 == 0 {
@@ -205,41 +209,25 @@ impl Client {
     }
 }
 
-/// The header size and payload length of the (unmasked) frame `bytes` starts with.
-fn frame_header(bytes: &[u8]) -> Option<(usize, usize)> {
-    let second = *bytes.get(1)?;
-    Some(match second & 0x7F {
-        126 => (
-            4,
-            u16::from_be_bytes(bytes.get(2..4)?.try_into().ok()?) as usize,
-        ),
-        127 => (
-            10,
-            u64::from_be_bytes(bytes.get(2..10)?.try_into().ok()?) as usize,
-        ),
-        short => (2, short as usize),
-    })
-}
-
 /// A client frame: masked (RFC 6455 section 5.3), with a fixed key (its value costs nothing
-/// here).
+/// here); the header written by the server's own code, with the mask bit set.
 fn masked_frame(first: u8, payload: &[u8]) -> Vec<u8> {
     const MASK: [u8; 4] = [0x6D, 0x61, 0x73, 0x6B];
-    let mut frame = vec![first];
-    match payload.len() {
-        len @ 0..=125 => frame.push(0x80 | len as u8),
-        len @ 126..=0xFFFF => {
-            frame.push(0x80 | 126);
-            frame.extend_from_slice(&(len as u16).to_be_bytes());
-        }
-        len => {
-            frame.push(0x80 | 127);
-            frame.extend_from_slice(&(len as u64).to_be_bytes());
-        }
-    }
+    let mut frame = BytesMut::new();
+    frame::write_header(
+        &mut frame,
+        first & 0x80 != 0,
+        first & 0x40 != 0,
+        first & 0x0F,
+        payload.len(),
+    );
+    frame[1] |= 0x80;
     frame.extend_from_slice(&MASK);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ MASK[i % 4]));
-    frame
+    let start = frame.len();
+    frame.extend_from_slice(payload);
+    // Masking and unmasking are the same XOR.
+    frame::unmask(&mut frame[start..], MASK, 0);
+    frame.to_vec()
 }
 
 /// The ticker's JSON note (examples/ticker: `Note { text, sent_at }`), the `n`th of a session:
@@ -438,5 +426,18 @@ mod tests {
         assert!(String::from_utf8(ticker_note(3))
             .unwrap()
             .starts_with("{\"text\":"));
+    }
+
+    #[test]
+    fn client_frames_are_what_the_servers_receiver_reads() {
+        use wasm_ws_server::protocol::{Message, Receiver};
+        let json = json_of(300);
+        let mut bytes = BytesMut::from(&masked_frame(0x81, &json)[..]);
+        let received = Receiver::new(1 << 20, None).receive(&mut bytes);
+        assert!(
+            matches!(&received, Ok(Some(Message::Text(text))) if text.as_bytes()[..] == json[..]),
+            "{received:?}"
+        );
+        assert!(bytes.is_empty(), "one whole frame");
     }
 }

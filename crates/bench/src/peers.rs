@@ -4,7 +4,7 @@
 //! server workers and two load threads on two cores, scheduling alone added ~3 ms to our p99
 //! round trip (4.2 ms with 2 workers, 1.3 ms with 1, measured).
 
-use std::{net::SocketAddr, path::Path, process::Stdio};
+use std::{future::Future, net::SocketAddr, path::Path, process::Stdio};
 
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
@@ -122,4 +122,19 @@ impl Running {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// Runs one mode against a server of its own, so that no mode inherits another's connections
+/// or memory: says what runs, starts the server, applies `load` to it, stops it.
+pub async fn on_own_server<F: Future>(
+    peer: Peer,
+    root: &Path,
+    what: String,
+    load: impl FnOnce(&Running) -> F,
+) -> F::Output {
+    eprintln!("{what}");
+    let server = Running::start(peer, root).await;
+    let measured = load(&server).await;
+    server.stop().await;
+    measured
 }

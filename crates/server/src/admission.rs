@@ -261,10 +261,9 @@ mod tests {
     use super::*;
 
     fn policy(args: &[&str]) -> OriginPolicy {
-        use clap::Parser;
         let mut argv = vec!["wasm-ws-server"];
         argv.extend_from_slice(args);
-        OriginPolicy::new(&crate::config::Config::parse_from(argv).limits)
+        OriginPolicy::new(&crate::config::from_args_only(&argv).limits)
     }
 
     #[test]

@@ -250,24 +250,29 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|error| error.to_string())
 }
 
+/// Parses `argv` as the binary would, but with no `WASM_WS_*` variable in the way: unit tests
+/// give the same results whatever the developer's shell exports.
+#[cfg(test)]
+pub(crate) fn from_args_only(argv: &[&str]) -> Config {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut command = Config::command();
+    let ids: Vec<_> = command
+        .get_arguments()
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    for id in ids {
+        command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+    }
+    Config::from_arg_matches(&command.get_matches_from(argv)).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The command line's defaults, with no `WASM_WS_*` variable in the way.
     fn command_line_defaults() -> Config {
-        use clap::{CommandFactory, FromArgMatches};
-        let mut command = Config::command();
-        // Each argument's environment variable, ignored: this test is about the written
-        // defaults, whatever the environment it runs in.
-        let ids: Vec<_> = command
-            .get_arguments()
-            .map(|arg| arg.get_id().clone())
-            .collect();
-        for id in ids {
-            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
-        }
-        Config::from_arg_matches(&command.get_matches_from(["wasm-ws-server"])).unwrap()
+        from_args_only(&["wasm-ws-server"])
     }
 
     #[test]
@@ -312,7 +317,7 @@ mod tests {
 
     #[test]
     fn origins_accept_a_list() {
-        let config = Config::parse_from([
+        let config = from_args_only(&[
             "wasm-ws-server",
             "--allowed-origin",
             "https://a.example,https://b.example",

@@ -11,11 +11,10 @@
 //!   buffers that are empty while idle, bounded sends, liveness, protocol errors closed with
 //!   the right code ([`connection::end`]), and 1001 on shutdown, the same for every endpoint.
 //! - [`protocol`]: RFC 6455 framing as sans-IO state machines: bytes into messages (UTF-8
-//!   checked as it arrives, fragments reassembled, compressed messages inflated, limits),
-//!   messages into frames.
+//!   checked as it arrives, fragments reassembled, compressed messages inflated, limits, an
+//!   oversized frame rejected as soon as its header arrives), messages into frames.
 //! - [`deflate`]: `permessage-deflate` (RFC 7692): negotiation, and compressing and inflating
 //!   messages without a compressor per idle connection.
-//! - [`frame_guard`]: rejects an oversized frame as soon as its header arrives.
 //! - [`endpoints`]: one module per WebSocket endpoint; [`endpoints::sample`] is the sample's
 //!   `/websocket/test` (greeting, timed pushes, echo); the others are test endpoints, mounted
 //!   only with `--test-endpoints`.
@@ -50,7 +49,6 @@ pub mod config;
 pub mod connection;
 pub mod deflate;
 pub mod endpoints;
-pub mod frame_guard;
 pub mod protocol;
 pub mod server;
 pub mod shutdown;

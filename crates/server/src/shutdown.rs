@@ -33,9 +33,10 @@ impl ShutdownHandle {
     /// server.
     pub async fn shutdown(&self) {
         let open = self.admission.open_connections();
-        tracing::info!(open, drain_window = ?self.drain_window, "shutting down: draining, then 1001 to every connection");
         self.admission.start_draining();
         self.signal.send_replace(true);
+        // After the switch: whoever reads this line finds the server draining.
+        tracing::info!(open, drain_window = ?self.drain_window, "shutting down: draining, then 1001 to every connection");
         let grace = self.drain_window + SHUTDOWN_GRACE;
         let _ = tokio::time::timeout(grace, self.admission.all_closed()).await;
         // Graceful: connections whose Close is queued but not yet written get to flush it

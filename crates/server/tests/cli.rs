@@ -1,12 +1,12 @@
 //! The binary's start-up errors: one clear line on stderr and a failure exit code, no backtrace.
 
-use std::process::Command;
+mod common;
+
+use common::{server_command, Binary};
 
 fn run_server(args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wasm-ws-server"))
+    let output = server_command()
         .args(args)
-        .env_remove("WASM_WS_BIND")
-        .env_remove("WASM_WS_STATIC_DIR")
         .output()
         .expect("the binary runs");
     (
@@ -51,12 +51,9 @@ fn without_a_static_directory_the_server_serves_websockets_and_healthz() {
     use std::io::{BufRead, BufReader, Read, Write};
     let empty = std::env::temp_dir().join(format!("wasm-ws-no-dist-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wasm-ws-server"))
+    let mut child = server_command()
         .args(["--bind", "127.0.0.1:0", "--test-endpoints"])
         .current_dir(&empty)
-        .env_remove("WASM_WS_STATIC_DIR")
-        .env_remove("WASM_WS_NO_STATIC_DIR")
-        .env_remove("WASM_WS_BIND")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -107,4 +104,15 @@ fn without_a_static_directory_the_server_serves_websockets_and_healthz() {
     assert_eq!(said.len(), 1, "one log line says so: {stderr}");
     assert!(said[0].contains("dist/ not found"), "{}", said[0]);
     let _ = std::fs::remove_dir_all(&empty);
+}
+
+/// A developer with a `WASM_WS_*` variable exported still sees the tests pass: the server the
+/// tests start does not inherit it (here, one it would refuse to start with).
+#[test]
+fn the_callers_wasm_ws_variables_do_not_reach_the_server() {
+    // Safe in this edition; the other tests of this file start their servers through
+    // `server_command` too, so they do not see it either.
+    std::env::set_var("WASM_WS_MAX_MESSAGE_SIZE", "not a size");
+    let server = Binary::start(&[]);
+    common::assert_serves(server.addr);
 }

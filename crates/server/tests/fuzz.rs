@@ -1,13 +1,16 @@
-//! Random and mutated frames thrown at the server for a bounded time: no crash, no hang, and a
-//! live server afterwards. Half the connections negotiate permessage-deflate and also send
+//! Random and mutated frames thrown at the server for a bounded time. It fails on any panic in
+//! the server (a connection's task that panics only drops its own connection, so a live server
+//! afterwards would not show it), on a close code the bytes sent do not call for, and on a
+//! server that stops serving. Half the connections negotiate permessage-deflate and also send
 //! compressed frames, valid and damaged. `WASM_WS_FUZZ_SECONDS` (default 10) bounds the run;
-//! `WASM_WS_FUZZ_SEED` replays one.
+//! the seed is printed first, and `WASM_WS_FUZZ_SEED` replays it.
 
 mod common;
 
 use std::{
     io::{Read, Write},
     net::{Shutdown, SocketAddr, TcpStream},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -95,10 +98,24 @@ fn compressed_frame(rng: &mut Rng) -> Vec<u8> {
     )
 }
 
+/// The codes the server closes hostile bytes with (RFC 6455 section 7.4.1): a protocol error,
+/// data inconsistent with its type (text not UTF-8, compressed data not DEFLATE), a message too
+/// big. Any other code must be the client's own, echoed in reply to its Close (section 5.5.1).
+const VIOLATION_CODES: [u16; 3] = [1002, 1007, 1009];
+
+/// What one connection showed.
+struct Outcome {
+    /// The code of the server's Close, if it sent one with a code.
+    close: Option<u16>,
+    /// The codes of the Close frames the client sent (as the server's parser walks its bytes).
+    client_codes: Vec<u16>,
+    /// What the client sent, for the failure message.
+    sent: Vec<u8>,
+}
+
 /// One connection: handshake, a few frames, then read whatever comes until the server closes
-/// or goes quiet. Any outcome is fine except the server misbehaving afterwards; returns the
-/// code of the Close the server sent, if it sent one.
-fn one_connection(addr: SocketAddr, rng: &mut Rng) -> Option<u16> {
+/// or goes quiet (300 ms: the server echoes at once, so this only bounds a bug).
+fn one_connection(addr: SocketAddr, rng: &mut Rng) -> Outcome {
     let deflate = rng.bool();
     let mut raw = if deflate {
         let (raw, accepted) = Raw::connect_offering(addr, "/websocket/echo", CHROMIUM_OFFER);
@@ -131,32 +148,29 @@ fn one_connection(addr: SocketAddr, rng: &mut Rng) -> Option<u16> {
         }
         received.extend_from_slice(&chunk[..read]);
     }
-    close_code(&received)
+    let close = frames(&received)
+        .into_iter()
+        .find(|frame| frame.opcode == CLOSE);
+    Outcome {
+        close: close.and_then(|frame| frame.close_code()),
+        client_codes: frames(&bytes)
+            .iter()
+            .filter_map(Frame::close_code)
+            .collect(),
+        sent: bytes,
+    }
 }
 
-/// The code of the first Close frame among the server's (unmasked) frames, if any.
-fn close_code(mut bytes: &[u8]) -> Option<u16> {
-    while bytes.len() >= 2 {
-        let (length, header) = match bytes[1] & 0x7F {
-            126 => (
-                u16::from_be_bytes(bytes.get(2..4)?.try_into().ok()?) as usize,
-                4,
-            ),
-            127 => (
-                u64::from_be_bytes(bytes.get(2..10)?.try_into().ok()?) as usize,
-                10,
-            ),
-            short => (short as usize, 2),
-        };
-        let payload = bytes.get(header..header + length)?;
-        if bytes[0] & 0x0F == CLOSE {
-            return payload
-                .get(..2)
-                .map(|code| u16::from_be_bytes([code[0], code[1]]));
-        }
-        bytes = &bytes[header + length..];
-    }
-    None
+/// Records every panic on any thread of this process, the server's included.
+fn record_panics() -> Arc<Mutex<Vec<String>>> {
+    let panics = Arc::new(Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&panics);
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        recorded.lock().unwrap().push(info.to_string());
+        report(info);
+    }));
+    panics
 }
 
 #[test]
@@ -169,6 +183,9 @@ fn random_and_mutated_frames_never_take_the_server_down() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
+    // First, so that a failure of any kind, a hang included, still tells how to replay it.
+    println!("fuzz: seed {seed} (replay with WASM_WS_FUZZ_SEED={seed}), {seconds} s");
+    let panics = record_panics();
     let mut config = Config::for_tests(Duration::from_secs(3600));
     config.compression = Compression {
         permessage_deflate: Mode::NoContextTakeover,
@@ -180,17 +197,32 @@ fn random_and_mutated_frames_never_take_the_server_down() {
     let mut iterations = 0u64;
     let mut closes = std::collections::BTreeMap::<Option<u16>, u64>::new();
     while started.elapsed() < Duration::from_secs(seconds) {
-        *closes.entry(one_connection(addr, &mut rng)).or_default() += 1;
+        let outcome = one_connection(addr, &mut rng);
+        let panicked = panics.lock().unwrap().clone();
+        assert!(
+            panicked.is_empty(),
+            "the server panicked on connection {iterations} (seed {seed}): {panicked:?}\nsent: {:02X?}",
+            outcome.sent
+        );
+        if let Some(code) = outcome.close {
+            assert!(
+                VIOLATION_CODES.contains(&code) || outcome.client_codes.contains(&code),
+                "connection {iterations} (seed {seed}) was closed with {code}, which neither a violation nor the client's Close ({:?}) calls for\nsent: {:02X?}",
+                outcome.client_codes,
+                outcome.sent
+            );
+        }
+        *closes.entry(outcome.close).or_default() += 1;
         iterations += 1;
         if iterations.is_multiple_of(100) {
             assert_serves(addr);
         }
     }
     assert_serves(addr);
-    println!("fuzz: {iterations} connections of random and mutated frames in {seconds} s (seed {seed}); server alive; the server's closes by code: {closes:?}");
+    println!("fuzz: {iterations} connections of random and mutated frames in {seconds} s (seed {seed}); no panic, no unexpected close code, server alive; the server's closes by code: {closes:?}");
     // The frames reached the checks that matter: each kind of violation was seen and answered
     // with its own code (RFC 6455 section 7.4.1).
-    for code in [1002, 1007, 1009] {
+    for code in VIOLATION_CODES {
         assert!(
             closes.get(&Some(code)).is_some_and(|&count| count > 0),
             "no connection was closed with {code} (seed {seed}): {closes:?}"

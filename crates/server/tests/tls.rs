@@ -6,7 +6,7 @@ mod common;
 
 use std::{io::Read, net::TcpStream, sync::Arc, time::Duration};
 
-use common::{certificates::write_throwaway_certificates, Binary};
+use common::{certificates::write_throwaway_certificates, server_command, Binary};
 use rustls_pki_types::{pem::PemObject, CertificateDer, ServerName};
 use tokio_rustls::{rustls, TlsConnector};
 use tokio_tungstenite::{client_async, tungstenite::Message};
@@ -90,7 +90,7 @@ fn a_key_that_is_not_a_key_is_a_one_line_error() {
     let dir = std::env::temp_dir().join(format!("wasm-ws-tls-bad-{}", std::process::id()));
     let files = write_throwaway_certificates(&dir);
     std::fs::write(&files.key, "not a key").unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wasm-ws-server"))
+    let output = server_command()
         .args([
             "--bind",
             "127.0.0.1:0",

@@ -191,6 +191,9 @@ impl Endpoint {
         let (response, deflate) = match self.handshake(&upgrade) {
             Ok(accepted) => accepted,
             Err(error) => {
+                // The slot goes before the answer: a client that reads its 400 sees a server
+                // that no longer counts it.
+                drop(ticket);
                 upgrade.respond(HttpResponse::from_error(error)).await;
                 return None;
             }

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use actix_http::ws::{self, CloseCode, CloseReason};
+use actix_http::ws::{CloseCode, CloseReason};
 use tokio::time;
 
 use super::Connection;
-use crate::protocol::receive::Message;
+use crate::protocol::{CloseFrame, Message};
 
 /// How a connection ends.
 #[derive(Debug)]
@@ -37,6 +37,23 @@ pub(super) fn going_away(reason: &str) -> CloseReason {
     }
 }
 
+/// The Close the protocol sends for actix's `reason` (endpoints speak actix's types; the
+/// protocol has its own).
+fn close_frame(reason: CloseReason) -> CloseFrame {
+    CloseFrame::new(
+        u16::from(reason.code),
+        reason.description.unwrap_or_default(),
+    )
+}
+
+/// actix's reason for a Close the client sent.
+pub(super) fn close_reason(close: CloseFrame) -> CloseReason {
+    CloseReason {
+        code: CloseCode::from(close.code),
+        description: (!close.reason.is_empty()).then_some(close.reason),
+    }
+}
+
 /// Ends the connection as `end` says (sends bounded by the send timeout), logs the close,
 /// and hangs up.
 pub(super) async fn finish(mut connection: Connection, end: End) {
@@ -57,7 +74,8 @@ pub(super) async fn finish(mut connection: Connection, end: End) {
     let code = reason.as_ref().map(|reason| reason.code);
     let socket = &mut connection.socket;
     let send_timeout = connection.limits.send_timeout;
-    let sent = time::timeout(send_timeout, socket.send(ws::Message::Close(reason))).await;
+    let close = Message::Close(reason.map(close_frame));
+    let sent = time::timeout(send_timeout, socket.send(&close)).await;
     if !matches!(sent, Ok(Ok(()))) {
         tracing::info!(endpoint, ?client, ?peer, "close frame not delivered");
     } else if await_reply {

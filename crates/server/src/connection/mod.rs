@@ -8,8 +8,9 @@
 //!   `send_*` methods, each returning the [`End`] that stopped it, so a loop reads
 //!   `connection.echo(connection.next().await?).await?` and ends with `?`.
 //! - [`end`]: how a connection ends: the closing handshake and the close codes.
-//! - `socket`: frames in and out over the upgraded TCP (or TLS) connection, with buffers that
-//!   hold no memory while the connection is idle; [`Violation`]s of the protocol or the limits.
+//! - `socket`: the bytes of frames in and out over the upgraded TCP (or TLS) connection, with
+//!   buffers that hold no memory while the connection is idle; the frames themselves are the
+//!   sans-IO [`crate::protocol`]'s, and so are the [`Violation`]s of the protocol or the limits.
 
 pub mod accept;
 pub mod end;
@@ -22,7 +23,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_http::ws::{self, CloseCode, CloseReason};
+use actix_http::ws::{CloseCode, CloseReason};
 use actix_web::web::Bytes;
 use bytestring::ByteString;
 use futures_util::FutureExt;
@@ -32,7 +33,7 @@ pub use accept::{Endpoint, ServerState, Upgrade};
 pub use end::{End, CLOSE_REPLY_TIMEOUT};
 pub use socket::{Stream, Violation};
 
-use crate::protocol::receive::Message;
+use crate::protocol::Message;
 use crate::{admission::Ticket, config::Limits};
 use socket::Socket;
 
@@ -132,11 +133,13 @@ impl Connection {
                 Some(Ok(Message::Text(text))) => return Ok(Incoming::Text(text)),
                 Some(Ok(Message::Binary(bytes))) => return Ok(Incoming::Binary(bytes)),
                 Some(Ok(Message::Pong(payload))) => return Ok(Incoming::Pong(payload)),
-                Some(Ok(Message::Ping(payload))) => self.send(ws::Message::Pong(payload)).await?,
+                Some(Ok(Message::Ping(payload))) => self.send(Message::Pong(payload)).await?,
                 // RFC 6455 section 5.5.1: answer a Close with the code received.
-                Some(Ok(Message::Close(reason))) => return Err(End::Reply(reason)),
+                Some(Ok(Message::Close(close))) => {
+                    return Err(End::Reply(close.map(end::close_reason)))
+                }
                 Some(Err(violation)) => {
-                    let code = violation.close_code();
+                    let code = CloseCode::from(violation.close_code());
                     tracing::warn!(endpoint = self.endpoint, client = ?self.ticket.client(), peer = ?self.peer, error = %violation, ?code, "protocol violation");
                     return Err(End::Fail(code.into()));
                 }
@@ -173,17 +176,17 @@ impl Connection {
 
     /// Sends a text message, waiting at most the send timeout for the client to take it.
     pub async fn send_text(&mut self, text: impl Into<ByteString>) -> Result<(), End> {
-        self.send(ws::Message::Text(text.into())).await
+        self.send(Message::Text(text.into())).await
     }
 
     /// Sends a binary message, waiting at most the send timeout for the client to take it.
     pub async fn send_binary(&mut self, bytes: impl Into<Bytes>) -> Result<(), End> {
-        self.send(ws::Message::Binary(bytes.into())).await
+        self.send(Message::Binary(bytes.into())).await
     }
 
     /// Sends a ping (a payload over 125 bytes is cut to 125).
     pub async fn send_ping(&mut self, payload: &[u8]) -> Result<(), End> {
-        self.send(ws::Message::Ping(Bytes::copy_from_slice(payload)))
+        self.send(Message::Ping(Bytes::copy_from_slice(payload)))
             .await
     }
 
@@ -191,9 +194,9 @@ impl Connection {
     /// that does not take it in time is too slow: it gets 1008 (if a Close frame still fits)
     /// and is dropped, so it can neither stall its task nor make the server buffer without
     /// bound.
-    async fn send(&mut self, message: ws::Message) -> Result<(), End> {
+    async fn send(&mut self, message: Message) -> Result<(), End> {
         let limit = self.limits.send_timeout;
-        self.socket.queue(message).map_err(|_| End::Gone)?;
+        self.socket.queue(&message);
         let written = match self.socket.flush().now_or_never() {
             Some(written) => Ok(written),
             // The client is not taking it yet: wait, at most the send timeout. Boxed: a timer

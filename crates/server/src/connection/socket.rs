@@ -7,7 +7,8 @@
 //! through a buffer on the stack, and only what is in flight stays on the heap: the bytes of a
 //! frame not yet complete, the fragments of a message not yet reassembled, a message not yet
 //! written. The frames are read by the sans-IO [`Receiver`] (RFC 6455 and RFC 7692 checks,
-//! reassembly, inflation, the limits) and written here, compressed when negotiated.
+//! reassembly, inflation, the limits) and encoded by the sans-IO [`Sender`]; this file only
+//! moves their bytes.
 
 use std::{
     future::poll_fn,
@@ -18,15 +19,11 @@ use std::{
 };
 
 use actix_codec::{AsyncRead, AsyncWrite, ReadBuf};
-use actix_http::ws::{self, CloseReason};
-use actix_web::web::{Buf, BufMut, BytesMut};
+use actix_web::web::{Buf, BytesMut};
 
 use crate::{
-    deflate::{self, Agreement, Outbound},
-    protocol::{
-        frame::{self, opcode},
-        receive::{Message, Receiver},
-    },
+    deflate::{self, Agreement},
+    protocol::{Message, Receiver, Sender},
 };
 
 pub use crate::protocol::Violation;
@@ -40,12 +37,6 @@ impl<T: AsyncRead + AsyncWrite + Unpin> Stream for T {}
 /// large one. On the stack, and only during the read.
 const READ_CHUNK: usize = 8 * 1024;
 
-/// RFC 6455 section 5.5: a control frame's payload is at most 125 bytes; a Close's reason, after
-/// its 2-byte code, at most 123. Longer ones are cut (at a character boundary) rather than sent
-/// invalid: browsers fail the connection on an oversized control frame.
-const MAX_CONTROL_PAYLOAD: usize = 125;
-const MAX_CLOSE_REASON: usize = MAX_CONTROL_PAYLOAD - 2;
-
 /// One upgraded connection's frames.
 pub(super) struct Socket {
     io: Box<dyn Stream>,
@@ -54,9 +45,7 @@ pub(super) struct Socket {
     /// Frames encoded and not yet written.
     write_buf: BytesMut,
     receiver: Receiver,
-    /// `permessage-deflate` for what the server sends, when negotiated. Boxed: an idle
-    /// connection without it keeps only a pointer's room.
-    outbound: Option<Box<Outbound>>,
+    sender: Sender,
     /// The client has hung up, or the connection failed: nothing more will be read.
     ended: bool,
 }
@@ -70,17 +59,14 @@ impl Socket {
         max_message_size: usize,
         deflate: Option<&Agreement>,
     ) -> Self {
-        let (inbound, outbound) = match deflate.map(deflate::session) {
-            Some((inbound, outbound)) => (Some(inbound), Some(Box::new(outbound))),
-            None => (None, None),
-        };
+        let (inbound, outbound) = deflate.map(deflate::session).unzip();
         Self {
             io,
             // Only the bytes, not the HTTP dispatcher's 8 KiB allocation they came in.
             read_buf: BytesMut::from(&read[..]),
             write_buf: BytesMut::new(),
             receiver: Receiver::new(max_message_size, inbound),
-            outbound,
+            sender: Sender::new(outbound),
             ended: false,
         }
     }
@@ -137,26 +123,14 @@ impl Socket {
 
     /// Encodes `message` and writes out everything queued. Cancel-safe: what is not written
     /// yet stays queued, and goes first next time.
-    pub(super) async fn send(&mut self, message: ws::Message) -> io::Result<()> {
-        self.queue(message)?;
+    pub(super) async fn send(&mut self, message: &Message) -> io::Result<()> {
+        self.queue(message);
         self.flush().await
     }
 
-    /// Encodes `message` behind what is already queued; a data message is compressed when
-    /// `permessage-deflate` was negotiated and it gains.
-    pub(super) fn queue(&mut self, message: ws::Message) -> io::Result<()> {
-        let out = &mut self.write_buf;
-        match within_control_limits(message) {
-            ws::Message::Text(text) => data(out, &mut self.outbound, opcode::TEXT, text.as_bytes()),
-            ws::Message::Binary(bytes) => data(out, &mut self.outbound, opcode::BINARY, &bytes),
-            ws::Message::Ping(bytes) => control(out, opcode::PING, &bytes),
-            ws::Message::Pong(bytes) => control(out, opcode::PONG, &bytes),
-            ws::Message::Close(reason) => control(out, opcode::CLOSE, &close_payload(reason)),
-            ws::Message::Continuation(_) | ws::Message::Nop => {
-                return Err(io::Error::other("the server sends whole messages only"))
-            }
-        }
-        Ok(())
+    /// Encodes `message` behind what is already queued (see [`Sender`]).
+    pub(super) fn queue(&mut self, message: &Message) {
+        self.sender.encode(message, &mut self.write_buf);
     }
 
     /// Writes out everything queued. Cancel-safe.
@@ -182,64 +156,5 @@ impl Socket {
     /// section 7.1.1 asks.
     pub(super) async fn hang_up(&mut self) -> io::Result<()> {
         poll_fn(|cx| Pin::new(&mut self.io).poll_shutdown(cx)).await
-    }
-}
-
-/// A data message as one frame, compressed if that gains (RFC 7692 section 6: RSV1 set on a
-/// compressed message's first frame).
-fn data(out: &mut BytesMut, outbound: &mut Option<Box<Outbound>>, opcode: u8, payload: &[u8]) {
-    match outbound
-        .as_mut()
-        .and_then(|outbound| outbound.compress(payload))
-    {
-        Some(compressed) => {
-            frame::write_header(out, true, true, opcode, compressed.len());
-            out.put_slice(&compressed);
-        }
-        None => {
-            frame::write_header(out, true, false, opcode, payload.len());
-            out.put_slice(payload);
-        }
-    }
-}
-
-/// A control frame, never compressed (RFC 7692 section 6).
-fn control(out: &mut BytesMut, opcode: u8, payload: &[u8]) {
-    frame::write_header(out, true, false, opcode, payload.len());
-    out.put_slice(payload);
-}
-
-/// A Close's payload: the code and the reason, or nothing.
-fn close_payload(reason: Option<CloseReason>) -> Vec<u8> {
-    let Some(reason) = reason else {
-        return Vec::new();
-    };
-    let mut payload = u16::from(reason.code).to_be_bytes().to_vec();
-    payload.extend_from_slice(reason.description.unwrap_or_default().as_bytes());
-    payload
-}
-
-/// Cuts an oversized control payload to what RFC 6455 allows (see [`MAX_CONTROL_PAYLOAD`]).
-fn within_control_limits(message: ws::Message) -> ws::Message {
-    match message {
-        ws::Message::Close(Some(mut reason)) => {
-            if let Some(description) = &mut reason.description {
-                if description.len() > MAX_CLOSE_REASON {
-                    let mut end = MAX_CLOSE_REASON;
-                    while !description.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    description.truncate(end);
-                }
-            }
-            ws::Message::Close(Some(reason))
-        }
-        ws::Message::Ping(bytes) if bytes.len() > MAX_CONTROL_PAYLOAD => {
-            ws::Message::Ping(bytes.slice(..MAX_CONTROL_PAYLOAD))
-        }
-        ws::Message::Pong(bytes) if bytes.len() > MAX_CONTROL_PAYLOAD => {
-            ws::Message::Pong(bytes.slice(..MAX_CONTROL_PAYLOAD))
-        }
-        message => message,
     }
 }

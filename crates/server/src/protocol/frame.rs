@@ -1,6 +1,11 @@
-//! Frame headers (RFC 6455 section 5.2), read from the client and written by the server.
+//! Frame headers (RFC 6455 section 5.2), read from the client and written by the server: the
+//! one place that knows how a header is laid out. [`head`] reads as much of a header as has
+//! arrived, so that a frame is judged on its first two bytes and its declared length is checked
+//! ([`Header::check_length`]) before its payload is buffered.
 
-use actix_web::web::{BufMut, BytesMut};
+use std::fmt;
+
+use bytes::{BufMut, BytesMut};
 
 /// Opcodes (RFC 6455 section 5.2).
 pub mod opcode {
@@ -41,6 +46,9 @@ pub struct Start {
     pub opcode: u8,
     /// Whether a mask follows.
     pub masked: bool,
+    /// The 7-bit payload length: the length itself up to 125; 126 and 127 announce a 16- and a
+    /// 64-bit length in the bytes that follow.
+    pub short_length: u8,
 }
 
 impl Start {
@@ -63,24 +71,95 @@ pub struct Header {
     pub size: usize,
 }
 
-/// The first two bytes of the frame `bytes` starts with, once they are there.
-pub fn start(bytes: &[u8]) -> Option<Start> {
+impl Header {
+    /// Fails if the payload it declares is over `limit` bytes. Checked as soon as the header is
+    /// complete, before any of the payload is buffered: a header announcing 1 TiB would
+    /// otherwise have the server hold whatever the client streams.
+    pub fn check_length(&self, limit: u64) -> Result<(), FrameTooLarge> {
+        if self.length > limit {
+            return Err(FrameTooLarge {
+                declared: self.length,
+                limit,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A frame header declares a payload over the limit; the connection is closed with 1009.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameTooLarge {
+    /// The payload length the header declared.
+    pub declared: u64,
+    /// The limit.
+    pub limit: u64,
+}
+
+impl fmt::Display for FrameTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a frame header declares a payload of {} bytes, over the limit of {}",
+            self.declared, self.limit
+        )
+    }
+}
+
+impl std::error::Error for FrameTooLarge {}
+
+/// As much of a frame's header as has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Head {
+    /// Fewer than two bytes: nothing to judge yet.
+    Empty,
+    /// The first two bytes; the extended length or the mask is still on its way.
+    Started(Start),
+    /// The whole header.
+    Complete(Header),
+}
+
+impl Head {
+    /// The first two bytes, once they are there.
+    pub fn start(&self) -> Option<Start> {
+        match self {
+            Self::Empty => None,
+            Self::Started(start) => Some(*start),
+            Self::Complete(header) => Some(header.start),
+        }
+    }
+}
+
+/// Reads the header `bytes` starts with, as far as it has arrived; anything after it is
+/// ignored.
+pub fn head(bytes: &[u8]) -> Head {
     let [first, second, ..] = *bytes else {
-        return None;
+        return Head::Empty;
     };
-    Some(Start {
+    let start = Start {
         fin: first & FIN != 0,
         rsv1: first & RSV1 != 0,
         rsv2_or_rsv3: first & RSV2_RSV3 != 0,
         opcode: first & 0x0F,
         masked: second & MASKED != 0,
-    })
+        short_length: second & !MASKED,
+    };
+    match rest_of_header(start, bytes) {
+        Some(header) => Head::Complete(header),
+        None => Head::Started(start),
+    }
 }
 
 /// The header `bytes` starts with, once it is all there.
 pub fn header(bytes: &[u8]) -> Option<Header> {
-    let start = start(bytes)?;
-    let (length, mut size) = match bytes[1] & 0x7F {
+    match head(bytes) {
+        Head::Complete(header) => Some(header),
+        Head::Empty | Head::Started(_) => None,
+    }
+}
+
+/// The extended length and the mask after `start`, if they have arrived.
+fn rest_of_header(start: Start, bytes: &[u8]) -> Option<Header> {
+    let (length, mut size) = match start.short_length {
         LENGTH_16 => (
             u64::from(u16::from_be_bytes(bytes.get(2..4)?.try_into().ok()?)),
             4,
@@ -161,6 +240,41 @@ mod tests {
         let huge = header(&huge).unwrap();
         assert_eq!((huge.length, huge.size), (1 << 40, 14));
         assert!(huge.start.rsv1);
+        let unmasked = header(&[0x81, 0x05]).unwrap();
+        assert_eq!((unmasked.length, unmasked.size), (5, 2), "unmasked, 7-bit");
+    }
+
+    #[test]
+    fn the_first_two_bytes_are_read_before_the_rest_arrives() {
+        assert_eq!(head(&[]), Head::Empty);
+        assert_eq!(head(&[0x81]), Head::Empty);
+        let Head::Started(start) = head(&[0x89, 0xFF, 0, 0]) else {
+            panic!("a 64-bit length still arriving");
+        };
+        assert_eq!((start.opcode, start.short_length), (0x9, 127));
+        assert!(start.is_control() && start.masked && start.fin);
+        let mut huge = vec![0x82, 0xFF];
+        huge.extend_from_slice(&(1u64 << 40).to_be_bytes());
+        assert!(
+            matches!(head(&huge), Head::Started(_)),
+            "mask still missing"
+        );
+        huge.extend_from_slice(&[1, 2, 3, 4]);
+        assert!(matches!(head(&huge), Head::Complete(h) if h.length == 1 << 40));
+    }
+
+    #[test]
+    fn only_a_declared_length_over_the_limit_fails() {
+        let ten = header(&[0x82, 0x8A, 1, 2, 3, 4]).unwrap();
+        assert_eq!(ten.check_length(10), Ok(()), "exactly the limit");
+        let eleven = header(&[0x82, 0x8B, 1, 2, 3, 4, 0xFF]).unwrap();
+        assert_eq!(
+            eleven.check_length(10),
+            Err(FrameTooLarge {
+                declared: 11,
+                limit: 10
+            })
+        );
     }
 
     #[test]

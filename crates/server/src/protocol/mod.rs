@@ -1,100 +1,28 @@
 //! RFC 6455 framing as sans-IO state machines, tested natively: bytes in, messages or
-//! violations out; messages in, bytes out. No sockets, no timers.
+//! violations out; messages in, bytes out. No sockets, no timers, no actix types: the
+//! connection (`crate::connection`) moves the bytes and speaks to actix.
 //!
-//! - [`receive`]: the client's bytes into messages: frames parsed as their bytes arrive,
-//!   fragments reassembled, text checked to be UTF-8 as it arrives, compressed messages inflated
-//!   (RFC 7692), every limit applied, and each [`Violation`] with its close code.
-//! - [`frame`]: frame headers, read and written.
+//! - [`receive`]: the client's bytes into messages ([`Receiver`]): frames parsed as their bytes
+//!   arrive, fragments reassembled, text checked to be UTF-8 as it arrives, compressed messages
+//!   inflated (RFC 7692), every limit applied, and each [`Violation`] with its close code.
+//! - [`send`]: messages into frames ([`Sender`]), compressed when negotiated.
+//! - [`message`]: the [`Message`] both carry.
+//! - [`frame`]: frame headers, read (the one parser, which also checks a declared length
+//!   against the limit before the payload arrives) and written.
+//! - [`close`]: Close payloads and the close codes.
 //! - [`utf8`]: incremental UTF-8 validation.
+//! - [`violation`]: what breaks the protocol or the limits, and its close code.
 
+pub mod close;
 pub mod frame;
+pub mod message;
 pub mod receive;
+pub mod send;
 pub mod utf8;
+pub mod violation;
 
-use std::fmt;
-
-use actix_http::ws::CloseCode;
-
-use crate::frame_guard::FrameTooLarge;
-
-/// A frame or message that breaks RFC 6455, RFC 7692 or the server's limits: the connection is
-/// failed with [`Violation::close_code`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Violation {
-    /// A frame against the protocol (1002).
-    Protocol(ProtocolError),
-    /// A frame header declaring a payload over the limit, caught before the payload is
-    /// buffered (1009).
-    FrameTooLarge(FrameTooLarge),
-    /// A message over the limit: fragments adding up to more, or a compressed message
-    /// inflating to more (caught as soon as it passes the limit) (1009).
-    MessageTooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
-    /// A text message that is not UTF-8, caught as soon as its bytes can no longer be
-    /// (1007, RFC 6455 section 8.1).
-    InvalidUtf8,
-    /// A compressed message that is not DEFLATE data (1007: data inconsistent with the
-    /// message's type, RFC 6455 section 7.4.1; what Autobahn|Testsuite and `ws` expect).
-    BadCompressedData,
-}
-
-/// How a frame breaks the protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProtocolError {
-    /// RSV2 or RSV3 set: no extension here defines them (RFC 6455 section 5.2).
-    ReservedBits,
-    /// RSV1 set without `permessage-deflate` negotiated (RFC 6455 section 5.2).
-    CompressedWithoutExtension,
-    /// RSV1 on a control frame or a continuation frame (RFC 7692 section 6).
-    CompressedBitMisplaced,
-    /// A frame from the client without a mask (RFC 6455 section 5.1).
-    Unmasked,
-    /// A reserved opcode, 3-7 or 11-15 (RFC 6455 section 5.2).
-    ReservedOpcode(u8),
-    /// A fragmented control frame (RFC 6455 section 5.5).
-    FragmentedControl,
-    /// A control frame over 125 bytes (RFC 6455 section 5.5).
-    ControlTooLong(u64),
-    /// A continuation frame with no message to continue (RFC 6455 section 5.4).
-    ContinuationWithoutStart,
-    /// A new data frame while a fragmented message is unfinished (RFC 6455 section 5.4).
-    MessageInsideMessage,
-    /// A Close with a 1-byte payload, a code no one may send, or a reason that is not UTF-8
-    /// (RFC 6455 sections 5.5.1 and 7.4).
-    BadClose,
-}
-
-impl Violation {
-    /// The close code it deserves (RFC 6455 section 7.4.1).
-    pub fn close_code(&self) -> CloseCode {
-        match self {
-            Self::FrameTooLarge(_) | Self::MessageTooLarge { .. } => CloseCode::Size,
-            Self::InvalidUtf8 | Self::BadCompressedData => CloseCode::Invalid,
-            Self::Protocol(_) => CloseCode::Protocol,
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Protocol(error) => write!(f, "protocol error: {error:?}"),
-            Self::FrameTooLarge(error) => error.fmt(f),
-            Self::MessageTooLarge { limit } => {
-                write!(f, "a message is larger than the limit of {limit} bytes")
-            }
-            Self::InvalidUtf8 => f.write_str("a text message is not valid UTF-8"),
-            Self::BadCompressedData => f.write_str("a compressed message is not DEFLATE data"),
-        }
-    }
-}
-
-impl std::error::Error for Violation {}
-
-impl From<ProtocolError> for Violation {
-    fn from(error: ProtocolError) -> Self {
-        Self::Protocol(error)
-    }
-}
+pub use close::CloseFrame;
+pub use message::Message;
+pub use receive::Receiver;
+pub use send::Sender;
+pub use violation::{ProtocolError, Violation};
