@@ -14,6 +14,8 @@ const LOG = process.env.WASM_WS_SERVER_LOG;
 const GREETING = "连接成功";
 /** A file of this many bytes: large enough to be seen waiting, under the server's 64 KiB. */
 const FILE_BYTES = 60_000;
+/** A file that goes out in many messages, paced by the flow control: 16 MiB. */
+const BIG_FILE_BYTES = 16 << 20;
 
 /** Puts a file of `bytes` zero bytes in the page's file input, as choosing one would. */
 const chooseFile = (browser, bytes) =>
@@ -111,6 +113,20 @@ for (const engine of ENGINES) {
       await browser.waitFor("the file's echo, a Blob", `${lastEvent("message")} === "data is a Blob of ${FILE_BYTES} bytes"`);
       assert.ok(Number(await browser.text("#buffered-after-send")) >= FILE_BYTES, "bufferedAmount just after send()");
       await browser.waitFor("bufferedAmount back to 0", `document.querySelector("#buffered-amount").textContent === "0"`);
+
+      // A large file goes out in 32 KiB messages, paced by the buffer (1 MiB at most waits in
+      // it): the progress bar follows bufferedAmount down, through values between 0 and done.
+      await chooseFile(browser, BIG_FILE_BYTES);
+      await browser.script(`window.progressSeen = new Set();
+const bar = document.querySelector("#file-progress");
+new MutationObserver(() => window.progressSeen.add(Number(bar.value))).observe(bar, { attributes: true });`);
+      await browser.click("#send-file");
+      await browser.waitFor("the whole file sent", `document.querySelector("#action-outcome").textContent === "sent ${BIG_FILE_BYTES} bytes as ${BIG_FILE_BYTES / 32768} binary messages"`);
+      await browser.waitFor("the bar full", `Number(document.querySelector("#file-progress").value) === ${BIG_FILE_BYTES}`);
+      const between = await browser.script(`return [...window.progressSeen].filter((v) => v > 0 && v < ${BIG_FILE_BYTES}).length;`);
+      assert.ok(between >= 2, `the bar moved through ${between} values between empty and full`);
+      console.log(`e2e ${engine}: the progress bar showed ${between} values between empty and full for ${BIG_FILE_BYTES} bytes`);
+      await chooseFile(browser, FILE_BYTES);
 
       // binaryType switched: the next binary message is an ArrayBuffer, on the same socket.
       await pick(browser, "#binary-type", "arraybuffer");

@@ -23,10 +23,10 @@ use crate::{dispatch::StreamQueue, Error, Message, ReadyState, WebSocket};
 /// CONNECTING, and while more than the high-water mark waits in the browser's send buffer
 /// (`bufferedAmount`), until it has drained to the low-water mark (see
 /// [`WebSocket::set_flow_control`]); it fails with [`Error::Closed`] once the socket is CLOSING
-/// or CLOSED. `poll_flush` waits until the buffer has drained to the low-water mark (to zero
-/// without flow control): so `sink.send(message).await` completes when the message has left
-/// the app's hands and there is room for the next. Closing the sink closes the socket and waits
-/// for the close event. It holds a [`WebSocket`] handle: after `split()`, any other clone can
+/// or CLOSED. `poll_flush` does the same wait: so `sink.send(message).await` completes when the
+/// message has left the app's hands and there is room for the next, and at most the
+/// high-water mark plus one message waits in the browser. Closing the sink closes the socket
+/// and waits for the close event. It holds a [`WebSocket`] handle: after `split()`, any other clone can
 /// still close the connection.
 ///
 /// ```no_run
@@ -117,13 +117,18 @@ impl Sink<Message> for WebSocketStream {
         self.socket.send(&message)
     }
 
-    /// Waits until the browser's send buffer has drained to the low-water mark (to zero without
-    /// flow control), or the socket closed (what waited then is dropped by the browser).
+    /// Ready while the browser's send buffer has room for the next message (at most the
+    /// high-water mark); above it, waits until the buffer has drained to the low-water mark
+    /// (so that `send().await`, which flushes after each message, wakes once per buffer's worth,
+    /// not once per message), or the socket closed. Without flow control, ready at once.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        let below = self
-            .socket
-            .flow_control()
-            .map_or(0, |flow| saturating_u32(flow.low_water_mark));
+        let Some(flow) = self.socket.flow_control() else {
+            return Poll::Ready(Ok(()));
+        };
+        if self.socket.buffered_amount() as usize <= flow.high_water_mark {
+            return Poll::Ready(Ok(()));
+        }
+        let below = saturating_u32(flow.low_water_mark);
         self.socket.poll_drained(cx, below).map(Ok)
     }
 

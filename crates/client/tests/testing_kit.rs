@@ -339,3 +339,80 @@ fn the_guide_shows_the_examples_as_they_are() {
         "only {checked} examples found in docs/testing.md"
     );
 }
+
+// What does not happen, shown in virtual time rather than by sleeping: an hour passes at once.
+
+const AN_HOUR: Duration = Duration::from_secs(3600);
+
+kit_test! {
+    async fn after_close_during_a_backoff_no_attempt_comes_in_an_hour() {
+        let server = FakeServer::new();
+        let connection = ReconnectingWebSocket::open(&server.url(), ReconnectOptions::default()).unwrap();
+        server.accept().await.drop_connection();
+        server.settle().await;
+        assert!(matches!(connection.status(), ConnectionStatus::Reconnecting { .. }));
+        connection.close();
+        server.advance(AN_HOUR).await;
+        assert_eq!(server.connections(), 1);
+        assert_eq!(connection.status(), ConnectionStatus::Closed);
+    }
+}
+
+kit_test! {
+    async fn after_giving_up_no_attempt_comes_in_an_hour_until_reconnect() {
+        let server = FakeServer::new();
+        let options = ReconnectOptions {
+            max_attempts: Some(1),
+            ..ReconnectOptions::default()
+        };
+        let connection = ReconnectingWebSocket::open(&server.url(), options).unwrap();
+        server.next_connection().await.refuse();
+        server.advance(Duration::from_secs(2)).await;
+        server.next_connection().await.refuse();
+        server.advance(AN_HOUR).await;
+        assert_eq!(connection.status(), ConnectionStatus::GaveUp { attempts: 1 });
+        assert_eq!(server.connections(), 2);
+        connection.reconnect();
+        server.accept().await;
+        assert_eq!(server.connections(), 3);
+    }
+}
+
+kit_test! {
+    async fn a_url_that_cannot_be_used_is_not_retried_in_an_hour() {
+        let server = FakeServer::new();
+        let calls = Rc::new(std::cell::Cell::new(0));
+        let counted = calls.clone();
+        let connection = server.connection(ReconnectOptions::default()).unwrap();
+        connection.connect_with(move || {
+            counted.set(counted.get() + 1);
+            "not a URL".to_owned()
+        });
+        server.settle().await;
+        assert!(matches!(connection.status(), ConnectionStatus::Failed(_)));
+        let tried = calls.get();
+        server.advance(AN_HOUR).await;
+        assert_eq!(calls.get(), tried, "not retried");
+        assert_eq!(server.connections(), 0);
+    }
+}
+
+kit_test! {
+    async fn while_offline_no_attempt_comes_in_an_hour_and_online_connects_at_once() {
+        let server = FakeServer::new();
+        let options = ReconnectOptions {
+            reconnect_on_wake: true,
+            ..ReconnectOptions::default()
+        };
+        let connection = ReconnectingWebSocket::open(&server.url(), options).unwrap();
+        server.accept().await.drop_connection();
+        server.go_offline();
+        server.advance(AN_HOUR).await;
+        assert_eq!(connection.status(), ConnectionStatus::Offline);
+        assert_eq!(server.connections(), 1, "no attempt while offline");
+        let started = server.elapsed();
+        server.go_online();
+        server.accept().await;
+        assert_eq!(server.elapsed(), started, "at once");
+    }
+}

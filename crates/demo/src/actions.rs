@@ -1,11 +1,16 @@
-//! What the sample's buttons do not: send a file as a binary message, and close with a code
-//! and a reason, refused as the browser would refuse them.
+//! What the sample's buttons do not: send a file as binary messages, paced by the network
+//! (with a progress bar that follows `bufferedAmount` down), and close with a code and a
+//! reason, refused as the browser would refuse them.
 
-use wasm_ws_yew::{use_websocket_context, Message};
+use gloo_render::{request_animation_frame, AnimationFrame};
+use wasm_ws_yew::{use_websocket_context, Message, ReconnectingWebSocket};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::mdn;
+
+/// The size of each message a file goes out in: the server takes messages of up to 64 KiB.
+const CHUNK: u64 = 32 * 1024;
 
 #[function_component]
 pub fn Actions() -> Html {
@@ -14,9 +19,14 @@ pub fn Actions() -> Html {
     let code = use_node_ref();
     let reason = use_node_ref();
     let outcome = use_state(String::new);
+    // How much of the file has left the page: handed to the socket, less what still waits in
+    // its buffer; and the file's size.
+    let progress = use_state_eq(|| (0u64, 0u64));
+    let frame = use_mut_ref(|| None::<AnimationFrame>);
 
     let send_file = {
         let (connection, file, outcome) = (connection.clone(), file.clone(), outcome.setter());
+        let (progress, frame) = (progress.setter(), frame.clone());
         Callback::from(move |_: MouseEvent| {
             let chosen = file
                 .cast::<HtmlInputElement>()
@@ -25,12 +35,34 @@ pub fn Actions() -> Html {
             let Some(chosen) = chosen else {
                 return outcome.set("choose a file first".into());
             };
-            let size = chosen.size() as u64;
-            // A File is a Blob: sent as a binary message, as `send(blob)` does.
+            let Some(live) = connection.connection() else {
+                return outcome.set("not connected".into());
+            };
+            // A File is a Blob: sent in slices, each a binary message, as `send(blob)` sends.
             let blob: web_sys::Blob = chosen.into();
-            outcome.set(match connection.send(Message::Blob(blob)) {
-                Ok(_) => format!("sent {size} bytes as a binary message"),
-                Err(error) => format!("not sent: {error}"),
+            let (outcome, progress, frame) = (outcome.clone(), progress.clone(), frame.clone());
+            yew::platform::spawn_local(async move {
+                let size = blob.size() as u64;
+                let mut sent = 0;
+                watch_progress(live.clone(), sent, size, progress.clone(), frame.clone());
+                while sent < size {
+                    // Waits while the browser's buffer holds a megabyte (the flow control).
+                    live.send_ready().await;
+                    let end = (sent + CHUNK).min(size);
+                    let slice = blob.slice_with_f64_and_f64(sent as f64, end as f64);
+                    let sent_now = slice.map_err(|_| ()).and_then(|slice| {
+                        live.send(Message::Blob(slice)).map_err(|error| {
+                            outcome.set(format!("not sent: {error}"));
+                        })
+                    });
+                    if sent_now.is_err() {
+                        return;
+                    }
+                    sent = end;
+                    watch_progress(live.clone(), sent, size, progress.clone(), frame.clone());
+                }
+                let messages = size.div_ceil(CHUNK);
+                outcome.set(format!("sent {size} bytes as {messages} binary messages"));
             });
         })
     };
@@ -60,6 +92,8 @@ pub fn Actions() -> Html {
                 <a href={mdn::page("WebSocket/send")}>{ "send(blob)" }</a>
                 <input id="file" type="file" ref={file} />
                 <button id="send-file" onclick={send_file}>{ "Send the file as binary" }</button>
+                <progress id="file-progress" max={progress.1.to_string()} value={progress.0.to_string()}
+                    aria-label="sent: handed to the socket, less bufferedAmount" />
             </div>
             <div class="row">
                 <a href={mdn::page("WebSocket/close")}>{ "close(code, reason)" }</a>
@@ -75,4 +109,29 @@ pub fn Actions() -> Html {
             <p id="action-outcome" class="outcome" aria-live="polite">{ (*outcome).clone() }</p>
         </section>
     }
+}
+
+/// Shows how much of the file has left: `sent` bytes handed to the socket, less its
+/// `bufferedAmount`, at each animation frame until the buffer is empty (it has no event).
+fn watch_progress(
+    live: ReconnectingWebSocket,
+    sent: u64,
+    size: u64,
+    progress: UseStateSetter<(u64, u64)>,
+    frame: std::rc::Rc<std::cell::RefCell<Option<AnimationFrame>>>,
+) {
+    let waiting = live
+        .socket()
+        .map_or(0, |socket| u64::from(socket.buffered_amount()));
+    progress.set((sent.saturating_sub(waiting), size));
+    let next = frame.clone();
+    *frame.borrow_mut() = Some(request_animation_frame(move |_| {
+        let waiting = live
+            .socket()
+            .map_or(0, |socket| u64::from(socket.buffered_amount()));
+        progress.set((sent.saturating_sub(waiting), size));
+        if waiting > 0 {
+            watch_progress(live, sent, size, progress, next);
+        }
+    }));
 }

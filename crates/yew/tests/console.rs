@@ -8,7 +8,6 @@
 use std::{cell::Cell, rc::Rc, time::Duration};
 
 use futures_util::StreamExt;
-use gloo_timers::future::sleep;
 use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{
@@ -94,9 +93,15 @@ async fn type_send_see_the_echo_then_close() {
         "send is disabled once closed"
     );
 
-    // No push arrives once the connection is closed: wait longer than the push interval.
+    // No push arrives once the connection is closed. Proof that a push interval went by: a
+    // socket of the test's own, to the same endpoint, receives its greeting and two pushes.
     let count = received(&root).len();
-    sleep(Duration::from_millis(1500)).await;
+    let witness = wasm_ws_client::WebSocket::open(&endpoint("test")).unwrap();
+    let mut heard = witness.stream();
+    for what in ["the greeting", "a push", "another push"] {
+        next_within(&mut heard, Duration::from_secs(5), what).await;
+    }
+    witness.close();
     assert_eq!(received(&root).len(), count);
 }
 
@@ -399,10 +404,18 @@ async fn a_long_log_renders_only_the_lines_in_view_and_scrolls_through_them_all(
     // 5,001 lines are kept; a screen's worth is rendered, and the log is as tall as all of them.
     let rendered = line_count(&root);
     assert!(rendered < 100, "{rendered} lines rendered of 5001");
-    let pitch = f64::from(log.client_height()) / f64::from(rendered);
+    // As tall as all of them, to a line's height in a hundred (as the 100,000-line test
+    // measures it).
+    let lines = root.query_selector_all(".wsc-line").unwrap();
+    let top = |i: u32| {
+        let line: Element = lines.item(i).unwrap().unchecked_into();
+        line.get_bounding_client_rect().top()
+    };
+    let pitch = top(lines.length() - 1) - top(lines.length() - 2);
+    let kept = f64::from(log.scroll_height()) / pitch;
     assert!(
-        f64::from(log.scroll_height()) > 5_001.0 * pitch / 4.0,
-        "the log scrolls over every kept line"
+        (kept - 5_001.0).abs() < 50.0,
+        "the log scrolls over every kept line: {kept} lines' height ({pitch} px a line)"
     );
 
     // Once it has followed to the bottom: the top shows the first kept lines; the middle,

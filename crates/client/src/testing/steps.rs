@@ -35,8 +35,14 @@ impl Future for YieldOnce {
     }
 }
 
-/// What `ready` finds, trying after running `settle` and between turns of the executor; `None`
-/// if it finds nothing within [`TURNS`] turns.
+/// In the browser, after [`TURNS`] turns of the executor, how many times a step also lets the
+/// browser run a task of its own (a 0 ms timer) before it concludes: what the app waits on may
+/// come from one (a render a busy page put off). Together well under a second.
+#[cfg(target_arch = "wasm32")]
+const BROWSER_TASKS: u32 = 16;
+
+/// What `ready` finds, trying after running `settle` and between turns of the executor (and,
+/// in the browser, of its event loop); `None` if it finds nothing within them.
 pub(super) async fn until<T>(
     mut settle: impl FnMut(),
     mut ready: impl FnMut() -> Option<T>,
@@ -47,6 +53,17 @@ pub(super) async fn until<T>(
             return Some(found);
         }
         yield_once().await;
+    }
+    #[cfg(target_arch = "wasm32")]
+    for _ in 0..BROWSER_TASKS {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        for _ in 0..TURNS / 8 {
+            settle();
+            if let Some(found) = ready() {
+                return Some(found);
+            }
+            yield_once().await;
+        }
     }
     None
 }
