@@ -114,14 +114,14 @@ for (const engine of ENGINES) {
       assert.ok(Number(await browser.text("#buffered-after-send")) >= FILE_BYTES, "bufferedAmount just after send()");
       await browser.waitFor("bufferedAmount back to 0", `document.querySelector("#buffered-amount").textContent === "0"`);
 
-      // A large file goes out in 32 KiB messages, paced by the buffer (1 MiB at most waits in
+      // A large file goes out in 64 KiB messages, paced by the buffer (1 MiB at most waits in
       // it): the progress bar follows bufferedAmount down, through values between 0 and done.
       await chooseFile(browser, BIG_FILE_BYTES);
       await browser.script(`window.progressSeen = new Set();
 const bar = document.querySelector("#file-progress");
 new MutationObserver(() => window.progressSeen.add(Number(bar.value))).observe(bar, { attributes: true });`);
       await browser.click("#send-file");
-      await browser.waitFor("the whole file sent", `document.querySelector("#action-outcome").textContent === "sent ${BIG_FILE_BYTES} bytes as ${BIG_FILE_BYTES / 32768} binary messages"`);
+      await browser.waitFor("the whole file sent", `document.querySelector("#action-outcome").textContent === "sent ${BIG_FILE_BYTES} bytes as ${BIG_FILE_BYTES / 65536} binary messages"`);
       await browser.waitFor("the bar full", `Number(document.querySelector("#file-progress").value) === ${BIG_FILE_BYTES}`);
       const between = await browser.script(`return [...window.progressSeen].filter((v) => v > 0 && v < ${BIG_FILE_BYTES}).length;`);
       assert.ok(between >= 2, `the bar moved through ${between} values between empty and full`);

@@ -1,4 +1,4 @@
-//! What the sample's buttons do not: send a file as binary messages, paced by the network
+//! What the sample's buttons do not: send a file as binary messages of 64 KiB, paced by the network
 //! (with a progress bar that follows `bufferedAmount` down), and close with a code and a
 //! reason, refused as the browser would refuse them.
 
@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::mdn;
 
-/// The size of each message a file goes out in: the server takes messages of up to 64 KiB.
-const CHUNK: u64 = 32 * 1024;
+/// The size of each message a file goes out in: the most the server takes in one (64 KiB).
+const CHUNK: u64 = 64 * 1024;
 
 #[function_component]
 pub fn Actions() -> Html {
