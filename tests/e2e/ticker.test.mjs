@@ -11,17 +11,19 @@ import { COLLECT_ERRORS, ENGINES, pageErrors, session } from "./browsers.mjs";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SERVER_BIN = process.env.WASM_WS_SERVER_BIN ?? `${ROOT}target/debug/wasm-ws-server`;
 
-/** Starts a command and resolves with its "listening on ..." line; stopped in `after`. */
+/** Starts a command and resolves with the match of `pattern` in its output (its "listening
+ * on ..." line: the server's log says "listening on" too, so the pattern is exact); stopped
+ * in `after`. */
 const started = [];
-function listening(command, args) {
+function listening(command, args, pattern) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     started.push(child);
     let seen = "";
     const onData = (chunk) => {
       seen += chunk;
-      const line = seen.split("\n").find((l) => l.includes("listening on"));
-      if (line) resolve(line);
+      const found = seen.match(pattern);
+      if (found) resolve(found);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
@@ -31,13 +33,12 @@ function listening(command, args) {
 
 let server, proxy, control;
 before(async () => {
-  const serverLine = await listening(SERVER_BIN, [
+  [, server] = await listening(SERVER_BIN, [
     "--bind", "127.0.0.1:0", "--static-dir", `${ROOT}examples/ticker/dist`,
     "--permessage-deflate", "context-takeover",
-  ]);
-  server = serverLine.split("http://")[1].trim();
-  const proxyLine = await listening("node", [`${ROOT}tests/fault-proxy/proxy.mjs`, "--target", server]);
-  [, proxy, control] = proxyLine.match(/listening on (\S+) control (\S+)/);
+  ], /listening on http:\/\/(\S+)\r?\n/);
+  [, proxy, control] = await listening("node", [`${ROOT}tests/fault-proxy/proxy.mjs`, "--target", server],
+    /listening on (\S+) control (\S+)\r?\n/);
 });
 after(async () => {
   // Stopped, and waited for: nothing outlives the test.

@@ -490,7 +490,9 @@ impl Core {
                 let buffer = self
                     .options
                     .flow_control
-                    .map_or(true, |flow| open.buffered < flow.high_water_mark);
+                    .map_or(true, |flow| {
+                        open.buffered == 0 || open.buffered < flow.high_water_mark
+                    });
                 open.outbox.is_empty() && self.queue.is_empty() && window && buffer
             }
             state => matches!(state, State::Stopped | State::GaveUp | State::Failed(_)),
@@ -673,7 +675,22 @@ impl Core {
             outgoing,
             purpose,
         }));
+        self.watch_if_full();
     }
+
+    /// At the high-water mark, `send_ready()` waits: it needs word of the drain, even with
+    /// nothing queued behind. (Found by the property tests, after the demo's upload stalled.)
+    fn watch_if_full(&mut self) {
+        let full = match (&self.state, self.options.flow_control) {
+            (State::Open(open), Some(flow)) => open.buffered >= flow.high_water_mark,
+            _ => false,
+        };
+        if full {
+            // Room for one byte more: below the mark, and at most the low-water mark.
+            self.watch_buffer(1);
+        }
+    }
+
 
     /// Starts an attempt now; or, with `reconnect_on_wake` and the browser offline, waits for
     /// it to be online.
@@ -1037,6 +1054,7 @@ impl Core {
         }
         let had_heartbeat = self.options.heartbeat.is_some();
         self.options = options;
+        self.watch_if_full();
         if !self.options.reconnect_on_wake && matches!(self.state, State::Offline) {
             // Only `reconnect_on_wake` waits for the network: without it, nothing would end
             // the wait. (Found by the property tests.)

@@ -1075,25 +1075,34 @@ fn after_an_open_the_queue_goes_out_paced_by_the_browsers_buffer() {
 fn a_send_over_the_mark_waits_and_send_ready_says_when_there_is_room() {
     let mut sim = open(paced(50, 10));
     assert_eq!(sim.send(36), Ok(Sent::Now));
-    let ready = |sim: &Sim| {
-        let mut ready = std::pin::pin!(sim.connection.send_ready());
-        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
-        ready.as_mut().poll(&mut cx).is_ready()
-    };
-    assert!(ready(&sim), "39 bytes of 50");
+    assert!(sim.ready_to_send(), "39 bytes of 50");
     assert_eq!(
         sim.send(36),
         Ok(Sent::Queued),
         "over the mark: it waits its turn"
     );
-    assert!(!ready(&sim));
+    assert!(!sim.ready_to_send());
     sim.deliver(1);
     assert_eq!(
         sim.connection.queued_len(),
         0,
         "it went as the buffer drained"
     );
-    assert!(ready(&sim));
+    assert!(sim.ready_to_send());
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn sends_that_fill_the_buffer_to_the_mark_wait_for_it_to_drain_and_no_longer() {
+    // A file sent in chunks, each after `send_ready()`: the last chunk that fits takes the
+    // buffer to the mark exactly, with nothing queued behind it.
+    let mut sim = open(paced(78, 20));
+    assert_eq!(sim.send(36), Ok(Sent::Now)); // 39 bytes
+    assert!(sim.ready_to_send());
+    assert_eq!(sim.send(36), Ok(Sent::Now)); // 78: at the mark
+    assert!(!sim.ready_to_send(), "at the mark: wait");
+    sim.deliver(2);
+    assert!(sim.ready_to_send(), "the server read it all");
     assert!(sim.broken().is_empty(), "{:?}", sim.broken());
 }
 

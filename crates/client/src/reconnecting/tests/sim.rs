@@ -40,7 +40,8 @@ pub(super) enum Invariant {
     BackoffBounds,
     /// After `close()`, nothing happens but `Closed`.
     NothingAfterClose,
-    /// An open connection with room in its window has an empty queue.
+    /// An open connection with room in its window has an empty queue, and with an empty
+    /// buffer too, `send_ready()` resolves.
     NoStall,
     /// The heartbeat pings once `interval` passed in silence: not before, not after.
     PingOnTime,
@@ -753,6 +754,11 @@ impl Sim {
             if (!acknowledging || fits) && room {
                 self.broke(Invariant::NoStall, format!("{queued} queued while open"));
             }
+        } else if self.idle_buffer() && self.window_has_room(&options) && !self.ready_to_send() {
+            self.broke(
+                Invariant::NoStall,
+                "send_ready() waits with an empty queue and an empty buffer".into(),
+            );
         }
         if let Some((interval, timeout)) = self.heartbeat() {
             let now = self.network.now();
@@ -768,6 +774,30 @@ impl Sim {
                 _ => {}
             }
         }
+    }
+
+    /// The server has read everything the current socket sent.
+    fn idle_buffer(&self) -> bool {
+        self.current()
+            .and_then(|index| self.network.link(index, |link| link.buffered()))
+            .unwrap_or(0)
+            == 0
+    }
+
+    /// The window of unacknowledged messages takes one more (always, without
+    /// acknowledgements).
+    fn window_has_room(&self, options: &ReconnectOptions) -> bool {
+        options.acknowledge.is_none()
+            || (self.connection.unacknowledged_len() < options.queue.max_messages
+                && self.connection.unacknowledged().iter().map(byte_len).sum::<usize>()
+                    < options.queue.max_bytes)
+    }
+
+    /// Whether `send_ready()` resolves now.
+    pub(super) fn ready_to_send(&self) -> bool {
+        let mut ready = std::pin::pin!(self.connection.send_ready());
+        let mut cx = std::task::Context::from_waker(futures_util::task::noop_waker_ref());
+        std::future::Future::poll(ready.as_mut(), &mut cx).is_ready()
     }
 
     /// Looks at what went on each link since the last look: pings on time, no socket held
