@@ -129,7 +129,7 @@ pub use ready_state::ReadyState;
 pub use reconnecting::{
     AckMatcher, Backoff, ConnectionEvent, ConnectionEvents, ConnectionStatus, Heartbeat,
     HelloMessages, MessageFilter, QueueLimits, ReconnectOptions, ReconnectPredicate,
-    ReconnectingWebSocket, SendError, Sent, Subscription,
+    ReconnectingWebSocket, SendError, Sent, Subscription, TabRole,
 };
 pub use socket::{WeakWebSocket, WebSocket};
 pub use stream::{ReadBlobs, WebSocketStream};

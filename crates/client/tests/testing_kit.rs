@@ -3,6 +3,9 @@
 //! natively (`cargo test -p wasm-ws-client --features testing`) and in the three browsers (the
 //! test command's browser suites), except where it says.
 
+#[macro_use]
+mod common;
+
 use std::{rc::Rc, time::Duration};
 
 use futures_util::StreamExt;
@@ -11,47 +14,10 @@ use wasm_ws_client::{
     ReconnectOptions, ReconnectingWebSocket, SendError, Sent,
 };
 
+use common::{report, wall_ms};
+
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-/// An async test, natively on the `futures` executor and in the browser on its event loop.
-macro_rules! kit_test {
-    ($(#[$meta:meta])* async fn $name:ident() $body:block) => {
-        $(#[$meta])*
-        #[cfg(not(target_arch = "wasm32"))]
-        #[test]
-        fn $name() {
-            futures_executor::block_on(async $body)
-        }
-
-        $(#[$meta])*
-        #[cfg(target_arch = "wasm32")]
-        #[wasm_bindgen_test::wasm_bindgen_test]
-        async fn $name() $body
-    };
-}
-
-/// Milliseconds of wall-clock time since some origin, to a fraction of one.
-fn wall_ms() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    return web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or_else(js_sys::Date::now, |performance| performance.now());
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use std::sync::OnceLock;
-        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
-        let origin = *ORIGIN.get_or_init(std::time::Instant::now);
-        origin.elapsed().as_secs_f64() * 1000.0
-    }
-}
-
-fn report(line: &str) {
-    #[cfg(target_arch = "wasm32")]
-    web_sys::console::log_1(&line.into());
-    #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("{line}");
-}
 
 /// The app's code under test: a chat client that joins its room on every connection and keeps
 /// what the server has not acknowledged (`ok <text>`) to say it again after a reconnection.

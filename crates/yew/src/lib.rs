@@ -101,7 +101,7 @@ pub use wasm_ws_client::testing;
 pub use wasm_ws_client::{
     Backoff, BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Heartbeat,
     HelloMessages, Message, QueueLimits, ReadyState, ReconnectOptions, ReconnectingWebSocket,
-    SendError, Sent, WebSocket,
+    SendError, Sent, TabRole, WebSocket,
 };
 
 /// The README's examples, compiled as doctests so that they keep working.

@@ -15,6 +15,7 @@ use wasm_ws_yew::{
     testing::FakeServer,
     use_json_websocket, use_reconnecting_websocket, Backoff, ConnectionStatus, Message,
     ReconnectOptions, UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions,
+    WebSocketConsole, WebSocketProvider,
 };
 use yew::prelude::*;
 
@@ -151,4 +152,56 @@ async fn a_message_that_is_not_the_expected_json_is_shown_to_the_user() {
         "ACME 1234",
         "the last good price stays"
     );
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct TabProps {
+    url: AttrValue,
+}
+
+/// A tab of the app: a provider shared across tabs, and the console that shows it.
+#[function_component]
+fn SharedTab(props: &TabProps) -> Html {
+    html! {
+        <WebSocketProvider url={props.url.clone()} share_across_tabs="dashboard@1">
+            <WebSocketConsole />
+        </WebSocketProvider>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_share_one_connection_and_each_console_says_its_part() {
+    let server = FakeServer::new();
+    let url: AttrValue = server.url().into();
+    let (first, second) = (new_root(), new_root());
+    let props = TabProps { url: url.clone() };
+    yew::Renderer::<SharedTab>::with_root_and_props(first.clone(), props.clone()).render();
+    yew::Renderer::<SharedTab>::with_root_and_props(second.clone(), props).render();
+    let role = |root: &web_sys::Element| {
+        root.query_selector(".wsc-role")
+            .ok()
+            .flatten()
+            .and_then(|role| role.get_attribute("data-role"))
+            .unwrap_or_default()
+    };
+    let socket = server.accept().await;
+    for root in [&first, &second] {
+        wait_for_dom(root, "open", || text_of(root, ".wsc-state") == "OPEN").await;
+    }
+    // Which tab leads is the lock's choice: one does, the other follows.
+    let mut roles = [role(&first), role(&second)];
+    roles.sort();
+    assert_eq!(roles, ["following", "leading"]);
+    let labels = [text_of(&first, ".wsc-role"), text_of(&second, ".wsc-role")];
+    assert!(labels.contains(&"following tab".to_owned()), "{labels:?}");
+
+    // What the server pushes shows in both; one connection.
+    socket.send("0.42");
+    for root in [&first, &second] {
+        wait_for_dom(root, "the push", || {
+            text_of(root, ".wsc-log").contains("0.42")
+        })
+        .await;
+    }
+    assert_eq!(server.connections(), 1);
 }

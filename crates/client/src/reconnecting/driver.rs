@@ -22,10 +22,13 @@ use super::{
     transport::{Clock, Socket, SocketEvent, Transport},
     ConnectionEvent, ReconnectOptions, SendError, Sent,
 };
-use crate::{dispatch::FanOut, CloseEvent, Message, ReadyState, WebSocket};
+use crate::{dispatch::FanOut, CloseEvent, ReadyState, WebSocket};
 
 /// Makes the URL of each attempt.
 pub(super) type UrlSource = Rc<dyn Fn() -> String>;
+
+/// Hears that a following tab's message is on the wire: the tab's id, the message's bytes.
+pub(super) type RelayedOut = Rc<dyn Fn(u64, usize)>;
 
 /// The connection's machinery, shared by every handle.
 pub(super) struct Driver {
@@ -45,6 +48,13 @@ pub(super) struct Driver {
     /// What `send_ready()` waits on: woken after each call whose outputs left the connection
     /// ready to send (or stopped).
     ready_waiters: RefCell<Vec<Waker>>,
+    /// With `share_across_tabs`: the app's version, and how to start sharing.
+    pub(super) sharing: RefCell<Option<super::tabs::Sharing>>,
+    /// The tabs' coordination, while shared.
+    pub(super) tabs: RefCell<Option<Rc<super::tabs::Tabs>>>,
+    /// While leading tabs: told when a following tab's message is on the wire (that tab's
+    /// flow control counts it until then), with the tab's id and the message's bytes.
+    pub(super) relayed_out: RefCell<Option<RelayedOut>>,
     /// With [`ReconnectOptions::reconnect_on_wake`]: the transport's wake listeners.
     wake: RefCell<Option<Box<dyn Any>>>,
     this: Weak<Driver>,
@@ -68,6 +78,9 @@ impl Driver {
             events: FanOut::default(),
             delivering: Cell::new(false),
             ready_waiters: RefCell::default(),
+            sharing: RefCell::new(None),
+            tabs: RefCell::new(None),
+            relayed_out: RefCell::new(None),
             wake: RefCell::new(None),
             this: this.clone(),
         })
@@ -77,7 +90,7 @@ impl Driver {
         self.transport.borrow().clone()
     }
 
-    fn clock(&self) -> Rc<dyn Clock> {
+    pub(super) fn clock(&self) -> Rc<dyn Clock> {
         self.clock.borrow().clone()
     }
 
@@ -85,9 +98,9 @@ impl Driver {
         self.clock().now()
     }
 
-    /// Runs over `transport` and `clock` from now on (a test's fake server): the deadline given
-    /// to the old clock is taken back, and the next is given to the new one.
-    #[cfg(feature = "testing")]
+    /// Runs over `transport` and `clock` from now on (a test's fake server, or the relay of a
+    /// tab that follows another): the deadline given to the old clock is taken back, and the
+    /// next is given to the new one.
     pub(super) fn route(&self, transport: Rc<dyn Transport>, clock: Rc<dyn Clock>) {
         if self.armed.take().is_some() {
             self.clock().cancel();
@@ -118,9 +131,8 @@ impl Driver {
     }
 
     /// Sends `message`; the answer is settled once the socket took it, or refused it.
-    pub(super) fn send(&self, message: Message) -> Result<Sent, SendError> {
-        // Measured here: a Blob's size is the browser's to tell.
-        let outgoing = Outgoing::new(message);
+    /// Sends `outgoing` (measured by the caller: a Blob's size is the browser's to tell).
+    pub(super) fn send(&self, outgoing: Outgoing) -> Result<Sent, SendError> {
         let now = self.now();
         // What the browser's buffer holds now, for the pacing (one read of `bufferedAmount`).
         let open = self.core.borrow().open_socket();
@@ -190,6 +202,11 @@ impl Driver {
                         .unwrap_or(false);
                     if !sent {
                         self.feed(Input::SendRefused(transmission));
+                    } else if let Some(from) = transmission.outgoing.relayed {
+                        let told = self.relayed_out.borrow().clone();
+                        if let Some(told) = told {
+                            told(from, transmission.outgoing.bytes);
+                        }
                     }
                 }
                 Output::Close { socket, code } => {

@@ -85,6 +85,9 @@ pub enum ConnectionEvent {
         /// As [`unacknowledged_len`](super::ReconnectingWebSocket::unacknowledged_len).
         unacknowledged: usize,
     },
+    /// With [`share_across_tabs`](super::ReconnectingWebSocket::share_across_tabs): the part
+    /// this tab now plays (see [`tab_role`](super::ReconnectingWebSocket::tab_role)).
+    Role(super::TabRole),
     /// An attempt could not even start: the URL produced for it (see
     /// [`open_with`](super::ReconnectingWebSocket::open_with)) is invalid, or the browser
     /// refused to create the socket. This is not a network failure and is not retried;
@@ -172,6 +175,12 @@ pub enum Sent {
     Now,
     /// Queued, to go out in order once the connection opens.
     Queued,
+    /// Handed, in this tab's order, to the tab that leads a connection shared across tabs
+    /// (see [`share_across_tabs`](super::ReconnectingWebSocket::share_across_tabs)), which sends
+    /// it on the shared socket: whether it reached the network, this tab cannot know at once.
+    /// With [`acknowledge`](super::ReconnectOptions::acknowledge) it stays awaiting
+    /// acknowledgement here, and goes again through the next leader if need be.
+    Relayed,
 }
 
 /// Why a message was not taken. The message is given back ([`into_message`](Self::into_message)).

@@ -20,6 +20,7 @@ mod event;
 mod options;
 mod queue;
 mod subscription;
+mod tabs;
 pub(crate) mod transport;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -40,6 +41,7 @@ pub use options::{
 };
 pub use queue::QueueLimits;
 pub use subscription::Subscription;
+pub use tabs::TabRole;
 
 use crate::{dispatch::StreamQueue, validate_protocols, Error, Message, ReadyState, WebSocket};
 use driver::{Driver, UrlSource};
@@ -178,9 +180,59 @@ impl ReconnectingWebSocket {
         #[cfg(feature = "testing")]
         self.route(url)?;
         let url = self.driver.transport().resolve_url(url)?;
+        self.start_sharing(&url);
         let url: UrlSource = Rc::new(move || url.clone());
         self.driver.connect(url);
         Ok(())
+    }
+
+    /// Shares this connection with the other tabs of the origin that connect to the same URL,
+    /// with the same subprotocols and the same `app_version`: one tab leads and holds the
+    /// socket, the others follow through it (a `BroadcastChannel`, with the Web Locks API
+    /// electing the leader). Call it before [`connect`](Self::connect) (or use
+    /// [`open_shared`](Self::open_shared)).
+    ///
+    /// - Every tab hears every event of the shared connection: its messages, in the same order
+    ///   in every tab, and its status (a following tab's [`status`](Self::status) is the
+    ///   leader's).
+    /// - Any tab sends: a following tab's sends go out through the leader, in that tab's
+    ///   order, and answer [`Sent::Relayed`]. Its queue, hello and acknowledgements are its
+    ///   own: its hello goes out on every open of the shared socket, and with
+    ///   [`ReconnectOptions::acknowledge`] what it sent stays until acknowledged, so at least
+    ///   once survives a change of leader.
+    /// - When the leading tab closes, navigates away, crashes or goes into the back-forward
+    ///   cache, another tab takes the lead and connects; its hello, then what awaited
+    ///   acknowledgement, then its queue go out, and the other tabs' follow.
+    /// - [`tab_role`](Self::tab_role) says whether this tab leads, follows, or connects alone;
+    ///   [`ConnectionEvent::Role`] says when it changes. Where the browser has no Web Locks or
+    ///   no `BroadcastChannel`, the tab connects alone, and nothing fails.
+    ///
+    /// `app_version` keeps apart the tabs of two versions of an app (after a deploy): tabs
+    /// whose versions differ never share, nor read each other's messages; the relay's own
+    /// version is in every message too.
+    pub fn share_across_tabs(&self, app_version: &str) {
+        *self.driver.sharing.borrow_mut() = Some(tabs::Sharing {
+            app: app_version.to_owned(),
+            start: tabs::Tabs::start,
+        });
+    }
+
+    /// [`open`](Self::open), shared with the other tabs ([`share_across_tabs`](Self::share_across_tabs)).
+    pub fn open_shared(
+        url: &str,
+        options: ReconnectOptions,
+        app_version: &str,
+    ) -> Result<Self, Error> {
+        let connection = Self::new(options)?;
+        connection.share_across_tabs(app_version);
+        connection.connect(url)?;
+        Ok(connection)
+    }
+
+    /// Which part this tab plays in a connection shared across tabs: [`TabRole::Alone`] unless
+    /// [`share_across_tabs`](Self::share_across_tabs) found the browser able to share.
+    pub fn tab_role(&self) -> TabRole {
+        self.tabs().map_or(TabRole::Alone, |tabs| tabs.role())
     }
 
     /// Like [`connect`](Self::connect), with the URL produced anew at each attempt (see
@@ -191,8 +243,39 @@ impl ReconnectingWebSocket {
         // fails as for any bad URL.
         #[cfg(feature = "testing")]
         let _ = self.route(&url());
+        if self.driver.sharing.borrow().is_some() {
+            if let Ok(now) = self.driver.transport().resolve_url(&url()) {
+                self.start_sharing(&now);
+            }
+        }
         let url: UrlSource = Rc::new(url);
         self.driver.connect(url);
+    }
+
+    /// With [`share_across_tabs`](Self::share_across_tabs): starts the tabs' coordination for
+    /// `url`, or joins again the group it started for that URL; another URL's group is left.
+    fn start_sharing(&self, url: &str) {
+        let sharing = self.driver.sharing.borrow();
+        let Some(tabs::Sharing { app, start }) = &*sharing else {
+            return;
+        };
+        let name = tabs::group_name(app, url, &self.options().protocols);
+        let current = self.driver.tabs.borrow().clone();
+        match current {
+            Some(tabs) if tabs.name() == name => tabs.rejoin(),
+            current => {
+                if let Some(tabs) = current {
+                    tabs.end();
+                }
+                let started = start(self, app, url);
+                *self.driver.tabs.borrow_mut() = started;
+            }
+        }
+    }
+
+    /// The tabs' coordination, while sharing.
+    fn tabs(&self) -> Option<Rc<tabs::Tabs>> {
+        self.driver.tabs.borrow().clone()
     }
 
     /// With the cargo feature `testing`: runs on the fake server `url` names, if it names one.
@@ -255,7 +338,7 @@ impl ReconnectingWebSocket {
     /// Sends now if open, otherwise queues; see [`Sent`] and [`SendError`]. What goes out is
     /// also reported as a [`ConnectionEvent::Sent`].
     pub fn send(&self, message: Message) -> Result<Sent, SendError> {
-        self.driver.send(message)
+        self.driver.send(queue::Outgoing::new(message))
     }
 
     /// Waits until a message sent now would go out at once ([`Sent::Now`]): the connection is
@@ -315,6 +398,11 @@ impl ReconnectingWebSocket {
     /// ```
     pub fn set_options(&self, options: ReconnectOptions) -> Result<(), Error> {
         validate_protocols(&options.protocols)?;
+        // Shared and following, the relay's own options stay in force until this tab leads.
+        let options = match self.tabs() {
+            Some(tabs) => tabs.set_options(options),
+            None => options,
+        };
         self.driver
             .handle(core::Input::Configure(Box::new(options)));
         Ok(())
@@ -371,6 +459,9 @@ impl ReconnectingWebSocket {
     /// Drops the current connection or wait and connects now, with the attempt counter reset.
     /// Works after giving up and after [`close`](Self::close).
     pub fn reconnect(&self) {
+        if let Some(tabs) = self.tabs() {
+            tabs.rejoin();
+        }
         self.driver.handle(core::Input::Reconnect);
     }
 
@@ -380,6 +471,7 @@ impl ReconnectingWebSocket {
     /// sends are refused until [`reconnect`](Self::reconnect). Nothing is delivered after
     /// `close()` but that `Closed`: not even a message that was already on its way.
     pub fn close(&self) {
+        self.leave_tabs();
         self.driver.handle(core::Input::Close(None));
     }
 
@@ -398,9 +490,18 @@ impl ReconnectingWebSocket {
     /// ```
     pub fn close_with(&self, code: u16, reason: &str) -> Result<(), Error> {
         crate::validate_close(code, reason)?;
+        self.leave_tabs();
         self.driver
             .handle(core::Input::Close(Some((code, reason.to_owned()))));
         Ok(())
+    }
+
+    /// Shared across tabs, this tab's closing is its own: another tab takes the lead, and the
+    /// shared connection goes on for the others.
+    fn leave_tabs(&self) {
+        if let Some(tabs) = self.tabs() {
+            tabs.leave();
+        }
     }
 
     /// A handle that does not keep the connection alive, for use inside its own handlers.

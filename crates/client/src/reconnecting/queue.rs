@@ -32,13 +32,30 @@ impl Default for QueueLimits {
 pub(crate) struct Outgoing {
     pub(crate) message: Message,
     pub(crate) bytes: usize,
+    /// Sent for the tab of this id, which follows this one (see `tabs/`): that tab keeps it
+    /// until acknowledged, so it never enters this connection's window; and that tab paces
+    /// it (its flow control counts it until it is on the wire here), so this queue's limits
+    /// do not refuse it.
+    pub(crate) relayed: Option<u64>,
 }
 
 impl Outgoing {
     /// `message`, measured.
     pub(crate) fn new(message: Message) -> Self {
         let bytes = message.byte_len();
-        Self { message, bytes }
+        Self {
+            message,
+            bytes,
+            relayed: None,
+        }
+    }
+
+    /// `message`, measured, sent for the following tab `from`.
+    pub(crate) fn relayed(message: Message, from: u64) -> Self {
+        Self {
+            relayed: Some(from),
+            ..Self::new(message)
+        }
     }
 }
 
@@ -55,9 +72,10 @@ impl Queue {
             && self.bytes.saturating_add(outgoing.bytes) <= limits.max_bytes
     }
 
-    /// Adds a message at the back, or gives it back if it does not fit.
+    /// Adds a message at the back, or gives it back if it does not fit (a following tab's
+    /// always fits: that tab paces it).
     pub(crate) fn push(&mut self, outgoing: Outgoing, limits: QueueLimits) -> Result<(), Outgoing> {
-        if !self.fits(&outgoing, limits) {
+        if outgoing.relayed.is_none() && !self.fits(&outgoing, limits) {
             return Err(outgoing);
         }
         self.bytes += outgoing.bytes;

@@ -27,6 +27,7 @@ use crate::{
 /// | `reconnect` | applied to the live connection without reconnecting ([`ReconnectingWebSocket::set_options`](wasm_ws_client::ReconnectingWebSocket::set_options)): backoff, attempts, timeouts and the predicate from the next attempt; the heartbeat at once; queue limits and acknowledgements from the next send or message; `Some` to `None` makes the next close final |
 /// | `hello` | called at the next open |
 /// | `enabled` | `false` closes the connection, `true` connects |
+/// | `share_across_tabs` | read when the connection is made (the first render that wants one) |
 /// | `children` | re-rendered; the connection is untouched |
 ///
 /// Closures in `reconnect` (and callbacks) compare by identity (`Rc::ptr_eq`): a closure made
@@ -57,6 +58,15 @@ pub struct WebSocketProviderProps {
     /// Whether to hold the connection: `false` closes it, `true` opens it. Default: `true`.
     #[prop_or(true)]
     pub enabled: bool,
+    /// `Some(app version)`: one connection for every tab of the origin that connects to the
+    /// same URL with the same protocols and the same app version; one tab leads and holds the
+    /// socket, the others follow through it
+    /// ([`ReconnectingWebSocket::share_across_tabs`](wasm_ws_client::ReconnectingWebSocket::share_across_tabs)).
+    /// The handle's [`role`](crate::UseReconnectingWebSocketHandle::role) says which this tab
+    /// is. Name the build, so that two versions of the app never share after a deploy:
+    /// `share_across_tabs={env!("CARGO_PKG_VERSION")}`. Default: `None`.
+    #[prop_or_default]
+    pub share_across_tabs: Option<AttrValue>,
     /// The subtree that shares the connection.
     #[prop_or_default]
     pub children: Html,
@@ -118,6 +128,7 @@ pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
         enabled: props.enabled,
         on_message: None,
         on_event: None,
+        share_across_tabs: props.share_across_tabs.as_ref().map(AttrValue::to_string),
     };
     let handle = use_reconnecting_websocket(props.url.clone(), options);
     let context = WebSocketContext { handle };

@@ -5,7 +5,7 @@ use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws_client::{
     reconnecting::ReconnectPredicate, ConnectionEvent, ConnectionStatus, Error, Message,
-    ReconnectOptions, ReconnectingWebSocket, SendError, Sent, WebSocket,
+    ReconnectOptions, ReconnectingWebSocket, SendError, Sent, TabRole, WebSocket,
 };
 use yew::prelude::*;
 
@@ -43,6 +43,12 @@ pub struct UseReconnectingWebSocketOptions {
     pub on_message: Option<Callback<Message>>,
     /// Called with every lifecycle event, messages included. Default: none.
     pub on_event: Option<Callback<ConnectionEvent>>,
+    /// `Some(app version)`: one connection for every tab of the origin that connects to the
+    /// same URL with the same protocols and the same app version
+    /// ([`ReconnectingWebSocket::share_across_tabs`]); [`UseReconnectingWebSocketHandle::role`]
+    /// says whether this tab leads, follows, or connects alone. Read when the connection is
+    /// made. Default: `None`, a connection of this tab's own.
+    pub share_across_tabs: Option<String>,
 }
 
 impl Default for UseReconnectingWebSocketOptions {
@@ -52,6 +58,7 @@ impl Default for UseReconnectingWebSocketOptions {
             enabled: true,
             on_message: None,
             on_event: None,
+            share_across_tabs: None,
         }
     }
 }
@@ -69,6 +76,10 @@ pub struct UseReconnectingWebSocketHandle {
     /// With [`ReconnectOptions::acknowledge`]: how many messages sent await acknowledgement
     /// (and go again after a reconnection), kept up to date across renders.
     pub unacknowledged_len: usize,
+    /// With [`share_across_tabs`](UseReconnectingWebSocketOptions::share_across_tabs): whether
+    /// this tab leads the shared connection, follows it, or connects alone
+    /// ([`ReconnectingWebSocket::tab_role`]), kept up to date across renders.
+    pub role: TabRole,
     /// The connection, made at the first render that wants one (it calls no browser API until
     /// the hook's effect tells it where to connect) and held for the component's life: what is
     /// sent before it connects waits in its queue.
@@ -86,6 +97,7 @@ impl PartialEq for UseReconnectingWebSocketHandle {
         self.status == other.status
             && self.queued_len == other.queued_len
             && self.unacknowledged_len == other.unacknowledged_len
+            && self.role == other.role
             && self.held == other.held
             && Rc::ptr_eq(&self.connection, &other.connection)
     }

@@ -4,7 +4,7 @@ use std::{cell::RefCell, rc::Rc};
 
 use wasm_ws_client::{
     reconnecting::Subscription, validate_protocols, ConnectionEvent, ConnectionStatus, Error,
-    ReconnectOptions, ReconnectingWebSocket,
+    ReconnectOptions, ReconnectingWebSocket, TabRole,
 };
 use yew::prelude::*;
 
@@ -61,6 +61,7 @@ pub fn use_reconnecting_websocket(
     });
     let queued_len = use_state_eq(|| 0usize);
     let unacknowledged_len = use_state_eq(|| 0usize);
+    let role = use_state_eq(|| TabRole::Alone);
     // Why the URL or the protocols given cannot be used, until they change: the status then
     // says `Failed`, whatever the (closed) connection's own says.
     let unusable = use_state_eq(|| None::<Error>);
@@ -72,6 +73,7 @@ pub fn use_reconnecting_websocket(
     let latest_url: LatestUrl = use_latest(url.clone());
     let reconnect = options.reconnect.clone();
     let protocols = reconnect.protocols.clone();
+    let share_across_tabs = options.share_across_tabs.clone();
     let latest = use_latest(options);
 
     if wanted.wanted && connection.borrow().is_none() {
@@ -83,10 +85,14 @@ pub fn use_reconnecting_websocket(
             ..reconnect.clone()
         };
         if let Ok(made) = ReconnectingWebSocket::new(usable) {
+            if let Some(app_version) = &share_across_tabs {
+                made.share_across_tabs(app_version);
+            }
             let shown = Shown {
                 status: status.setter(),
                 queued: queued_len.setter(),
                 unacknowledged: unacknowledged_len.setter(),
+                role: role.setter(),
             };
             *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown));
             *connection.borrow_mut() = Some(made);
@@ -157,6 +163,7 @@ pub fn use_reconnecting_websocket(
         },
         queued_len: *queued_len,
         unacknowledged_len: *unacknowledged_len,
+        role: *role,
         unusable: unusable.is_some(),
         held,
         connection,
@@ -173,11 +180,13 @@ fn valid_or_none(protocols: &[String]) -> Vec<String> {
     }
 }
 
-/// The setters of what the handle shows as state: the status and the two lengths.
+/// The setters of what the handle shows as state: the status, the two lengths, the tab's
+/// role.
 struct Shown {
     status: UseStateSetter<ConnectionStatus>,
     queued: UseStateSetter<usize>,
     unacknowledged: UseStateSetter<usize>,
+    role: UseStateSetter<TabRole>,
 }
 
 /// Follows the connection's events: the status at each (unchanged values do not re-render:
@@ -197,6 +206,8 @@ fn watch(
         {
             shown.queued.set(queued);
             shown.unacknowledged.set(unacknowledged);
+        } else if let ConnectionEvent::Role(role) = event {
+            shown.role.set(role);
         } else if let Some(connection) = weak.upgrade() {
             shown.status.set(connection.status());
         }

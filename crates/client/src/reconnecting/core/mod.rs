@@ -129,6 +129,13 @@ pub(crate) enum Input {
     /// New options, from the next attempt or the next call on (see
     /// [`set_options`](super::ReconnectingWebSocket::set_options)).
     Configure(Box<ReconnectOptions>),
+    /// This tab follows another tab's connection, which stands where it says (`Some`), or no
+    /// more (`None`): while following, the status is the leader's, and so are the lifecycle
+    /// events ([`Input::Mirror`]); those of this connection, which runs over the relay, stay
+    /// inside. A send handed over answers [`Sent::Relayed`].
+    Follow(Option<ConnectionStatus>),
+    /// An event to tell as it is: the leader's, while following, or this tab's role.
+    Mirror(ConnectionEvent),
 }
 
 /// What the core asks the driver to do, in order.
@@ -274,6 +281,7 @@ fn is_status(event: &ConnectionEvent) -> bool {
             | ConnectionEvent::Sent(_)
             | ConnectionEvent::Closed(_)
             | ConnectionEvent::Backlog { .. }
+            | ConnectionEvent::Role(_)
     )
 }
 
@@ -308,6 +316,8 @@ pub(crate) struct Core {
     reported_backlog: (usize, usize),
     /// The first [`Input::Connect`] came: the jitter is seeded and the wake listeners asked for.
     started: bool,
+    /// While following another tab's connection: where it stands ([`Input::Follow`]).
+    following: Option<ConnectionStatus>,
 }
 
 impl Core {
@@ -329,6 +339,7 @@ impl Core {
             revised: None,
             reported_backlog: (0, 0),
             started: false,
+            following: None,
         }
     }
 
@@ -420,7 +431,15 @@ impl Core {
         &self.unacknowledged
     }
 
+    /// The first [`Input::Connect`] came.
+    pub(crate) fn started(&self) -> bool {
+        self.started
+    }
+
     pub(crate) fn status(&self) -> ConnectionStatus {
+        if let Some(following) = &self.following {
+            return following.clone();
+        }
         let attempt = self.attempt;
         match &self.state {
             State::Created { attempt_at: None } => ConnectionStatus::Idle,
@@ -450,7 +469,8 @@ impl Core {
             State::Stopped | State::Closing { .. } => Err(SendError::Closed(outgoing.message)),
             State::Open(open) if open.outbox.is_empty() && self.queue.is_empty() => {
                 let socket = open.socket;
-                if self.acknowledging() && !self.unacknowledged.fits(&outgoing, limits) {
+                let kept = self.acknowledging() && outgoing.relayed.is_none();
+                if kept && !self.unacknowledged.fits(&outgoing, limits) {
                     return Err(SendError::Unacknowledged(outgoing.message));
                 }
                 if self.room_for(&outgoing) {
@@ -487,12 +507,9 @@ impl Core {
                 let window = !self.acknowledging()
                     || (self.unacknowledged.len() < limits.max_messages
                         && self.unacknowledged.bytes() < limits.max_bytes);
-                let buffer = self
-                    .options
-                    .flow_control
-                    .map_or(true, |flow| {
-                        open.buffered == 0 || open.buffered < flow.high_water_mark
-                    });
+                let buffer = self.options.flow_control.map_or(true, |flow| {
+                    open.buffered == 0 || open.buffered < flow.high_water_mark
+                });
                 open.outbox.is_empty() && self.queue.is_empty() && window && buffer
             }
             state => matches!(state, State::Stopped | State::GaveUp | State::Failed(_)),
@@ -530,7 +547,11 @@ impl Core {
     /// The answer to the [`send`](Self::send) just made, once its outputs are carried out:
     /// `answer` itself, unless the socket refused the message (see [`Input::SendRefused`]).
     pub(crate) fn settle(&mut self, answer: Result<Sent, SendError>) -> Result<Sent, SendError> {
-        self.revised.take().unwrap_or(answer)
+        match self.revised.take().unwrap_or(answer) {
+            // Handed to the leading tab, which sends it on the shared socket.
+            Ok(Sent::Now) if self.following.is_some() => Ok(Sent::Relayed),
+            answer => answer,
+        }
     }
 
     /// Takes every queued message out of the queue, oldest first.
@@ -603,6 +624,8 @@ impl Core {
             Input::Reconnect => self.reconnect(now),
             Input::Wake(wake) => self.woke(now, wake),
             Input::Configure(options) => self.configure(now, *options),
+            Input::Follow(following) => self.following = following,
+            Input::Mirror(event) => self.events.push_back((None, Delivery::Event(event))),
         }
     }
 
@@ -636,6 +659,21 @@ impl Core {
     }
 
     fn emit(&mut self, event: ConnectionEvent) {
+        // Following, the relay's own lifecycle is not the shared connection's: the leader's,
+        // mirrored, is what is heard. A close this tab asked for is its own.
+        let relay_life = matches!(
+            event,
+            ConnectionEvent::Connecting { .. }
+                | ConnectionEvent::Open
+                | ConnectionEvent::Closed(_)
+                | ConnectionEvent::Reconnecting { .. }
+                | ConnectionEvent::GaveUp { .. }
+                | ConnectionEvent::Offline
+                | ConnectionEvent::Error
+        );
+        if self.following.is_some() && relay_life {
+            return;
+        }
         self.events.push_back((None, Delivery::Event(event)));
     }
 
@@ -660,7 +698,7 @@ impl Core {
     /// Sends an application message on the open socket, and keeps it until acknowledged (when
     /// acknowledging; the caller checked that it fits).
     fn transmit(&mut self, socket: SocketId, outgoing: Outgoing, purpose: Purpose) {
-        if self.acknowledging() {
+        if self.acknowledging() && outgoing.relayed.is_none() {
             self.unacknowledged.push_accepted(outgoing.clone());
         }
         self.put_on_the_wire(socket, outgoing, purpose);
@@ -690,7 +728,6 @@ impl Core {
             self.watch_buffer(1);
         }
     }
-
 
     /// Starts an attempt now; or, with `reconnect_on_wake` and the browser offline, waits for
     /// it to be online.
@@ -764,7 +801,9 @@ impl Core {
             };
             // An empty window takes the next message whatever its size: one queued under
             // larger limits than today's must not wait for ever.
-            let window = self.unacknowledged.is_empty() || self.unacknowledged.fits(next, limits);
+            let window = next.relayed.is_some()
+                || self.unacknowledged.is_empty()
+                || self.unacknowledged.fits(next, limits);
             if self.acknowledging() && !window {
                 return;
             }
@@ -813,7 +852,9 @@ impl Core {
         for transmission in taken {
             match transmission.purpose {
                 // Already in the window, to go again after the reconnection.
-                Purpose::Send | Purpose::Flush | Purpose::Resend if acknowledging => {
+                Purpose::Send | Purpose::Flush | Purpose::Resend
+                    if acknowledging && transmission.outgoing.relayed.is_none() =>
+                {
                     if transmission.purpose == Purpose::Send {
                         self.revised = Some(Ok(Sent::Queued));
                     }
@@ -904,6 +945,7 @@ impl Core {
         let ping = Outgoing {
             message: heartbeat.ping.clone(),
             bytes: 0,
+            relayed: None,
         };
         let socket = open.socket;
         self.put_on_the_wire(socket, ping, Purpose::Ping);
@@ -967,6 +1009,8 @@ impl Core {
     /// Stops: a live socket is closed and its close event is the last event; otherwise the
     /// last event is a `Closed` with 1005 (no status), now.
     fn close(&mut self, code: Option<(u16, String)>) {
+        // This tab stops: its own status from now on, whatever the other tabs do.
+        self.following = None;
         match &self.state {
             State::Connecting { socket, .. }
             | State::Open(Open { socket, .. })

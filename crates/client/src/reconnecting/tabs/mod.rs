@@ -1,47 +1,56 @@
 //! One connection for every tab: the tabs of an origin that connect to the same URL, with the
 //! same subprotocols and the same app version, share one socket
-//! ([`ReconnectingWebSocket::share_across_tabs`](super::ReconnectingWebSocket::share_across_tabs)).
+//! ([`ReconnectingWebSocket::share_across_tabs`]).
 //!
-//! - The Web Locks API elects the leader: the tab that holds the lock holds the real socket.
-//!   The browser hands the lock to a waiting tab when the leader closes, navigates away,
-//!   crashes, or goes into the back-forward cache (this tab lets it go on `pagehide`).
-//! - A `BroadcastChannel` relays (`relay.rs`): the leader says what happens to the shared
-//!   socket, followers ask it to send. To a follower the relay is just another transport
-//!   (`transport.rs`): its own connection runs over it, with its own queue, hello and
-//!   acknowledgements, so that nothing waiting in it is lost when the leader changes.
-//! - A follower's status and status events are the leader's, mirrored; its own connection's are
-//!   the relay's business.
+//! - `bus.rs`: what the tabs have in common, a lock and a channel; `browser.rs` makes them of
+//!   the Web Locks API and a `BroadcastChannel` (`wire.rs`: what crosses it), `memory.rs` of a
+//!   fake server's network.
+//! - The tab that holds the lock leads: its connection runs on the real socket, and what
+//!   happens to it is relayed to the others (`relay.rs`: what the tabs say).
+//! - To a following tab the relay is just another transport (`transport.rs`): its connection
+//!   runs over it with its own queue, hello and acknowledgements, so that nothing waiting in it
+//!   is lost when the leader changes. Its status and status events are the leader's, mirrored.
 //!
-//! Where the browser has no Web Locks or no `BroadcastChannel`, each tab connects alone.
+//! This file holds the rules: who leads, what each role does with what it hears, and how the
+//! connection is handed from one to the other.
 
+// Natively, only a fake server's tabs share (feature `testing`): without it, the rules compile
+// and nothing calls them.
+#![cfg_attr(
+    not(any(target_arch = "wasm32", feature = "testing", test)),
+    allow(dead_code, unused_variables)
+)]
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+mod bus;
+#[cfg(any(feature = "testing", all(test, not(target_arch = "wasm32"))))]
+pub(crate) mod memory;
 mod relay;
 mod transport;
+#[cfg(target_arch = "wasm32")]
+mod wire;
 
 use std::{
-    cell::{Cell, RefCell},
+    cell::{Cell, OnceCell, RefCell},
     rc::{Rc, Weak},
 };
 
-use js_sys::Function;
-use wasm_bindgen::{closure::Closure, prelude::*, JsCast};
-
-pub(crate) use relay::RELAY_VERSION;
-use relay::{Relayed, RelayedStatus, Said};
+use bus::{Bus, Hear, Heard};
+use relay::{is_relayed, Relayed, Said, RELAY_VERSION};
 use transport::{RelaySockets, RelayTransport};
 
 use super::{
     core::Input,
-    transport::{
-        browser::{BrowserClock, BrowserTransport},
-        Clock, SocketEvent,
-    },
+    queue::Outgoing,
+    transport::{Clock, SocketEvent, Transport},
     ConnectionEvent, ConnectionStatus, ReconnectOptions, ReconnectingWebSocket, Subscription,
     WeakReconnectingWebSocket,
 };
-use crate::{Backoff, Message};
+use crate::{Backoff, CloseEvent, Message};
 
 /// Which part a tab plays in a connection shared across tabs; see
-/// [`ReconnectingWebSocket::tab_role`](super::ReconnectingWebSocket::tab_role).
+/// [`ReconnectingWebSocket::tab_role`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TabRole {
@@ -49,263 +58,285 @@ pub enum TabRole {
     Leading,
     /// Another tab holds the socket: this one sends and receives through it.
     Following,
-    /// This tab holds a socket of its own: sharing is off, or the browser lacks Web Locks or
-    /// `BroadcastChannel`.
+    /// This tab shares nothing: sharing is off, the browser lacks Web Locks or
+    /// `BroadcastChannel` (the tab holds a socket of its own), or the app closed the
+    /// connection.
     Alone,
-}
-
-#[wasm_bindgen(inline_js = r#"
-export function can_share() {
-  return typeof BroadcastChannel === "function" &&
-    typeof navigator === "object" && !!navigator.locks && typeof navigator.locks.request === "function";
-}
-// Asks for the exclusive lock `name`; `granted()` is called once it is held, which it stays
-// until `release()` of the returned object is called, or the page goes away.
-export function ask_for_lock(name, granted) {
-  let release = () => {};
-  const held = new Promise((resolve) => { release = resolve; });
-  const controller = new AbortController();
-  navigator.locks.request(name, { signal: controller.signal }, () => { granted(); return held; })
-    .catch(() => {});
-  return { release: () => { release(); controller.abort(); } };
-}
-export function lock_release(lock) { lock.release(); }
-"#)]
-extern "C" {
-    fn can_share() -> bool;
-    fn ask_for_lock(name: &str, granted: &Function) -> JsValue;
-    fn lock_release(lock: &JsValue);
 }
 
 /// The tabs' coordination for one shared connection, in one tab.
 pub(crate) struct Tabs {
     /// This tab's id in the relay.
-    me: String,
-    /// The app's version: tabs of another never read this tab's messages.
-    app: String,
+    me: u64,
+    /// The group's name: the relay's version, the app's, the URL and the subprotocols.
     name: String,
-    channel: web_sys::BroadcastChannel,
+    bus: Rc<dyn Bus>,
     role: Cell<TabRole>,
+    /// The app closed the connection: this tab neither leads nor asks to.
+    left: Cell<bool>,
     connection: WeakReconnectingWebSocket,
     /// The app's own options, in force while leading; following, the relay's.
     options: RefCell<ReconnectOptions>,
-    /// The relay's sockets (while following: the one the connection holds).
+    /// What the connection runs on while leading: the browser's (or a fake server's).
+    own: (Rc<dyn Transport>, Rc<dyn Clock>),
+    /// The relay's socket while following.
     sockets: RelaySockets,
     /// While leading: what the connection says, relayed.
     relaying: RefCell<Option<Subscription>>,
-    /// The lock, asked for or held.
-    lock: RefCell<Option<JsValue>>,
-    /// The listeners this coordination keeps alive: the channel's, the lock's, `pagehide`'s.
-    _callbacks: RefCell<Vec<Closure<dyn FnMut(JsValue)>>>,
     this: Weak<Tabs>,
 }
 
-/// The key tabs share a connection by: the relay's version, the app's, the URL and the
-/// subprotocols.
-fn key(app: &str, url: &str, protocols: &[String]) -> String {
-    format!("wasm-ws/{RELAY_VERSION}/{app}/{url}/{}", protocols.join(","))
+/// What [`ReconnectingWebSocket::share_across_tabs`] asked for: the app's version, and how
+/// to start sharing (a function only that method names, so that an app that does not share
+/// does not carry the code).
+pub(crate) struct Sharing {
+    pub(crate) app: String,
+    pub(crate) start: fn(&ReconnectingWebSocket, &str, &str) -> Option<Rc<Tabs>>,
 }
 
-/// Logs what the relay drops.
+/// The name tabs share a connection by: the relay's version, the app's, the URL and the
+/// subprotocols.
+pub(crate) fn group_name(app: &str, url: &str, protocols: &[String]) -> String {
+    format!(
+        "wasm-ws/{RELAY_VERSION}/{app}/{url}/{}",
+        protocols.join(",")
+    )
+}
+
+/// Logs what the relay drops or refuses.
 fn warn(what: &str) {
-    web_sys::console::warn_1(&format!("wasm-ws: relay message dropped: {what}").into());
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::warn_1(&format!("wasm-ws: {what}").into());
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("wasm-ws: {what}");
+}
+
+/// Joins the group `name` on the transport's own means: a fake server's network, or the
+/// browser's.
+fn join(transport: &Rc<dyn Transport>, name: &str, app: &str, hear: Hear) -> Option<Rc<dyn Bus>> {
+    #[cfg(any(feature = "testing", all(test, not(target_arch = "wasm32"))))]
+    if let Some(network) = transport.network() {
+        return Some(Rc::new(memory::MemoryBus::join(network, name, hear)));
+    }
+    // Natively there is no browser: only a fake server's tabs share.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (transport, name, app, hear);
+        None
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = transport;
+        browser::BrowserBus::join(name, app, hear).map(|bus| Rc::new(bus) as Rc<dyn Bus>)
+    }
 }
 
 impl Tabs {
-    /// Starts sharing `connection` (not connected yet) to `url` with the other tabs, or finds
-    /// that this browser cannot; returns the role it starts in.
+    /// Starts sharing `connection` (not connected yet) to `url` with the other tabs of app
+    /// version `app`; `None` if this browser cannot (the tab connects alone).
     pub(crate) fn start(
         connection: &ReconnectingWebSocket,
         app: &str,
         url: &str,
     ) -> Option<Rc<Self>> {
         let options = connection.options();
-        if !can_share() {
-            return None;
-        }
-        let name = key(app, url, &options.protocols);
-        let channel = web_sys::BroadcastChannel::new(&name).ok()?;
-        let me = format!("{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64);
-        let tabs = Rc::new_cyclic(|this: &Weak<Tabs>| Self {
-            me,
-            app: app.to_owned(),
-            name,
-            channel,
-            role: Cell::new(TabRole::Following),
-            connection: connection.downgrade(),
-            options: RefCell::new(options),
-            sockets: RelaySockets::default(),
-            relaying: RefCell::new(None),
-            lock: RefCell::new(None),
-            _callbacks: RefCell::new(Vec::new()),
-            this: this.clone(),
+        let name = group_name(app, url, &options.protocols);
+        let own = (connection.driver.transport(), connection.driver.clock());
+        // What the bus hears goes to the coordination, once it exists.
+        let this: Rc<OnceCell<Weak<Tabs>>> = Rc::default();
+        let hear: Hear = {
+            let this = this.clone();
+            Rc::new(move |heard| {
+                if let Some(tabs) = this.get().and_then(Weak::upgrade) {
+                    tabs.hear(heard);
+                }
+            })
+        };
+        let bus = join(&own.0, &name, app, hear)?;
+        let tabs = Rc::new_cyclic(|weak: &Weak<Tabs>| {
+            let _ = this.set(weak.clone());
+            Self {
+                me: bus.id(),
+                name,
+                sockets: RelaySockets::new(bus.clone()),
+                bus,
+                role: Cell::new(TabRole::Following),
+                left: Cell::new(false),
+                connection: connection.downgrade(),
+                options: RefCell::new(options),
+                own,
+                relaying: RefCell::new(None),
+                this: weak.clone(),
+            }
         });
-        tabs.listen();
-        tabs.follow();
-        tabs.ask_for_lock();
+        tabs.follow(false);
+        tabs.bus.ask_for_lock();
         Some(tabs)
     }
 
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
     pub(crate) fn role(&self) -> TabRole {
-        self.role.get()
+        if self.left.get() {
+            TabRole::Alone
+        } else {
+            self.role.get()
+        }
     }
 
     /// The app's options changed: in force now while leading, kept for later while following.
-    pub(crate) fn set_options(&self, options: ReconnectOptions) -> Option<ReconnectOptions> {
+    pub(crate) fn set_options(&self, options: ReconnectOptions) -> ReconnectOptions {
         *self.options.borrow_mut() = options.clone();
-        match self.role.get() {
-            TabRole::Following => Some(relay_options(&options)),
-            _ => Some(options),
+        match self.role() {
+            TabRole::Following => relay_options(&options),
+            _ => options,
+        }
+    }
+
+    /// The app closed the connection: this tab leads no more, and does not ask to; another
+    /// tab takes the lead. Called before the connection closes, so that its close is not
+    /// relayed.
+    pub(crate) fn leave(&self) {
+        self.left.set(true);
+        self.relaying.borrow_mut().take();
+        if let Some(connection) = self.connection.upgrade() {
+            connection.driver.relayed_out.borrow_mut().take();
+        }
+        self.bus.release_lock();
+    }
+
+    /// The app connects again: after [`leave`](Self::leave), this tab follows, and asks for
+    /// the lock; otherwise it keeps its role, on the transport of its role. The caller starts
+    /// the connection.
+    pub(crate) fn rejoin(&self) {
+        if self.left.replace(false) {
+            self.follow(false);
+            self.bus.ask_for_lock();
+        } else if let (TabRole::Leading, Some(connection)) =
+            (self.role.get(), self.connection.upgrade())
+        {
+            connection
+                .driver
+                .route(self.own.0.clone(), self.own.1.clone());
+        } else {
+            self.follow(false);
+        }
+    }
+
+    /// Sharing ends here (the app connects elsewhere): this tab leaves, and its connection is
+    /// back on its own transport, as a tab alone.
+    pub(crate) fn end(&self) {
+        self.leave();
+        if let Some(connection) = self.connection.upgrade() {
+            connection
+                .driver
+                .route(self.own.0.clone(), self.own.1.clone());
+            let options = self.options.borrow().clone();
+            connection
+                .driver
+                .handle(Input::Configure(Box::new(options)));
+            connection.driver.handle(Input::Follow(None));
         }
     }
 
     fn post(&self, said: Said) {
-        let relayed = Relayed {
-            from: self.me.clone(),
+        self.bus.post(Relayed {
+            from: self.me,
             said,
-        };
-        let _ = self.channel.post_message(&relayed.encode(&self.app));
+        });
     }
 
-    fn keep(&self, callback: Closure<dyn FnMut(JsValue)>) -> Function {
-        let function = callback.as_ref().unchecked_ref::<Function>().clone();
-        self._callbacks.borrow_mut().push(callback);
-        function
-    }
-
-    /// Hears the channel, and the page going into the back-forward cache and out of it.
-    fn listen(&self) {
-        let this = self.this.clone();
-        let on_message = self.keep(Closure::new(move |event: JsValue| {
-            let Some(tabs) = this.upgrade() else { return };
-            let data = event
-                .dyn_ref::<web_sys::MessageEvent>()
-                .map(|event| event.data())
-                .unwrap_or_default();
-            match Relayed::decode(&data, &tabs.app) {
-                Ok(relayed) => tabs.heard(relayed),
-                Err(what) => warn(&what),
-            }
-        }));
-        self.channel.set_onmessage(Some(&on_message));
-        let Some(window) = web_sys::window() else {
+    /// What this tab heard, unless it left.
+    fn hear(&self, heard: Heard) {
+        if self.left.get() {
             return;
-        };
-        let this = self.this.clone();
-        let on_pagehide = self.keep(Closure::new(move |event: JsValue| {
-            let cached = event
-                .dyn_ref::<web_sys::PageTransitionEvent>()
-                .is_some_and(|event| event.persisted());
-            if let (true, Some(tabs)) = (cached, this.upgrade()) {
-                // Into the back-forward cache: another tab takes the lead.
-                tabs.let_go();
-            }
-        }));
-        let this = self.this.clone();
-        let on_pageshow = self.keep(Closure::new(move |event: JsValue| {
-            let restored = event
-                .dyn_ref::<web_sys::PageTransitionEvent>()
-                .is_some_and(|event| event.persisted());
-            if let (true, Some(tabs)) = (restored, this.upgrade()) {
-                tabs.follow();
-                tabs.ask_for_lock();
-            }
-        }));
-        let _ = window.add_event_listener_with_callback("pagehide", &on_pagehide);
-        let _ = window.add_event_listener_with_callback("pageshow", &on_pageshow);
-    }
-
-    fn ask_for_lock(&self) {
-        let this = self.this.clone();
-        let granted = self.keep(Closure::new(move |_: JsValue| {
-            if let Some(tabs) = this.upgrade() {
-                tabs.lead();
-            }
-        }));
-        let lock = ask_for_lock(&self.name, &granted);
-        *self.lock.borrow_mut() = Some(lock);
-    }
-
-    /// Lets the lock go (into the back-forward cache, or when the connection is dropped).
-    fn let_go(&self) {
-        if let Some(lock) = self.lock.borrow_mut().take() {
-            lock_release(&lock);
         }
-        self.relaying.borrow_mut().take();
-        self.role.set(TabRole::Following);
+        match heard {
+            Heard::Granted => self.lead(),
+            Heard::Relayed(relayed) => self.heard(relayed),
+            Heard::Hidden => {
+                // Into the back-forward cache: another tab takes the lead.
+                self.bus.release_lock();
+                self.follow(true);
+            }
+            Heard::Shown => {
+                self.follow(true);
+                self.bus.ask_for_lock();
+            }
+        }
     }
 
     /// This tab follows: its connection runs over the relay, with the relay's options, and
-    /// shows the leader's status.
-    fn follow(&self) {
+    /// shows the leader's status; `reconnect`, over a new relay socket at once.
+    fn follow(&self, reconnect: bool) {
         self.role.set(TabRole::Following);
         self.relaying.borrow_mut().take();
         let Some(connection) = self.connection.upgrade() else {
             return;
         };
-        let transport = Rc::new(RelayTransport::new(self.this.clone(), self.sockets.clone()));
-        let clock: Rc<dyn Clock> = Rc::new(BrowserClock::default());
-        connection.driver.route(transport, clock);
+        connection.driver.relayed_out.borrow_mut().take();
+        let relay =
+            RelayTransport::new(self.this.clone(), self.sockets.clone(), self.own.0.clone());
+        connection.driver.route(Rc::new(relay), self.own.1.clone());
         let relay = relay_options(&self.options.borrow());
-        connection
-            .driver
-            .handle(Input::Configure(Box::new(relay)));
-        connection.driver.handle(Input::Follow(Some(ConnectionStatus::Connecting {
+        let driver = &connection.driver;
+        driver.handle(Input::Configure(Box::new(relay)));
+        driver.handle(Input::Follow(Some(ConnectionStatus::Connecting {
             attempt: 0,
         })));
-        connection.driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Following)));
+        driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Following)));
+        if reconnect {
+            connection.reconnect();
+        }
     }
 
-    /// This tab got the lock: it leads. Its connection runs on the browser's socket again, with
-    /// the app's options, and what it says is relayed to the followers.
+    /// This tab got the lock: it leads. Its connection runs on its own transport again, with
+    /// the app's options (its hello, then what awaits acknowledgement, then its queue go out on
+    /// the open), and what it says is relayed to the followers.
     fn lead(&self) {
         let Some(connection) = self.connection.upgrade() else {
             return;
         };
         self.role.set(TabRole::Leading);
-        // The relay's socket goes: the followers' sockets close as the leader changes.
-        self.sockets.close_all(leader_changed());
-        connection
-            .driver
-            .route(Rc::new(BrowserTransport), Rc::new(BrowserClock::default()));
+        let driver = &connection.driver;
+        driver.route(self.own.0.clone(), self.own.1.clone());
         let options = self.options.borrow().clone();
-        connection
-            .driver
-            .handle(Input::Configure(Box::new(options)));
-        connection.driver.handle(Input::Follow(None));
-        connection.driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Leading)));
+        driver.handle(Input::Configure(Box::new(options)));
+        driver.handle(Input::Follow(None));
+        driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Leading)));
         let this = self.this.clone();
         *self.relaying.borrow_mut() = Some(connection.subscribe(move |event| {
             if let Some(tabs) = this.upgrade() {
                 tabs.relay(&event);
             }
         }));
+        let this = self.this.clone();
+        *driver.relayed_out.borrow_mut() = Some(Rc::new(move |to, bytes| {
+            if let Some(tabs) = this.upgrade() {
+                tabs.post(Said::Taken { to, bytes });
+            }
+        }));
+        // The followers' relay sockets close; they connect again, to this tab.
         self.post(Said::Leader);
-        connection.reconnect();
+        if driver.core().started() {
+            connection.reconnect();
+        }
     }
 
     /// While leading: says to the followers what happened to the shared connection.
     fn relay(&self, event: &ConnectionEvent) {
-        let said = match event {
-            ConnectionEvent::Open => Said::Open,
-            ConnectionEvent::Message(message) => Said::Message(message.clone()),
-            ConnectionEvent::Closed(close) => Said::Closed(close.clone()),
-            ConnectionEvent::Connecting { attempt } => {
-                Said::Status(RelayedStatus::Connecting { attempt: *attempt })
-            }
-            ConnectionEvent::Reconnecting { attempt, delay } => {
-                Said::Status(RelayedStatus::Reconnecting {
-                    attempt: *attempt,
-                    delay_ms: delay.as_secs_f64() * 1000.0,
-                })
-            }
-            ConnectionEvent::GaveUp { attempts } => Said::Status(RelayedStatus::GaveUp {
-                attempts: *attempts,
-            }),
-            ConnectionEvent::Offline => Said::Status(RelayedStatus::Offline),
-            _ => return,
+        let Some(connection) = self.connection.upgrade() else {
+            return;
         };
-        self.post(said);
+        match event {
+            ConnectionEvent::Message(message) => self.post(Said::Message(message.clone())),
+            event if is_relayed(event) => {
+                self.post(Said::Event(event.clone(), connection.status()));
+            }
+            _ => {}
+        }
     }
 
     /// What another tab said.
@@ -313,51 +344,43 @@ impl Tabs {
         let Some(connection) = self.connection.upgrade() else {
             return;
         };
+        let driver = &connection.driver;
         match (self.role.get(), relayed.said) {
             // Leading: a follower joins, or asks for a send.
-            (TabRole::Leading, Said::Join) => {
-                let open = connection.status().is_open();
-                self.post(if open {
-                    Said::Open
-                } else {
-                    Said::Status(RelayedStatus::Connecting { attempt: 0 })
-                });
-            }
+            (TabRole::Leading, Said::Join) => self.post(Said::Stands(connection.status())),
             (TabRole::Leading, Said::Send(message)) => {
-                // Under this connection's own queue limits, in the follower's order.
-                if let Err(error) = connection.send(message) {
-                    warn(&format!("a following tab's send: {error}"));
+                // In the follower's order. The follower keeps it until acknowledged, and paces
+                // it: it counts as its buffer until on the wire here ([`Said::Taken`]).
+                if let Err(error) = driver.send(Outgoing::relayed(message, relayed.from)) {
+                    warn(&format!("a following tab's message not sent: {error}"));
                 }
             }
-            // Following: the leader changed; what happens to the shared socket.
+            // Following: the leader changed; where the shared connection stands; what happens
+            // to it.
             (TabRole::Following, Said::Leader) => self.sockets.close_all(leader_changed()),
-            (TabRole::Following, Said::Open) => {
-                connection.driver.handle(Input::Mirror(ConnectionEvent::Open));
-                self.sockets.open_all();
+            (TabRole::Following, Said::Stands(status)) => {
+                let open = status.is_open();
+                driver.handle(Input::Follow(Some(status)));
+                if open {
+                    self.sockets.open_all();
+                }
+            }
+            (TabRole::Following, Said::Event(event, status)) => {
+                driver.handle(Input::Follow(Some(status)));
+                driver.handle(Input::Mirror(event.clone()));
+                match event {
+                    ConnectionEvent::Open => self.sockets.open_all(),
+                    ConnectionEvent::Closed(close) => self.sockets.close_all(close),
+                    _ => {}
+                }
             }
             (TabRole::Following, Said::Message(message)) => {
                 self.sockets.deliver(SocketEvent::Message(message));
             }
-            (TabRole::Following, Said::Closed(close)) => {
-                connection
-                    .driver
-                    .handle(Input::Mirror(ConnectionEvent::Closed(close.clone())));
-                self.sockets.close_all(close);
+            (TabRole::Following, Said::Taken { to, bytes }) if to == self.me => {
+                self.sockets.taken(bytes);
             }
-            (TabRole::Following, Said::Status(status)) => {
-                let event = match status {
-                    RelayedStatus::Connecting { attempt } => ConnectionEvent::Connecting { attempt },
-                    RelayedStatus::Reconnecting { attempt, delay_ms } => {
-                        ConnectionEvent::Reconnecting {
-                            attempt,
-                            delay: std::time::Duration::from_millis(delay_ms as u64),
-                        }
-                    }
-                    RelayedStatus::GaveUp { attempts } => ConnectionEvent::GaveUp { attempts },
-                    RelayedStatus::Offline => ConnectionEvent::Offline,
-                };
-                connection.driver.handle(Input::Mirror(event));
-            }
+            // Not for this role (a leader's words heard while leading, after a handover).
             _ => {}
         }
     }
@@ -373,19 +396,10 @@ impl Tabs {
     }
 }
 
-impl Drop for Tabs {
-    fn drop(&mut self) {
-        self.channel.set_onmessage(None);
-        self.channel.close();
-        if let Some(lock) = self.lock.get_mut().take() {
-            lock_release(&lock);
-        }
-    }
-}
-
 /// How a following tab's connection runs over the relay: it connects again at once after the
 /// relay's socket closes (the leader does the backing off, and its status is shown), and leaves
-/// the heartbeat, the waking and the pacing to the leader.
+/// the heartbeat and the waking to the leader. Its flow control stays: its relay socket's
+/// buffer holds what the leader has not put on the wire yet.
 fn relay_options(options: &ReconnectOptions) -> ReconnectOptions {
     ReconnectOptions {
         backoff: Backoff::constant(std::time::Duration::ZERO),
@@ -393,15 +407,14 @@ fn relay_options(options: &ReconnectOptions) -> ReconnectOptions {
         connect_timeout: None,
         heartbeat: None,
         reconnect_on_wake: false,
-        flow_control: None,
         should_reconnect: ReconnectOptions::default().should_reconnect,
         ..options.clone()
     }
 }
 
 /// The relay socket's close when the leader changes: the new leader's socket is another one.
-fn leader_changed() -> crate::CloseEvent {
-    crate::CloseEvent {
+fn leader_changed() -> CloseEvent {
+    CloseEvent {
         code: 1006,
         reason: "the leading tab changed".into(),
         was_clean: false,

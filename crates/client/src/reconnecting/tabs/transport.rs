@@ -1,7 +1,8 @@
 //! The relay as a transport: what a following tab's connection runs over. Its socket opens
 //! when the leader's does (it asks the leader with a join), receives what the leader's
 //! receives, and closes when the leader's closes or the leader changes; a send goes to the
-//! leader, which sends it on the shared socket.
+//! leader, which sends it on the shared socket. Its `bufferedAmount` is what the leader has
+//! not put on the wire yet, so that the tab's flow control paces it as the network allows.
 
 use std::{
     any::Any,
@@ -9,28 +10,44 @@ use std::{
     rc::{Rc, Weak},
 };
 
-use super::Tabs;
+use super::{bus::Bus, Tabs};
 use crate::{
     reconnecting::{
         core::Wake,
         transport::{Socket, SocketEvent, SocketListener, Transport},
     },
-    resolve_url, BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket,
+    BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket,
 };
 
 /// One relay socket, as the relay and the connection see it.
 struct Relay {
     ready_state: Cell<ReadyState>,
     listener: RefCell<Option<SocketListener>>,
+    /// The bytes sent that the leader has not put on the wire yet.
+    buffered: Cell<usize>,
+    /// Who waits for `buffered` to drain to a number of bytes.
+    drained: RefCell<Option<(usize, DrainCall)>>,
 }
 
+/// Hears how much a relay socket's buffer holds, once drained enough.
+type DrainCall = Box<dyn FnOnce(usize)>;
+
 /// The relay's sockets in this tab: at most one live, the connection's.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct RelaySockets {
     sockets: Rc<RefCell<Vec<Weak<Relay>>>>,
+    /// Where their events wait for a task of their own.
+    bus: Rc<dyn Bus>,
 }
 
 impl RelaySockets {
+    pub(super) fn new(bus: Rc<dyn Bus>) -> Self {
+        Self {
+            sockets: Rc::default(),
+            bus,
+        }
+    }
+
     fn live(&self) -> Vec<Rc<Relay>> {
         let mut sockets = self.sockets.borrow_mut();
         sockets.retain(|socket| socket.strong_count() > 0);
@@ -38,12 +55,17 @@ impl RelaySockets {
     }
 
     /// Says `event` to the socket, in a task of its own (never while the connection is calling
-    /// in).
-    fn tell(relay: &Rc<Relay>, event: SocketEvent) {
-        let listener = relay.listener.borrow().clone();
-        if let Some(listener) = listener {
-            wasm_bindgen_futures::spawn_local(async move { listener(event) });
-        }
+    /// in), unless it is let go by then.
+    fn tell(&self, relay: &Rc<Relay>, event: SocketEvent) {
+        let relay = Rc::downgrade(relay);
+        self.bus.later(Box::new(move || {
+            let listener = relay
+                .upgrade()
+                .and_then(|relay| relay.listener.borrow().clone());
+            if let Some(listener) = listener {
+                listener(event);
+            }
+        }));
     }
 
     /// The leader's socket opened: the sockets waiting for it open.
@@ -51,7 +73,7 @@ impl RelaySockets {
         for relay in self.live() {
             if relay.ready_state.get() == ReadyState::Connecting {
                 relay.ready_state.set(ReadyState::Open);
-                Self::tell(&relay, SocketEvent::Open);
+                self.tell(&relay, SocketEvent::Open);
             }
         }
     }
@@ -63,7 +85,7 @@ impl RelaySockets {
         };
         for relay in self.live() {
             if relay.ready_state.get() == ReadyState::Open {
-                Self::tell(&relay, SocketEvent::Message(message.clone()));
+                self.tell(&relay, SocketEvent::Message(message.clone()));
             }
         }
     }
@@ -72,8 +94,36 @@ impl RelaySockets {
     pub(super) fn close_all(&self, close: CloseEvent) {
         for relay in self.live() {
             if relay.ready_state.get() != ReadyState::Closed {
-                relay.ready_state.set(ReadyState::Closed);
-                Self::tell(&relay, SocketEvent::Close(close.clone()));
+                self.closed(&relay);
+                self.tell(&relay, SocketEvent::Close(close.clone()));
+            }
+        }
+    }
+
+    /// A socket closes: it drains no more, and whoever waits for it hears 0, as the browser's
+    /// watch says, so that the next send finds out.
+    fn closed(&self, relay: &Rc<Relay>) {
+        relay.ready_state.set(ReadyState::Closed);
+        relay.buffered.set(0);
+        if let Some((_, call)) = relay.drained.borrow_mut().take() {
+            self.bus.later(Box::new(move || call(0)));
+        }
+    }
+
+    /// The leader put `bytes` of this tab's on the wire: the open socket's buffer drains.
+    pub(super) fn taken(&self, bytes: usize) {
+        for relay in self.live() {
+            if relay.ready_state.get() != ReadyState::Open {
+                continue;
+            }
+            let amount = relay.buffered.get().saturating_sub(bytes);
+            relay.buffered.set(amount);
+            let drained = relay
+                .drained
+                .borrow_mut()
+                .take_if(|(below, _)| amount <= *below);
+            if let Some((_, call)) = drained {
+                self.bus.later(Box::new(move || call(amount)));
             }
         }
     }
@@ -83,17 +133,19 @@ impl RelaySockets {
 pub(super) struct RelayTransport {
     tabs: Weak<Tabs>,
     sockets: RelaySockets,
+    /// The tab's own transport, which checks URLs as the browser would.
+    own: Rc<dyn Transport>,
 }
 
 impl RelayTransport {
-    pub(super) fn new(tabs: Weak<Tabs>, sockets: RelaySockets) -> Self {
-        Self { tabs, sockets }
+    pub(super) fn new(tabs: Weak<Tabs>, sockets: RelaySockets, own: Rc<dyn Transport>) -> Self {
+        Self { tabs, sockets, own }
     }
 }
 
 impl Transport for RelayTransport {
     fn resolve_url(&self, url: &str) -> Result<String, Error> {
-        resolve_url(url)
+        self.own.resolve_url(url)
     }
 
     fn open(
@@ -106,14 +158,20 @@ impl Transport for RelayTransport {
         let relay = Rc::new(Relay {
             ready_state: Cell::new(ReadyState::Connecting),
             listener: RefCell::new(Some(listener)),
+            buffered: Cell::new(0),
+            drained: RefCell::new(None),
         });
-        self.sockets.sockets.borrow_mut().push(Rc::downgrade(&relay));
+        self.sockets
+            .sockets
+            .borrow_mut()
+            .push(Rc::downgrade(&relay));
         if let Some(tabs) = self.tabs.upgrade() {
             tabs.join();
         }
         Ok(Box::new(RelaySocket {
             relay,
             tabs: self.tabs.clone(),
+            sockets: self.sockets.clone(),
         }))
     }
 
@@ -127,7 +185,7 @@ impl Transport for RelayTransport {
     }
 
     fn seed(&self) -> u64 {
-        (js_sys::Math::random() * u64::MAX as f64) as u64
+        self.own.seed()
     }
 }
 
@@ -135,14 +193,20 @@ impl Transport for RelayTransport {
 struct RelaySocket {
     relay: Rc<Relay>,
     tabs: Weak<Tabs>,
+    sockets: RelaySockets,
 }
 
 impl Socket for RelaySocket {
     fn send(&self, message: &Message) -> Result<(), Error> {
         match self.relay.ready_state.get() {
             ReadyState::Open => {
-                let tabs = self.tabs.upgrade().ok_or(Error::Closed(ReadyState::Closed))?;
+                let tabs = self
+                    .tabs
+                    .upgrade()
+                    .ok_or(Error::Closed(ReadyState::Closed))?;
                 tabs.send(message);
+                let buffered = self.relay.buffered.get();
+                self.relay.buffered.set(buffered + message.byte_len());
                 Ok(())
             }
             ReadyState::Connecting => Err(Error::InvalidState(
@@ -158,13 +222,13 @@ impl Socket for RelaySocket {
             (code, reason.to_owned())
         });
         if self.relay.ready_state.get() != ReadyState::Closed {
-            self.relay.ready_state.set(ReadyState::Closed);
+            self.sockets.closed(&self.relay);
             let close = CloseEvent {
                 code,
                 reason,
                 was_clean: true,
             };
-            RelaySockets::tell(&self.relay, SocketEvent::Close(close));
+            self.sockets.tell(&self.relay, SocketEvent::Close(close));
         }
     }
 
@@ -173,11 +237,19 @@ impl Socket for RelaySocket {
     }
 
     fn buffered_amount(&self) -> usize {
-        0
+        self.relay.buffered.get()
     }
 
-    fn when_drained(&self, _below: usize, call: Box<dyn FnOnce(usize)>) {
-        wasm_bindgen_futures::spawn_local(async move { call(0) });
+    fn when_drained(&self, below: usize, call: Box<dyn FnOnce(usize)>) {
+        let open = self.relay.ready_state.get() == ReadyState::Open;
+        let amount = self.relay.buffered.get();
+        if open && amount > below {
+            *self.relay.drained.borrow_mut() = Some((below, call));
+            return;
+        }
+        // Drained enough, or closed: it drains no more, told 0.
+        let amount = if open { amount } else { 0 };
+        self.sockets.bus.later(Box::new(move || call(amount)));
     }
 
     fn set_binary_type(&self, _binary_type: BinaryType) {}

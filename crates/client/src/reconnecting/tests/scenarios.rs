@@ -2,7 +2,7 @@
 //! its virtual clock: each test says what happens and when, to the millisecond, with no socket
 //! and no sleep.
 
-use std::{future::Future, rc::Rc, time::Duration};
+use std::{rc::Rc, time::Duration};
 
 use super::sim::{id_of, message, Act, EventKind, Sim};
 use crate::reconnecting::core::Wake;

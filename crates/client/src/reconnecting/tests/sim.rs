@@ -789,7 +789,12 @@ impl Sim {
     fn window_has_room(&self, options: &ReconnectOptions) -> bool {
         options.acknowledge.is_none()
             || (self.connection.unacknowledged_len() < options.queue.max_messages
-                && self.connection.unacknowledged().iter().map(byte_len).sum::<usize>()
+                && self
+                    .connection
+                    .unacknowledged()
+                    .iter()
+                    .map(byte_len)
+                    .sum::<usize>()
                     < options.queue.max_bytes)
     }
 

@@ -15,7 +15,10 @@ use std::{
 
 use super::{Clock, Socket, SocketEvent, SocketListener, Transport};
 use crate::{
-    reconnecting::core::{Time, Wake},
+    reconnecting::{
+        core::{Time, Wake},
+        tabs::memory::Groups,
+    },
     BinaryType, CloseEvent, Error, Message, ReadyState, WebSocket,
 };
 
@@ -34,6 +37,8 @@ struct Shared {
     /// In the browser: a run of the tasks is scheduled.
     #[cfg(target_arch = "wasm32")]
     scheduled: Cell<bool>,
+    /// The connections shared across tabs: each is a tab (see `tabs/memory.rs`).
+    tabs: RefCell<Groups>,
 }
 
 struct State {
@@ -68,6 +73,8 @@ enum Task {
     CloseHandshake(usize),
     /// What waited for the link's buffer to drain hears how much it holds.
     Drained(DrainCall, usize),
+    /// Anything else that happens in a task of its own (what one tab says to another).
+    Later(Box<dyn FnOnce()>),
 }
 
 /// A clock's deadline: the clock, when, and what to call then.
@@ -197,6 +204,16 @@ impl Network {
         }
     }
 
+    /// Runs `task` in a task of its own, in order with the sockets' events.
+    pub(crate) fn later(&self, task: Box<dyn FnOnce()>) {
+        self.queue(Task::Later(task));
+    }
+
+    /// Reads or changes the groups of tabs on this network.
+    pub(crate) fn tabs<T>(&self, change: impl FnOnce(&mut Groups) -> T) -> T {
+        change(&mut self.shared.tabs.borrow_mut())
+    }
+
     /// Changes link `index` (the script's business: what the server does, or says it does).
     pub(crate) fn change<T>(&self, index: usize, change: impl FnOnce(&mut Link) -> T) -> Option<T> {
         self.with(|state| state.links.get_mut(index).map(change))
@@ -219,6 +236,10 @@ impl Network {
             let (index, event) = match task {
                 Task::Drained(call, amount) => {
                     call(amount);
+                    continue;
+                }
+                Task::Later(task) => {
+                    task();
                     continue;
                 }
                 Task::Event(index, event) => (index, event),
@@ -571,6 +592,10 @@ impl Transport for Network {
     fn seed(&self) -> u64 {
         // Fixed, so that a run repeats.
         7
+    }
+
+    fn network(&self) -> Option<Network> {
+        Some(self.clone())
     }
 }
 

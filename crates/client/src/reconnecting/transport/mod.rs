@@ -57,6 +57,13 @@ pub(crate) trait Transport {
     /// A seed for the backoff's jitter: random in the browser, so that clients cut at once do
     /// not come back at once.
     fn seed(&self) -> u64;
+
+    /// A fake server's network, whose tabs share in memory; `None` for the browser's, whose
+    /// tabs share through the Web Locks API and a `BroadcastChannel`.
+    #[cfg(any(feature = "testing", all(test, not(target_arch = "wasm32"))))]
+    fn network(&self) -> Option<memory::Network> {
+        None
+    }
 }
 
 /// One socket. Dropping it lets it go: it calls back no more, and is closed if still live.

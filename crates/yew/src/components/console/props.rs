@@ -63,6 +63,12 @@ pub struct ConsoleLabels {
     pub reconnect: AttrValue,
     /// The textarea's placeholder. Default: "Message (Ctrl+Enter sends)".
     pub placeholder: AttrValue,
+    /// This tab leads a connection shared across tabs. Default: "leading tab".
+    pub leading: AttrValue,
+    /// This tab follows another's. Default: "following tab".
+    pub following: AttrValue,
+    /// This tab connects alone. Default: "this tab alone".
+    pub alone: AttrValue,
 }
 
 impl Default for ConsoleLabels {
@@ -73,6 +79,9 @@ impl Default for ConsoleLabels {
             open: "Open connection".into(),
             reconnect: "Reconnect".into(),
             placeholder: "Message (Ctrl+Enter sends)".into(),
+            leading: "leading tab".into(),
+            following: "following tab".into(),
+            alone: "this tab alone".into(),
         }
     }
 }

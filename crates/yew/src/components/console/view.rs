@@ -6,7 +6,7 @@ use std::{cell::RefCell, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_ws_client::{
     reconnecting::Subscription, ConnectionEvent, ConnectionStatus, Message, ReconnectOptions,
-    ReconnectingWebSocket,
+    ReconnectingWebSocket, TabRole,
 };
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -51,7 +51,8 @@ use crate::{
 ///
 /// Class names, for styling: `wsc`, `wsc-header`, `wsc-url`, `wsc-state` (plus
 /// `wsc-state-open`, `wsc-state-connecting`, `wsc-state-reconnecting`, `wsc-state-closed` and
-/// the like), `wsc-queued`, `wsc-log`, `wsc-line` (plus [`LineKind::class`]), `wsc-input`,
+/// the like), `wsc-role` (whether this tab leads a connection shared across tabs, follows one,
+/// or connects alone; its `data-role` is `leading`, `following` or `alone`), `wsc-queued`, `wsc-log`, `wsc-line` (plus [`LineKind::class`]), `wsc-input`,
 /// `wsc-actions`, `wsc-send`, `wsc-close`, `wsc-open`, `wsc-reconnect`. The lines sit in a
 /// `<div>` inside `wsc-log`, whose padding stands for the lines not rendered.
 ///
@@ -224,6 +225,12 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
 
     let ids = &props.ids;
     let labels = &props.labels;
+    // Whether this tab leads a connection shared across tabs, follows one, or connects alone.
+    let (role_name, role_label) = match connection.role {
+        TabRole::Leading => ("leading", labels.leading.clone()),
+        TabRole::Following => ("following", labels.following.clone()),
+        _ => ("alone", labels.alone.clone()),
+    };
     let class = match props.class.is_empty() {
         true => AttrValue::Static("wsc"),
         false => format!("wsc {}", props.class.to_string()).into(),
@@ -240,6 +247,7 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
                         <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
                     }
                     { element("span", state_class, state_name.into()) }
+                    <span class="wsc-role" data-role={role_name}>{ role_label }</span>
                 </header>
                 <div class="wsc-log" id={ids.log.clone()} ref={log} role="log" aria-live="polite"
                     style="overflow-anchor: none" onscroll={on_scroll}>
