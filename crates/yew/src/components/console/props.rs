@@ -157,7 +157,7 @@ impl IntoPropValue<ConsoleConnection> for WebSocketUrl {
     }
 }
 
-/// Properties of [`WebSocketConsole`]; every optional one has a documented default.
+/// Properties of [`WebSocketConsole`](super::WebSocketConsole); every optional one has a documented default.
 #[derive(Properties, PartialEq, Clone)]
 pub struct WebSocketConsoleProps {
     /// The socket's URL; relative URLs resolve against the page (`/websocket/test` becomes
