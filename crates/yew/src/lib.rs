@@ -99,9 +99,10 @@ pub use wasm_ws_client;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub use wasm_ws_client::testing;
 pub use wasm_ws_client::{
-    Backoff, BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error, Heartbeat,
-    HelloMessages, Message, QueueLimits, ReadyState, ReconnectOptions, ReconnectingWebSocket,
-    SendError, Sent, TabRole, WebSocket,
+    AckMatcher, Backoff, BinaryType, CloseEvent, ConnectionEvent, ConnectionStatus, Error,
+    FlowControl, Heartbeat, HelloMessages, Message, MessageFilter, QueueLimits, ReadyState,
+    ReconnectOptions, ReconnectPredicate, ReconnectingWebSocket, SendError, Sent, TabRole,
+    WebSocket,
 };
 
 /// The README's examples, compiled as doctests so that they keep working.

@@ -24,7 +24,7 @@ use crate::{CloseEvent, Error, Message};
 ///         ConnectionEvent::Message(Message::Text(text)) => format!("got {text}"),
 ///         ConnectionEvent::Closed(close) => format!("closed with {}", close.code),
 ///         ConnectionEvent::Reconnecting { attempt, delay } => format!("attempt {attempt} in {delay:?}"),
-///         _ => String::new(), // Connecting, Sent, Error, Closing, Backlog, GaveUp, Offline, Failed, and what comes later
+///         _ => String::new(), // Connecting, Sent, Error, Closing, Backlog, GaveUp, Offline, Failed, Role, and later ones
 ///     }
 /// }
 /// assert_eq!(describe(&ConnectionEvent::Open), "open");

@@ -12,6 +12,9 @@
 //!   clock of its own); `driver.rs`, which runs it over a `transport/` (the browser's, or an
 //!   in-memory one for tests). The scenario and property tests in `tests/` run natively,
 //!   through the real driver over the in-memory transport, with a virtual clock.
+//!
+//! Why one file of this length: the handle's public methods, each documented with an example;
+//! the rules are in `core/`, the running of them in `driver.rs`.
 
 mod backoff;
 pub(crate) mod core;
@@ -230,7 +233,10 @@ impl ReconnectingWebSocket {
     }
 
     /// Which part this tab plays in a connection shared across tabs: [`TabRole::Alone`] unless
-    /// [`share_across_tabs`](Self::share_across_tabs) found the browser able to share.
+    /// [`share_across_tabs`](Self::share_across_tabs) found the browser able to share, and
+    /// after [`close`](Self::close). From [`connect`](Self::connect) on, a tab that shares is
+    /// [`TabRole::Following`] until the browser grants it the lead (a task later, when no other
+    /// tab holds it); [`ConnectionEvent::Role`] says each change.
     pub fn tab_role(&self) -> TabRole {
         self.tabs().map_or(TabRole::Alone, |tabs| tabs.role())
     }

@@ -164,10 +164,17 @@ pub struct ReconnectOptions {
     /// At-least-once delivery across reconnections. Without it (the default), a message
     /// handed to an open socket ([`Sent::Now`](super::Sent::Now)) is gone if the socket dies
     /// before the server has it: at most once. With it, every message sent stays in an
-    /// unacknowledged buffer (bounded by [`queue`](Self::queue)'s limits: a send that would
-    /// exceed them is refused with [`SendError::Unacknowledged`](super::SendError::Unacknowledged))
-    /// until an incoming message acknowledges it, as this function decides; after a
-    /// reconnection the unacknowledged ones are sent again, in order, before the queue.
+    /// unacknowledged window until an incoming message acknowledges it, as this function
+    /// decides; after a reconnection the unacknowledged ones are sent again, in order, before
+    /// the queue. The incoming message that acknowledges is delivered to the app as any other.
+    ///
+    /// The window is bounded by [`queue`](Self::queue)'s limits, separately from the queue (each
+    /// holds up to them). While open, a send that would overflow the window is refused with
+    /// [`SendError::Unacknowledged`](super::SendError::Unacknowledged) (the message comes back);
+    /// while not open it is queued, as any send, and waits in the queue behind a full window.
+    /// Shared across tabs ([`share_across_tabs`](super::ReconnectingWebSocket::share_across_tabs)),
+    /// each tab's window and queue are its own: the leading tab's limits do not count what the
+    /// other tabs send through it.
     ///
     /// That is at least once: a message the server got but whose acknowledgement was lost is
     /// sent twice. For exactly once, give each message an id (a counter is enough), have the

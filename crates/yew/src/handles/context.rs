@@ -1,11 +1,11 @@
 //! One connection for a whole component tree: [`WebSocketProvider`](crate::WebSocketProvider)
 //! opens it, and any descendant uses it through
 //! [`use_websocket_context`](crate::use_websocket_context) (status, send, close, reconnect, the
-//! queued length) and [`use_websocket_subscription`](crate::use_websocket_subscription) (the
+//! queued and unacknowledged lengths, the tab's role) and [`use_websocket_subscription`](crate::use_websocket_subscription) (the
 //! messages).
 //!
-//! The context carries only what re-renders consumers when it changes (the status and the
-//! queued length); messages go to each consumer's own subscription to the connection
+//! The context carries only what re-renders consumers when it changes (the status, the queued
+//! and unacknowledged lengths, and with `share_across_tabs` this tab's role); messages go to each consumer's own subscription to the connection
 //! ([`ReconnectingWebSocket::subscribe`](wasm_ws_client::ReconnectingWebSocket::subscribe)),
 //! so a message re-renders only the consumers that set state.
 

@@ -79,6 +79,8 @@ pub struct UseReconnectingWebSocketHandle {
     /// With [`share_across_tabs`](UseReconnectingWebSocketOptions::share_across_tabs): whether
     /// this tab leads the shared connection, follows it, or connects alone
     /// ([`ReconnectingWebSocket::tab_role`]), kept up to date across renders.
+    /// [`TabRole::Alone`] when not shared. (The lengths above are this tab's own: each tab has
+    /// its own queue and window.)
     pub role: TabRole,
     /// The connection, made at the first render that wants one (it calls no browser API until
     /// the hook's effect tells it where to connect) and held for the component's life: what is

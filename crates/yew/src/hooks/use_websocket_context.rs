@@ -5,7 +5,9 @@ use yew::prelude::*;
 use crate::handles::{context::WebSocketContext, reconnecting::UseReconnectingWebSocketHandle};
 
 /// The connection of the nearest [`WebSocketProvider`](crate::WebSocketProvider) above: its
-/// status and queued length (the component re-renders when they change), and the means to
+/// status, queued and unacknowledged lengths, and this tab's
+/// [`role`](crate::UseReconnectingWebSocketHandle::role) when shared across tabs (the component
+/// re-renders when they change), and the means to
 /// send, close and reconnect. Messages come through
 /// [`use_websocket_subscription`](crate::use_websocket_subscription).
 ///

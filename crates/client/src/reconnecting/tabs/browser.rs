@@ -21,8 +21,10 @@ export function can_share() {
 }
 // Asks for the exclusive lock `name`; `granted()` is called once it is held, which it stays
 // until `release()` of the returned object is called, or the page goes away. Released or
-// aborted before it is granted, the request is withdrawn and `granted` never called.
-export function ask_for_lock(name, granted) {
+// aborted before it is granted, the request is withdrawn and `granted` never called. Refused
+// (a SecurityError where the page may not use locks: an opaque origin, a frame denied
+// storage), `refused()` is called.
+export function ask_for_lock(name, granted, refused) {
   let release = () => {};
   let released = false;
   const held = new Promise((resolve) => { release = resolve; });
@@ -31,14 +33,14 @@ export function ask_for_lock(name, granted) {
     if (released) return undefined;
     granted();
     return held;
-  }).catch(() => {});
+  }).catch(() => { if (!released) refused(); });
   return { release: () => { released = true; release(); controller.abort(); } };
 }
 export function lock_release(lock) { lock.release(); }
 "#)]
 extern "C" {
     fn can_share() -> bool;
-    fn ask_for_lock(name: &str, granted: &Function) -> JsValue;
+    fn ask_for_lock(name: &str, granted: &Function, refused: &Function) -> JsValue;
     fn lock_release(lock: &JsValue);
 }
 
@@ -57,6 +59,8 @@ pub(super) struct BrowserBus {
     lock: RefCell<Option<JsValue>>,
     /// Called when the lock is granted.
     granted: Closure<dyn FnMut()>,
+    /// Called when the browser refuses the lock.
+    refused: Closure<dyn FnMut()>,
     /// The channel's listener, kept alive.
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     /// `pagehide` and `pageshow`, removed on drop.
@@ -74,6 +78,10 @@ impl BrowserBus {
         let granted = {
             let hear = hear.clone();
             Closure::new(move || hear(Heard::Granted))
+        };
+        let refused = {
+            let hear = hear.clone();
+            Closure::new(move || hear(Heard::Refused))
         };
         let on_message = {
             let (hear, app) = (hear.clone(), app.to_owned());
@@ -113,6 +121,7 @@ impl BrowserBus {
             channel,
             lock: RefCell::new(None),
             granted,
+            refused,
             _on_message: on_message,
             page,
         })
@@ -130,7 +139,11 @@ impl Bus for BrowserBus {
 
     fn ask_for_lock(&self) {
         self.release_lock();
-        let lock = ask_for_lock(&self.name, self.granted.as_ref().unchecked_ref());
+        let lock = ask_for_lock(
+            &self.name,
+            self.granted.as_ref().unchecked_ref(),
+            self.refused.as_ref().unchecked_ref(),
+        );
         *self.lock.borrow_mut() = Some(lock);
     }
 

@@ -29,6 +29,10 @@ pub(crate) enum Heard {
     Relayed(Relayed),
     /// This tab now holds the lock.
     Granted,
+    /// The browser refused this tab the lock (where the page may not use locks): it cannot
+    /// share.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // only a browser refuses
+    Refused,
     /// The page is going into the back-forward cache.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // only a browser's page
     Hidden,

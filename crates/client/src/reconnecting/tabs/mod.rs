@@ -50,7 +50,9 @@ use super::{
 use crate::{Backoff, CloseEvent, Message};
 
 /// Which part a tab plays in a connection shared across tabs; see
-/// [`ReconnectingWebSocket::tab_role`].
+/// [`ReconnectingWebSocket::tab_role`]. A tab that shares starts [`Following`](Self::Following)
+/// (its sends wait in its own queue) until it learns it leads: at once when it is alone, a task
+/// later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TabRole {
@@ -214,7 +216,7 @@ impl Tabs {
         if self.left.replace(false) {
             self.follow(false);
             self.bus.ask_for_lock();
-        } else if let (TabRole::Leading, Some(connection)) =
+        } else if let (TabRole::Leading | TabRole::Alone, Some(connection)) =
             (self.role.get(), self.connection.upgrade())
         {
             connection
@@ -230,15 +232,20 @@ impl Tabs {
     pub(crate) fn end(&self) {
         self.leave();
         if let Some(connection) = self.connection.upgrade() {
-            connection
-                .driver
-                .route(self.own.0.clone(), self.own.1.clone());
-            let options = self.options.borrow().clone();
-            connection
-                .driver
-                .handle(Input::Configure(Box::new(options)));
-            connection.driver.handle(Input::Follow(None));
+            self.run_on_its_own(&connection, TabRole::Alone);
         }
+    }
+
+    /// The connection runs on this tab's own transport again, with the app's options, its
+    /// status its own, in `role`.
+    fn run_on_its_own(&self, connection: &ReconnectingWebSocket, role: TabRole) {
+        self.role.set(role);
+        let driver = &connection.driver;
+        driver.route(self.own.0.clone(), self.own.1.clone());
+        let options = self.options.borrow().clone();
+        driver.handle(Input::Configure(Box::new(options)));
+        driver.handle(Input::Follow(None));
+        driver.handle(Input::Mirror(ConnectionEvent::Role(role)));
     }
 
     fn post(&self, said: Said) {
@@ -248,18 +255,21 @@ impl Tabs {
         });
     }
 
-    /// What this tab heard, unless it left.
+    /// What this tab heard, unless it left, or cannot share.
     fn hear(&self, heard: Heard) {
-        if self.left.get() {
+        if self.left.get() || self.role.get() == TabRole::Alone {
             return;
         }
         match heard {
             Heard::Granted => self.lead(),
+            Heard::Refused => self.alone(),
             Heard::Relayed(relayed) => self.heard(relayed),
             Heard::Hidden => {
-                // Into the back-forward cache: another tab takes the lead.
+                // Into the back-forward cache: another tab takes the lead. The socket is left
+                // to the browser, which closes it with 1001 as the page goes (closing it here
+                // would send no code); back from the cache, this tab follows anew.
                 self.bus.release_lock();
-                self.follow(true);
+                self.follow(false);
             }
             Heard::Shown => {
                 self.follow(true);
@@ -299,13 +309,8 @@ impl Tabs {
         let Some(connection) = self.connection.upgrade() else {
             return;
         };
-        self.role.set(TabRole::Leading);
+        self.run_on_its_own(&connection, TabRole::Leading);
         let driver = &connection.driver;
-        driver.route(self.own.0.clone(), self.own.1.clone());
-        let options = self.options.borrow().clone();
-        driver.handle(Input::Configure(Box::new(options)));
-        driver.handle(Input::Follow(None));
-        driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Leading)));
         let this = self.this.clone();
         *self.relaying.borrow_mut() = Some(connection.subscribe(move |event| {
             if let Some(tabs) = this.upgrade() {
@@ -321,6 +326,22 @@ impl Tabs {
         // The followers' relay sockets close; they connect again, to this tab.
         self.post(Said::Leader);
         if driver.core().started() {
+            connection.reconnect();
+        }
+    }
+
+    /// The browser refused this tab the lock: it connects alone, on its own transport, with the
+    /// app's options, for the rest of its life.
+    fn alone(&self) {
+        self.role.set(TabRole::Alone);
+        self.relaying.borrow_mut().take();
+        self.bus.release_lock();
+        let Some(connection) = self.connection.upgrade() else {
+            return;
+        };
+        connection.driver.relayed_out.borrow_mut().take();
+        self.run_on_its_own(&connection, TabRole::Alone);
+        if connection.driver.core().started() {
             connection.reconnect();
         }
     }
