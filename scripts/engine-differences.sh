@@ -85,6 +85,13 @@ What wasm-ws does about each:
 - "nothing offered, the server selects \`x\`" (Firefox ignores the server's choice and reports
   \`protocol\` as empty): the header is invisible to script, so wasm-ws cannot see it and keeps
   the engine's behaviour (documented on \`WebSocket::protocol\`).
+- \`bufferedAmount\` while the peer reads nothing (not in the table: it needs the fault proxy).
+  Chromium counts what has not reached the kernel, so the figure stays high; Firefox and WebKit
+  count what has not reached their network process, so it falls to 0 at the next task and the
+  bytes wait there instead. The standard allows both ("not yet transmitted to the network").
+  Flow control can only follow the figure script sees: in Firefox and WebKit it paces each
+  task's burst, not the wire (crates/client/tests/resilience/flow.rs checks each engine's
+  behaviour; docs/benchmarks.md has the upload figures).
 
 ## Every case
 

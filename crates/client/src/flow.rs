@@ -26,6 +26,13 @@ use gloo_timers::callback::Timeout;
 /// message waits in the browser, and a producer wakes once per
 /// `high_water_mark - low_water_mark` bytes, not once per message.
 ///
+/// Engines differ in what `bufferedAmount` counts, and flow control can only follow what script
+/// sees. Chromium counts the bytes that have not reached the kernel, so over a slow uplink
+/// sends wait for the wire. Firefox and WebKit count the bytes that have not reached their
+/// network process: the figure falls to zero at the next task even when the peer reads
+/// nothing, so there flow control paces each task's burst, and what the wire cannot take waits
+/// in the engine's network process (`docs/engine-differences.md`).
+///
 /// ```
 /// use wasm_ws_client::FlowControl;
 ///
