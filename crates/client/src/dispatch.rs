@@ -1,6 +1,10 @@
 //! Where a socket's four browser listeners send their events: the user's handlers, the
 //! streams, and the state that futures wait on. [`FanOut`] also carries the events of a
 //! [`ReconnectingWebSocket`](crate::ReconnectingWebSocket).
+//!
+//! Why one file of this length: the four listeners, the fan-out and the failure rule are one
+//! mechanism (one failure rule for every cause, issue 29); split, each piece would reach into
+//! the others' state.
 
 use std::{
     cell::{Cell, RefCell},

@@ -1,4 +1,8 @@
 //! The WebSocket handle: a thin, owning wrapper over `web_sys::WebSocket`.
+//!
+//! Why one file of this length: it is the WHATWG interface, one documented method per attribute
+//! and method of the standard, each with its example; the machinery lives in `dispatch.rs`,
+//! `stream.rs` and `flow.rs`.
 
 use std::{
     cell::Cell,

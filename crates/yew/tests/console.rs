@@ -1,6 +1,9 @@
 //! `WebSocketConsole` rendered in a real browser against the real wasm-ws-server: type, send,
 //! see the echo, close, see CLOSED. The server address comes from `WASM_WS_TEST_SERVER` at
 //! compile time, as in wasm-ws's browser tests.
+//!
+//! Why one file of this length: one browser test binary (one build, one page) of short,
+//! independent tests of the console's behaviour.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]

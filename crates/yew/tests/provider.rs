@@ -2,6 +2,9 @@
 //! consumers under one `WebSocketProvider` open one socket; every subscriber gets every
 //! message; a status change re-renders consumers; unmounting a subscriber unsubscribes it; the
 //! provider's unmount closes the socket; `enabled` holds the connection back.
+//!
+//! Why one file of this length: one browser test binary (one build, one page) of short,
+//! independent tests of the provider.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]

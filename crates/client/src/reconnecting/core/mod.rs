@@ -22,6 +22,10 @@
 //! call back into the connection: the URL function and the hello (see [`Input::Opened`]), and
 //! the reconnect predicate (see [`Input::Closed`]). The two message predicates (heartbeat
 //! replies, acknowledgements) run inside: they must not call into the connection.
+//!
+//! Why one file of this length: the state machine's fields are private to it, and its rules
+//! lean on each other (a send, the window, the pacing and the reconnect share the queue);
+//! kept whole so that every change of state is visibly a method of one machine.
 
 mod random;
 

@@ -1,6 +1,9 @@
 //! The rules, scenario by scenario, through the real driver over the in-memory network with
 //! its virtual clock: each test says what happens and when, to the millisecond, with no socket
 //! and no sleep.
+//!
+//! Why one file of this length: a catalogue of short, independent scenario tests, one rule each,
+//! in the order of the core's methods.
 
 use std::{rc::Rc, time::Duration};
 

@@ -3,6 +3,9 @@
 //! Tests move it step by step, as the network, the server, the clock and the user; after each
 //! step it checks what must hold, from what the public API answers, what the events say and
 //! what went on the wire, and records each [`Invariant`] broken, with what broke it.
+//!
+//! Why one file of this length: the simulator and the invariants it checks after each step are
+//! read together; each invariant is a few lines next to the state it reads.
 
 use std::{
     cell::{Cell, RefCell},

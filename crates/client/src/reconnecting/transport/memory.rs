@@ -4,6 +4,9 @@
 //!
 //! Like the browser, it never calls back while the driver is calling in: what the sockets say
 //! waits as a task until the script's next step runs the tasks, one at a time, in order.
+//!
+//! Why one file of this length: the fake network's sockets, clock and task queue are one model
+//! whose parts share one state; the script's side is `testing/`.
 
 use std::{
     any::Any,
