@@ -8,7 +8,8 @@
 #              dedicated worker; the differential probe; resilience through a fault-injecting
 #              proxy; wss://; the reconnecting layer in dedicated and shared workers) and
 #              wasm-ws-yew, in each engine, against a real wasm-ws-server started here;
-#   e2e        the demo page, the ticker example and page unload, end to end, in each engine;
+#   e2e        the demo page, the examples, page unload and tabs sharing a connection, end to
+#              end, in each engine;
 #   deploy     a rolling restart of three instances behind nginx;
 #   packaging  `cargo package` of the three crates, and an app outside the workspace on them.
 # The engines: chromium, firefox, webkit (WebKitGTK's MiniBrowser, on a virtual display this
@@ -63,9 +64,10 @@ if runs native; then
 fi
 
 if runs browser || runs e2e; then
-  step "building the demo page, and the ticker example"
+  step "building the demo page, and the examples (ticker, tabs)"
   trunk build --release
   (cd examples/ticker && trunk build --release)
+  (cd examples/tabs && trunk build --release)
   step "starting wasm-ws-server, the fault-injecting proxy in front of it, on free ports"
   start_test_backends
 fi
@@ -78,7 +80,7 @@ if runs browser; then
 fi
 
 if runs e2e; then
-  step "end-to-end tests: the demo page, leaving it, the ticker example, in ${engines[*]}"
+  step "end-to-end tests: the demo page, leaving it, the examples, tabs sharing a connection, in ${engines[*]}"
   [[ " ${engines[*]} " == *" webkit "* ]] && [ -z "${DISPLAY:-}" ] && start_display
   (cd tests/e2e && WASM_WS_ENGINES="${engines[*]}" WASM_WS_DEMO_URL="http://$TEST_SERVER/" \
     WASM_WS_SERVER_LOG="$TEST_SERVER_LOG" WASM_WS_SERVER_BIN="$TARGET_DIR/debug/wasm-ws-server" \

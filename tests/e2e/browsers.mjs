@@ -104,6 +104,22 @@ export async function session(engine, args = []) {
       browser.script("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", selector),
     text: async (selector) => (await browser.texts(selector))[0] ?? null,
     count: async (selector) => (await browser.texts(selector)).length,
+    /** Opens a window of its own (a top-level browsing context, as a user's new window or
+     * tab) and sends the commands that follow to it; its handle. */
+    async newWindow() {
+      const { handle } = await call("POST", at("/window/new"), { type: "window" });
+      await call("POST", at("/window"), { handle });
+      return handle;
+    },
+    /** Resizes the window (outer size, in CSS pixels). */
+    resize: (width, height) => call("POST", at("/window/rect"), { width, height }),
+    /** The handle of the window the commands go to. */
+    windowHandle: () => call("GET", at("/window")),
+    /** Sends the commands that follow to the window `handle`. */
+    switchTo: (handle) => call("POST", at("/window"), { handle }),
+    /** Closes the current window, as its user would; the handles of the windows left (switch
+     * to one of them next). */
+    closeWindow: () => call("DELETE", at("/window")),
     /** Sends the commands that follow to the `index`th frame of the page. */
     frame: (index) => call("POST", at("/frame"), { id: index }),
     /** Saves a PNG of the window to `path`. */

@@ -4,50 +4,16 @@
 // can cut its connection. Run by scripts/test.sh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { COLLECT_ERRORS, ENGINES, pageErrors, session } from "./browsers.mjs";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SERVER_BIN = process.env.WASM_WS_SERVER_BIN ?? `${ROOT}target/debug/wasm-ws-server`;
-
-/** Starts a command and resolves with the match of `pattern` in its output (its "listening
- * on ..." line: the server's log says "listening on" too, so the pattern is exact); stopped
- * in `after`. */
-const started = [];
-function listening(command, args, pattern) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    started.push(child);
-    let seen = "";
-    const onData = (chunk) => {
-      seen += chunk;
-      const found = seen.match(pattern);
-      if (found) resolve(found);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${command} exited (${code}): ${seen}`)));
-  });
-}
+import { listening, ROOT, startServer, stopAll } from "./processes.mjs";
 
 let server, proxy, control;
 before(async () => {
-  [, server] = await listening(SERVER_BIN, [
-    "--bind", "127.0.0.1:0", "--static-dir", `${ROOT}examples/ticker/dist`,
-    "--permessage-deflate", "context-takeover",
-  ], /listening on http:\/\/(\S+)\r?\n/);
+  server = await startServer("examples/ticker/dist", ["--permessage-deflate", "context-takeover"]);
   [, proxy, control] = await listening("node", [`${ROOT}tests/fault-proxy/proxy.mjs`, "--target", server],
     /listening on (\S+) control (\S+)\r?\n/);
 });
-after(async () => {
-  // Stopped, and waited for: nothing outlives the test.
-  await Promise.all(started.map((child) => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", resolve);
-    child.kill("SIGTERM");
-  })));
-});
+after(stopAll);
 
 const order = (command) => fetch(`http://${control}/${command}`).then((r) => assert.ok(r.ok));
 const healthz = () => fetch(`http://${server}/healthz`).then((r) => r.json());

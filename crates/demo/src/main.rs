@@ -9,6 +9,8 @@
 //!   reasons.
 //! - [`actions`]: sending a file as a binary message, and closing with a chosen code and
 //!   reason (with the error the browser would throw for a refused one).
+//! - [`tabs`]: the page's tabs share one connection; which part this tab plays, and how many
+//!   WebSockets the server holds.
 //!
 //! Each item links to its MDN page. The connection comes back by itself when the server
 //! restarts, and at once when the laptop wakes or the network returns.
@@ -17,6 +19,7 @@ mod actions;
 mod attributes;
 mod event_log;
 mod mdn;
+mod tabs;
 
 use wasm_ws_yew::{BinaryType, ConsoleIds, ReconnectOptions, WebSocketConsole, WebSocketProvider};
 use yew::prelude::*;
@@ -37,7 +40,9 @@ fn App() -> Html {
         Callback::from(move |chosen| binary_type.set(chosen))
     };
     html! {
-        <WebSocketProvider url={SAMPLE_PATH} reconnect={Some(reconnect)} binary_type={*binary_type}>
+        // Shared with the page's other tabs of this version: one socket for all of them.
+        <WebSocketProvider url={SAMPLE_PATH} reconnect={Some(reconnect)} binary_type={*binary_type}
+            share_across_tabs={env!("CARGO_PKG_VERSION")}>
             <main class="page">
                 <header class="page-header">
                     <h1>{ "wasm-ws" }</h1>
@@ -56,6 +61,7 @@ fn App() -> Html {
                     <section class="lesson" aria-label="The API">
                         <attributes::Attributes binary_type={*binary_type} {on_binary_type} />
                         <event_log::EventLog />
+                        <tabs::Tabs />
                     </section>
                 </div>
             </main>
