@@ -5,7 +5,8 @@
 # notes, CPU and p99 for 32 B and 4 KiB JSON echoes, and memory per idle connection, for each of
 # the server's --permessage-deflate modes against the tutorial backend with ws's
 # perMessageDeflate on. Prints progress, then a Markdown table, also written to target/bench/results.md.
-# Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), the Yew console
+# Then wasm-ws against raw JS in headless Chromium (target/bench/browser.md), uploading 64 MiB
+# with and without flow control (upload.md), an echo through the tabs' relay (relay.md), the Yew console
 # under a flood keeping 1,000 and 100,000 lines (target/bench/console.md), and the bundle sizes
 # with what costs what, before and after issue 22 (scripts/bundle-sizes.sh --compare; another
 # baseline with WASM_WS_SIZE_BASELINE=REV; target/bench/bundles.md).
@@ -43,6 +44,10 @@ browser_bench() { # browser_bench NAME: one of crates/bench/browser/benches, its
     sed -n 's/^ *\(|.*\)$/\1/p'
 }
 browser_bench compare | tee target/bench/browser.md
+log "in the browser: 64 MiB up to the echo, paced by the send buffer or not (issue 28)"
+browser_bench upload | tee target/bench/upload.md
+log "in the browser: an echo from a following tab, through the leading one (issue 27)"
+browser_bench relay | tee target/bench/relay.md
 log "in the browser: WebSocketConsole under a flood, against a raw JS counter"
 browser_bench console | tee target/bench/console.md
 # The same benchmark, on the console of the baseline.
@@ -51,6 +56,7 @@ cp crates/bench/browser/benches/console.rs "target/bench/rev/$baseline/src/crate
 (cd "target/bench/rev/$baseline/src" && CARGO_TARGET_DIR="$PWD/../target" browser_bench console) |
   sed "1s/^| console metric/| before ($baseline): console metric/" | tee target/bench/console-before.md
 
-cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/console.md <(echo) \
-  target/bench/console-before.md <(echo) target/bench/bundles.md >target/bench/report.md
+cat target/bench/results.md <(echo) target/bench/browser.md <(echo) target/bench/upload.md <(echo) \
+  target/bench/relay.md <(echo) target/bench/console.md <(echo) target/bench/console-before.md <(echo) \
+  target/bench/bundles.md >target/bench/report.md
 log "the whole report: target/bench/report.md"

@@ -144,10 +144,9 @@ impl DrainWatch {
         if self.timer.borrow().is_some() {
             return;
         }
-        let now = js_sys::Date::now();
-        if self.last.get().is_none() {
-            self.last.set(Some((amount, now)));
-        }
+        // The rate is measured from this reading: one kept from before the producer sent
+        // more would make the buffer seem to drain slower than it does.
+        self.last.set(Some((amount, js_sys::Date::now())));
         let target = self
             .waiters
             .borrow()
@@ -180,13 +179,21 @@ impl DrainWatch {
         if let (Some(amount), Some((before, then))) = (amount, self.last.get()) {
             if before > amount && now > then {
                 let seen = f64::from(before - amount) / (now - then);
-                // Smoothed, so that one slow reading does not stall the next wait.
                 let rate = self.rate.get();
-                self.rate.set(if rate > 0.0 {
-                    (rate + seen) / 2.0
-                } else {
-                    seen
-                });
+                let target = self.waiters.borrow().iter().map(Waiter::below).min();
+                self.rate
+                    .set(if target.is_some_and(|target| amount <= target) {
+                        // Drained to the mark within the wait: the buffer may have emptied at
+                        // its start, so `seen` is only a floor (kept as one, lest the rate fall to
+                        // whatever the wait was, and every wait after stay as long).
+                        rate.max(seen)
+                    } else if rate > 0.0 {
+                        // Still draining: a true measure, smoothed so that one slow reading does
+                        // not stall the next wait.
+                        (rate + seen) / 2.0
+                    } else {
+                        seen
+                    });
             }
         }
         self.last.set(amount.map(|amount| (amount, now)));

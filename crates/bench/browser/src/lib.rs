@@ -32,6 +32,12 @@ pub async fn raw_flood(url: &str, count: u32) -> f64 {
     raw_flood_js(url, count).await.unwrap().as_f64().unwrap()
 }
 
+/// Prints a line of the report: in the page's console, which the test runner shows (`println!`
+/// goes nowhere in a browser).
+pub fn print(line: &str) {
+    web_sys::console::log_1(&line.into());
+}
+
 /// `performance.now()`, in milliseconds.
 pub fn now() -> f64 {
     web_sys::window().unwrap().performance().unwrap().now()
