@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Mutation testing of the reconnecting layer's rules: cargo-mutants changes the core, the queue
-# and the driver one small way at a time (a `<` for a `<=`, a branch deleted, a function that
-# returns a default), and runs the native tests (the scenarios and the property tests, through
+# Mutation testing of the reconnecting layer's rules: cargo-mutants changes the core, the queue,
+# the driver and the sharing across tabs one small way at a time (a `<` for a `<=`, a branch
+# deleted, a function that returns a default), and runs the native tests (the scenarios and the property tests, through
 # the real driver over the in-memory network) against each change. A mutant the tests catch is
 # a rule they check; one they miss is a rule nothing checks. The report is written to
 # docs/mutants.md; cargo-mutants' own output stays in target/mutants.
@@ -19,15 +19,18 @@ out=target/mutants
 mkdir -p "$out"
 started=$(date +%s)
 # The property tests play fewer cases per mutant than the test command's 2000: enough to
-# catch what they catch at all, in a quarter of the time. The native tests only (the lib's, and
-# the testing kit's, with the feature that routes a connection to a fake server): the crate's
-# other test targets are browser tests, which do not build natively.
+# catch what they catch at all, in a quarter of the time. The native tests only (the lib's, the
+# testing kit's and the tabs', with the feature that routes a connection to a fake server): the
+# crate's other test targets are browser tests, which do not build natively.
 status=0
 PROPTEST_CASES="${PROPTEST_CASES:-500}" cargo mutants --package wasm-ws-client --features testing \
   --file crates/client/src/reconnecting/core/mod.rs \
   --file crates/client/src/reconnecting/queue.rs \
   --file crates/client/src/reconnecting/driver.rs \
-  --output "$out" --timeout 60 --jobs 2 --no-shuffle "$@" -- --lib --test testing_kit || status=$?
+  --file crates/client/src/reconnecting/tabs/mod.rs \
+  --file crates/client/src/reconnecting/tabs/relay.rs \
+  --file crates/client/src/reconnecting/tabs/transport.rs \
+  --output "$out" --timeout 60 --jobs 2 --no-shuffle "$@" -- --lib --test testing_kit --test tabs || status=$?
 # cargo-mutants exits 2 when mutants were missed, 3 when some timed out: the report says which.
 [ "$status" -le 3 ] || exit "$status"
 
@@ -40,8 +43,10 @@ took=$(($(date +%s) - started))
   echo "# Mutation testing of the reconnecting layer"
   echo
   echo "\`scripts/mutants.sh\` (cargo-mutants $CARGO_MUTANTS_VERSION) over"
-  echo "\`crates/client/src/reconnecting/\`: \`core/mod.rs\`, \`queue.rs\` and \`driver.rs\`, against the"
-  echo "native tests (scenarios and property tests through the real driver, ${PROPTEST_CASES:-500} random cases"
+  echo "\`crates/client/src/reconnecting/\`: \`core/mod.rs\`, \`queue.rs\`, \`driver.rs\` and \`tabs/\` (\`mod.rs\`,"
+  echo "\`relay.rs\`, \`transport.rs\`: the browser's bus is not built natively), against the native"
+  echo "tests (scenarios and property tests through the real driver, the testing kit's and the tabs'"
+  echo "tests on the in-memory network, ${PROPTEST_CASES:-500} random cases"
   echo "per mutant). Run on $(date -u +%Y-%m-%d) in ${took} s on $(nproc) cores."
   echo
   echo "| caught | missed | timed out | unviable | caught of viable |"

@@ -355,3 +355,135 @@ kit_test! {
         assert_eq!(shared.tab_role(), TabRole::Leading);
     }
 }
+
+kit_test! {
+    async fn a_following_tab_hears_the_shared_connection_not_the_leaders_own_sends() {
+        let server = FakeServer::new();
+        let (mut tabs, mut socket) = three_tabs(&server, |_| ReconnectOptions::default()).await;
+        for tab in &mut tabs {
+            tab.heard();
+        }
+        assert_eq!(tabs[0].say("the leader's"), Sent::Now);
+        server.settle().await;
+        assert_eq!(read(&mut socket), ["the leader's"]);
+        let leader = tabs[0].heard();
+        assert!(leader.iter().any(|event| matches!(event, ConnectionEvent::Sent(_))), "{leader:?}");
+        for tab in &mut tabs[1..] {
+            assert_eq!(tab.heard(), [], "another tab's send is not this tab's event");
+        }
+    }
+}
+
+/// Options a following tab must not apply to its relay: it would ping through the leader, give
+/// up, or wait out a backoff when the leader changes.
+fn strict() -> ReconnectOptions {
+    ReconnectOptions {
+        heartbeat: Some(wasm_ws_client::Heartbeat::ping_pong(
+            Duration::from_secs(1),
+            Duration::from_secs(5),
+        )),
+        max_attempts: Some(1),
+        should_reconnect: Rc::new(|_| false),
+        ..ReconnectOptions::default()
+    }
+}
+
+/// How many pings the server read on `socket`, answering each.
+fn pings(socket: &mut ServerSocket) -> usize {
+    let pings = read(socket)
+        .into_iter()
+        .filter(|text| text == "ping")
+        .count();
+    for _ in 0..pings {
+        socket.send("pong");
+    }
+    pings
+}
+
+kit_test! {
+    async fn following_tabs_leave_the_heartbeat_and_the_retries_to_the_leader() {
+        let server = FakeServer::new();
+        let (mut tabs, mut socket) = three_tabs(&server, |_| strict()).await;
+        // Options set while following are kept for when this tab leads; the relay's stay.
+        tabs[2].connection.set_options(strict()).unwrap();
+        server.advance(Duration::from_secs(1)).await;
+        assert_eq!(pings(&mut socket), 1, "the leader's ping only");
+        server.advance(Duration::from_secs(1)).await;
+        assert_eq!(pings(&mut socket), 1);
+
+        // The leader goes: the followers' relay sockets close (1006), and they go on at once,
+        // whatever their app's `should_reconnect`, `max_attempts` and backoff say.
+        drop(tabs.remove(0));
+        server.settle().await;
+        let mut next = server.accept().await;
+        server.settle().await;
+        assert_eq!(tabs[0].connection.tab_role(), TabRole::Leading);
+        assert_eq!(tabs[1].connection.tab_role(), TabRole::Following);
+        for tab in &tabs {
+            assert_eq!(tab.connection.status(), ConnectionStatus::Open);
+        }
+        read(&mut next);
+        assert_eq!(tabs[1].say("still here"), Sent::Relayed, "its relay is open again");
+        server.settle().await;
+        assert_eq!(read(&mut next), ["still here"]);
+        server.advance(Duration::from_secs(1)).await;
+        assert_eq!(pings(&mut next), 1, "the new leader's ping only");
+    }
+}
+
+kit_test! {
+    async fn two_following_tabs_are_each_paced_by_their_own_messages() {
+        let server = FakeServer::new();
+        let paced = |_| ReconnectOptions {
+            flow_control: Some(FlowControl { high_water_mark: 100, low_water_mark: 20 }),
+            ..ReconnectOptions::default()
+        };
+        let (tabs, mut socket) = three_tabs(&server, paced).await;
+        let text = |tab: usize, n: usize| format!("{tab}:{n}{}", "x".repeat(38));
+        for n in 0..10 {
+            tabs[1].say(&text(1, n));
+            tabs[2].say(&text(2, n));
+        }
+        server.settle().await;
+        // 41 bytes each, 100 in flight at most per tab: two of each tab's in the leader's hands.
+        for tab in &tabs[1..] {
+            assert_eq!(tab.connection.queued_len(), 8, "the rest waits in the tab");
+        }
+        let mut read_all = Vec::new();
+        for _ in 0..40 {
+            read_all.extend(read(&mut socket));
+            server.settle().await;
+        }
+        for tab in 1..3 {
+            let of_tab: Vec<&String> = read_all.iter().filter(|read| read.starts_with(&format!("{tab}:"))).collect();
+            let expected: Vec<String> = (0..10).map(|n| text(tab, n)).collect();
+            assert_eq!(of_tab, expected.iter().collect::<Vec<_>>(), "all of tab {tab}'s, in order, once");
+        }
+    }
+}
+
+kit_test! {
+    async fn connecting_again_to_the_same_url_keeps_the_role_and_elsewhere_leaves_the_group() {
+        let server = FakeServer::new();
+        let (tabs, _socket) = three_tabs(&server, |_| ReconnectOptions::default()).await;
+        // The leader connects again, to the same URL: it goes on leading, on a new socket.
+        tabs[0].connection.connect(&server.url()).unwrap();
+        let _again = server.accept().await;
+        server.settle().await;
+        let roles: Vec<TabRole> = tabs.iter().map(|tab| tab.connection.tab_role()).collect();
+        assert_eq!(roles, [TabRole::Leading, TabRole::Following, TabRole::Following]);
+        assert_eq!(server.connections(), 2);
+
+        // It connects elsewhere: it leaves this group, and another tab leads here.
+        let elsewhere = FakeServer::new();
+        tabs[0].connection.connect(&elsewhere.url()).unwrap();
+        elsewhere.settle().await; // its lock, in the other group
+        let _there = elsewhere.accept().await;
+        let _next = server.accept().await;
+        server.settle().await;
+        assert_eq!(tabs[1].connection.tab_role(), TabRole::Leading);
+        assert_eq!(tabs[2].connection.tab_role(), TabRole::Following);
+        assert_eq!(tabs[0].connection.tab_role(), TabRole::Leading, "of the other server's group");
+        assert_eq!(server.connections(), 3);
+    }
+}

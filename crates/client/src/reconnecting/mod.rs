@@ -272,6 +272,10 @@ impl ReconnectingWebSocket {
             current => {
                 if let Some(tabs) = current {
                     tabs.end();
+                    // Ending put the connection back on the old group's own transport: with
+                    // the test kit, the fake server this URL names is another one.
+                    #[cfg(feature = "testing")]
+                    let _ = self.route(url);
                 }
                 let started = start(self, app, url);
                 *self.driver.tabs.borrow_mut() = started;

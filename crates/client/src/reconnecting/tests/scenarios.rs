@@ -509,6 +509,67 @@ fn draining_the_window_lets_the_queue_behind_it_go() {
 }
 
 #[test]
+fn send_ready_waits_while_the_window_holds_as_many_messages_as_it_may() {
+    let limits = QueueLimits {
+        max_messages: 2,
+        max_bytes: 1000,
+    };
+    let mut sim = open(acknowledged(limits));
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert!(sim.ready_to_send(), "one of two");
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert!(
+        !sim.ready_to_send(),
+        "two of two: a send now would be refused"
+    );
+    sim.deliver(10);
+    sim.server_says(None); // the echo of m1 acknowledges it
+    assert!(sim.ready_to_send(), "room for one again");
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn send_ready_waits_while_the_window_holds_as_many_bytes_as_it_may() {
+    let limits = QueueLimits {
+        max_messages: 100,
+        max_bytes: 6,
+    };
+    let mut sim = open(acknowledged(limits));
+    assert_eq!(sim.send(0), Ok(Sent::Now)); // "m1:", 3 bytes
+    assert!(sim.ready_to_send(), "3 bytes of 6");
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert!(
+        !sim.ready_to_send(),
+        "6 bytes of 6, in 2 messages of 100: the bytes are used up"
+    );
+    sim.deliver(10);
+    sim.server_says(None);
+    assert!(sim.ready_to_send());
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
+fn without_acknowledgements_the_queue_limits_bound_only_what_waits() {
+    let limits = QueueLimits {
+        max_messages: 1,
+        max_bytes: 4,
+    };
+    let mut sim = open(ReconnectOptions {
+        queue: limits,
+        ..quick()
+    });
+    assert_eq!(
+        sim.send(36),
+        Ok(Sent::Now),
+        "39 bytes, over the limits, go at once: nothing is kept"
+    );
+    assert_eq!(sim.send(0), Ok(Sent::Now));
+    assert!(sim.ready_to_send());
+    assert_eq!(sim.connection.unacknowledged_len(), 0);
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+#[test]
 fn draining_the_queue_is_reported_as_a_backlog() {
     let mut sim = Sim::new(quick());
     assert_eq!(sim.send(0), Ok(Sent::Queued));
@@ -1092,6 +1153,44 @@ fn a_send_over_the_mark_waits_and_send_ready_says_when_there_is_room() {
         "it went as the buffer drained"
     );
     assert!(sim.ready_to_send());
+    assert!(sim.broken().is_empty(), "{:?}", sim.broken());
+}
+
+/// Counts the wake-ups of the task it stands for.
+#[derive(Default)]
+struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn send_ready_wakes_its_task_once_there_is_room_and_not_before() {
+    let mut sim = open(paced(50, 10));
+    assert_eq!(sim.send(36), Ok(Sent::Now));
+    assert_eq!(sim.send(36), Ok(Sent::Queued));
+    let counter = std::sync::Arc::new(CountingWaker::default());
+    let waker = std::task::Waker::from(counter.clone());
+    let woken = || counter.0.load(std::sync::atomic::Ordering::SeqCst);
+    let connection = sim.connection.clone();
+    let mut ready = Box::pin(connection.send_ready());
+    let mut poll = || {
+        std::future::Future::poll(ready.as_mut(), &mut std::task::Context::from_waker(&waker))
+            .is_ready()
+    };
+    assert!(!poll(), "the buffer is full and a message waits");
+    // The driver runs (a message comes in), and there is still no room: no wake-up.
+    sim.server_says(Some(Message::from("news")));
+    assert_eq!(woken(), 0, "woken while nothing changed for it");
+    sim.deliver(1);
+    assert_eq!(
+        woken(),
+        1,
+        "the drain let the queued message go, and made room"
+    );
+    assert!(poll());
     assert!(sim.broken().is_empty(), "{:?}", sim.broken());
 }
 
