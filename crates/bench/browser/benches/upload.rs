@@ -1,13 +1,15 @@
 //! Sending fast over a socket: 64 MiB in 64 KiB chunks to the echo endpoint, until the last
-//! echo is back, in the same page, alternating, median of 8. Four senders:
+//! echo is back, in the same page, alternating, median of 8. The senders:
 //!
 //! - raw JS, checking `bufferedAmount` before each send and, above the mark, waiting one
 //!   `MessageChannel` tick (the quickest wake-up a page has) before it checks again;
 //! - wasm-ws's `Sink` with flow control (the default marks, 1 MiB and 256 KiB);
 //! - wasm-ws's `Sink` without it (as it was before issue 28): every chunk handed over at once;
-//! - and the wake-ups a flow control could use, in raw JS with the same mark: a 0 ms
+//! - the wake-ups a flow control could use, in raw JS with the same mark: a 0 ms
 //!   `setTimeout`, `requestAnimationFrame`, and a timer set to when the buffer should have
-//!   drained at the rate seen (wasm-ws's).
+//!   drained at the rate seen (wasm-ws's);
+//! - and Chromium's WebSocketStream, whose writer has backpressure of its own (the row is left
+//!   out where the engine has none).
 //!
 //! Each row: throughput, its ratio to the first row, the peak of `bufferedAmount`, the peak of
 //! the page's JS heap (Chromium's `performance.memory`; "n/a" elsewhere), and how many times
@@ -94,8 +96,40 @@ export function raw_upload(url, total, chunk, mark, wake) {
     socket.onerror = () => reject(new Error("socket error"));
   });
 }
+
+// The same upload through Chromium's WebSocketStream (not a standard; Chromium 124 and later):
+// each chunk written once the writer is ready (its backpressure), the echoes read from its
+// readable stream. Resolves to null where the engine has none.
+export async function stream_upload(url, total, chunk) {
+  if (typeof WebSocketStream === "undefined") return null;
+  const stream = new WebSocketStream(url);
+  const { readable, writable } = await stream.opened;
+  const writer = writable.getWriter(), reader = readable.getReader();
+  const data = new Uint8Array(chunk);
+  let heapPeak = heap(), wakes = 0;
+  const started = performance.now();
+  const reading = (async () => {
+    let echoed = 0;
+    while (echoed < total) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("closed before the last echo");
+      echoed += value.byteLength;
+    }
+  })();
+  for (let sent = 0; sent < total; sent += chunk) {
+    if (writer.desiredSize <= 0) { wakes++; await writer.ready; }
+    writer.write(data);
+  }
+  heapPeak = Math.max(heapPeak, heap());
+  await reading;
+  const ms = performance.now() - started;
+  stream.close();
+  return { ms, peak: -1, heap: Math.max(heapPeak, heap()), wakes };
+}
 "#)]
 extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn stream_upload(url: &str, total: usize, chunk: usize) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     async fn raw_upload(
         url: &str,
@@ -123,15 +157,25 @@ fn field(value: &JsValue, name: &str) -> f64 {
         .unwrap_or(-1.0)
 }
 
+/// A run's figures, as the JS functions return them.
+fn run_of(result: &JsValue) -> Run {
+    Run {
+        ms: field(result, "ms"),
+        peak: field(result, "peak"),
+        heap: field(result, "heap"),
+        wakes: field(result, "wakes"),
+    }
+}
+
 async fn raw(url: &str, wake: &str) -> Run {
     let mark = FlowControl::default().high_water_mark;
-    let result = raw_upload(url, TOTAL, CHUNK, mark, wake).await.unwrap();
-    Run {
-        ms: field(&result, "ms"),
-        peak: field(&result, "peak"),
-        heap: field(&result, "heap"),
-        wakes: field(&result, "wakes"),
-    }
+    run_of(&raw_upload(url, TOTAL, CHUNK, mark, wake).await.unwrap())
+}
+
+/// Through Chromium's WebSocketStream; `None` where the engine has none.
+async fn through_websocketstream(url: &str) -> Option<Run> {
+    let result = stream_upload(url, TOTAL, CHUNK).await.unwrap();
+    (!result.is_null()).then(|| run_of(&result))
 }
 
 /// wasm-ws's `Sink`, with `flow` (and so with it waiting, or not), until the last echo.
@@ -214,20 +258,25 @@ async fn upload_through_the_sink_against_a_raw_loop(_: &mut Criterion) {
         ("raw JS, setTimeout(0)", 3),
         ("raw JS, requestAnimationFrame", 4),
         ("raw JS, timer at the drain rate (wasm-ws's wake-up)", 5),
+        (
+            "raw JS, WebSocketStream's writer (Chromium only; no bufferedAmount)",
+            6,
+        ),
     ];
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); names.len()];
     // One warm-up of each, then RUNS rounds, each sender once per round, in turn.
     for round in 0..=RUNS {
         for (_, which) in names {
             let run = match which {
-                0 => raw(&url, "tick").await,
-                1 => sink(&url, Some(FlowControl::default())).await,
-                2 => sink(&url, None).await,
-                3 => raw(&url, "timeout").await,
-                4 => raw(&url, "frame").await,
-                _ => raw(&url, "rate").await,
+                0 => Some(raw(&url, "tick").await),
+                1 => Some(sink(&url, Some(FlowControl::default())).await),
+                2 => Some(sink(&url, None).await),
+                3 => Some(raw(&url, "timeout").await),
+                4 => Some(raw(&url, "frame").await),
+                5 => Some(raw(&url, "rate").await),
+                _ => through_websocketstream(&url).await,
             };
-            if round > 0 {
+            if let (Some(run), true) = (run, round > 0) {
                 runs[which].push(run);
             }
         }
@@ -237,6 +286,9 @@ async fn upload_through_the_sink_against_a_raw_loop(_: &mut Criterion) {
     print(&format!("| upload: 64 MiB in 64 KiB chunks, echoed back (median of {RUNS}) | MiB/s | ratio to raw | peak bufferedAmount | peak JS heap | wake-ups |"));
     print("|---|---|---|---|---|---|");
     for (name, which) in names {
+        if runs[which].is_empty() {
+            continue; // not in this engine
+        }
         let ms = pick(&runs[which], |run| run.ms);
         print(&format!(
             "| upload: {name} | {:.0} | {:.2} | {} | {} | {:.0} |",
