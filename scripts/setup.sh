@@ -80,7 +80,10 @@ setup_trunk() {
   # trunk 0.22 needs a newer rustc than this toolchain. Without its default features (TLS for
   # downloading tools and proxying to https backends, and the update check): an offline build
   # never downloads, the demo's backend is plain ws://, and the install compiles a minute less.
-  cargo_install trunk trunk "$TRUNK_VERSION" --locked --no-default-features
+  # Its release profile asks for fat LTO in one codegen unit: minutes of a single core for a
+  # tool that mostly waits on cargo. Overridden for the install, it builds in parallel.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo_install trunk trunk "$TRUNK_VERSION" --locked --no-default-features
 }
 
 setup_wasm_pack() {
