@@ -81,8 +81,9 @@ setup_trunk() {
   # downloading tools and proxying to https backends, and the update check): an offline build
   # never downloads, the demo's backend is plain ws://, and the install compiles a minute less.
   # Its release profile asks for fat LTO in one codegen unit: minutes of a single core for a
-  # tool that mostly waits on cargo. Overridden for the install, it builds in parallel.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  # tool that mostly waits on cargo. Overridden for the install, it builds in parallel, and at
+  # opt-level 1 (trunk is the longest install of a first demo; it runs as fast either way).
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     cargo_install trunk trunk "$TRUNK_VERSION" --locked --no-default-features
 }
 
