@@ -64,14 +64,7 @@ async fn with_acknowledgements_what_a_dead_socket_took_is_sent_again() {
 #[wasm_bindgen_test]
 async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
     proxy("restore").await;
-    let options = ReconnectOptions {
-        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
-        queue: wasm_ws_client::QueueLimits {
-            max_messages: 2,
-            max_bytes: 1024,
-        },
-        ..quick(50)
-    };
+    let options = echo_acknowledged_window_of_two();
     let connection = open(&format!("{PROXY}/websocket/echo"), options);
     let mut events = connection.events();
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
@@ -187,14 +180,7 @@ async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connectio
     // Issue 20's first bug: the window (2) fills with what goes again after the outage, the
     // queue waits behind it, and acknowledgements must let it through without a reconnection.
     proxy("restore").await;
-    let options = ReconnectOptions {
-        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
-        queue: wasm_ws_client::QueueLimits {
-            max_messages: 2,
-            max_bytes: 1024,
-        },
-        ..quick(50)
-    };
+    let options = echo_acknowledged_window_of_two();
     let connection = open(&format!("{PROXY}/websocket/echo"), options);
     let mut events = connection.events();
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
@@ -224,4 +210,16 @@ async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connectio
         (0, 0)
     );
     connection.close();
+}
+
+/// Acknowledgement by the echo, with a window of two messages (1 KiB), on quick retries.
+fn echo_acknowledged_window_of_two() -> ReconnectOptions {
+    ReconnectOptions {
+        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+        queue: wasm_ws_client::QueueLimits {
+            max_messages: 2,
+            max_bytes: 1024,
+        },
+        ..quick(50)
+    }
 }
