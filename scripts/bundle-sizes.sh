@@ -157,6 +157,11 @@ over() { echo $(($(get "$1" "$2" 3) - $(get "$1" "$3" 3))); }
   echo
   breakdown yew-button demo
   echo
+  echo "The same for the Yew app with use_reconnecting_websocket, beyond Yew alone: it does not"
+  echo "share across tabs, and carries none of the code that shares."
+  echo
+  breakdown yew-button piece_hook
+  echo
   echo "The same for the minimal app on wasm-ws, beyond bare web-sys."
   echo
   breakdown bare wasm-ws

@@ -28,6 +28,7 @@ PROPTEST_CASES="${PROPTEST_CASES:-500}" cargo mutants --package wasm-ws-client -
   --file crates/client/src/reconnecting/queue.rs \
   --file crates/client/src/reconnecting/driver.rs \
   --file crates/client/src/reconnecting/tabs/mod.rs \
+  --file crates/client/src/reconnecting/tabs/group.rs \
   --file crates/client/src/reconnecting/tabs/relay.rs \
   --file crates/client/src/reconnecting/tabs/transport.rs \
   --output "$out" --timeout 60 --jobs 2 --no-shuffle "$@" -- --lib --test testing_kit --test tabs || status=$?
@@ -43,7 +44,7 @@ took=$(($(date +%s) - started))
   echo "# Mutation testing of the reconnecting layer"
   echo
   echo "\`scripts/mutants.sh\` (cargo-mutants $CARGO_MUTANTS_VERSION) over"
-  echo "\`crates/client/src/reconnecting/\`: \`core/mod.rs\`, \`queue.rs\`, \`driver.rs\` and \`tabs/\` (\`mod.rs\`,"
+  echo "\`crates/client/src/reconnecting/\`: \`core/mod.rs\`, \`queue.rs\`, \`driver.rs\` and \`tabs/\` (\`mod.rs\`, \`group.rs\`,"
   echo "\`relay.rs\`, \`transport.rs\`: the browser's bus is not built natively), against the native"
   echo "tests (scenarios and property tests through the real driver, the testing kit's and the tabs'"
   echo "tests on the in-memory network, ${PROPTEST_CASES:-500} random cases"

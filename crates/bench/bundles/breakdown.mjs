@@ -5,8 +5,8 @@
 //
 //   node breakdown.mjs BASE.wasm APP.wasm [BEFORE_BASE.wasm BEFORE_APP.wasm]
 //
-// Prints Markdown: the groups, then the largest items, with a "before" column when the second
-// pair is given. Items are matched by name across the two modules (hashes and numbered copies
+// Prints Markdown: the groups, then the largest items (BREAKDOWN_TOP of them, 20 by default),
+// with a "before" column when the second pair is given. Items are matched by name across the two modules (hashes and numbered copies
 // set aside), so a function inlined differently in the two shows as a difference of its own
 // size: the groups are exact in total, an approximation item by item.
 import { readFileSync } from "node:fs";
@@ -94,6 +94,8 @@ const GROUPS = [
   ["float printing (`f64` Display, flt2dec)", /f64 as core::fmt|f32 as core::fmt|flt2dec|float_to_decimal|Big32x40|::dragon::|::grisu::|formatted_parts|digits_to_dec_str/],
   ["128-bit integers (`u128` printing and division)", /u128|__multi3|__udivti3|__umodti3|__divti3/],
   ["streams (`WebSocket::stream`, `events()`)", /StreamQueue|StreamList|Streams for|WebSocketStream|ConnectionEvents|FanOut<T>::subscribe/],
+  // Linked only into an app that shares (a `TabSharing`, `share_across_tabs`): 0 elsewhere.
+  ["wasm-ws-client: sharing across tabs (Web Locks, BroadcastChannel, the relay)", /wasm_ws_client::reconnecting::tabs::(?!TabRole)/],
   ["wasm-ws-client: reconnecting layer (driver and core)", /wasm_ws_client::reconnecting/],
   ["wasm-ws-client: socket, dispatch, URL and protocol checks, errors", /wasm_ws_client/],
   ["wasm-ws-yew: console", /wasm_ws_yew::components::console/],
@@ -136,7 +138,8 @@ const row = (name, b, a) => (before ? `| ${name} | ${cell(b)} | ${cell(a)} |` : 
 const lines = [header];
 for (const [name] of GROUPS) {
   const a = groupsAfter.get(name), b = groupsBefore?.get(name);
-  if (a !== 0 || (b ?? 0) !== 0) lines.push(row(name, b, a));
+  // The sharing row stays when empty: that it is 0 is the point of it.
+  if (a !== 0 || (b ?? 0) !== 0 || name.includes("sharing across tabs")) lines.push(row(name, b, a));
 }
 lines.push(row("**total**", before && sum(before), sum(after)));
 lines.push("");
@@ -148,7 +151,7 @@ if (before) for (const [name, d] of before) if (d > 0) top.set(name, Math.max(to
 const largest = [...top.entries()]
   .filter(([name]) => !name.startsWith("data segments"))
   .sort((a, b) => b[1] - a[1])
-  .slice(0, 20);
+  .slice(0, Number(process.env.BREAKDOWN_TOP ?? 20));
 lines.push(before ? "| largest items | before (B) | after (B) |\n|---|---|---|" : "| largest items | bytes |\n|---|---|");
 for (const [name] of largest) {
   const shown = name.length > 110 ? `${name.slice(0, 107)}...` : name;

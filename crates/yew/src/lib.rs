@@ -72,6 +72,7 @@ pub use components::provider::{WebSocketProvider, WebSocketProviderProps};
 pub use handles::{
     context::WebSocketContext,
     reconnecting::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions},
+    tab_sharing::TabSharing,
 };
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]

@@ -51,7 +51,7 @@ pub(super) struct Driver {
     /// With `share_across_tabs`: the app's version, and how to start sharing.
     pub(super) sharing: RefCell<Option<super::tabs::Sharing>>,
     /// The tabs' coordination, while shared.
-    pub(super) tabs: RefCell<Option<Rc<super::tabs::Tabs>>>,
+    pub(super) tabs: RefCell<Option<Rc<dyn super::tabs::Group>>>,
     /// While leading tabs: told when a following tab's message is on the wire (that tab's
     /// flow control counts it until then), with the tab's id and the message's bytes.
     pub(super) relayed_out: RefCell<Option<RelayedOut>>,

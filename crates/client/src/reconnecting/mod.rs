@@ -214,10 +214,7 @@ impl ReconnectingWebSocket {
     /// whose versions differ never share, nor read each other's messages; the relay's own
     /// version is in every message too.
     pub fn share_across_tabs(&self, app_version: &str) {
-        *self.driver.sharing.borrow_mut() = Some(tabs::Sharing {
-            app: app_version.to_owned(),
-            start: tabs::Tabs::start,
-        });
+        *self.driver.sharing.borrow_mut() = Some(tabs::Sharing::new(app_version));
     }
 
     /// [`open`](Self::open), shared with the other tabs ([`share_across_tabs`](Self::share_across_tabs)).
@@ -261,30 +258,14 @@ impl ReconnectingWebSocket {
     /// With [`share_across_tabs`](Self::share_across_tabs): starts the tabs' coordination for
     /// `url`, or joins again the group it started for that URL; another URL's group is left.
     fn start_sharing(&self, url: &str) {
-        let sharing = self.driver.sharing.borrow();
-        let Some(tabs::Sharing { app, start }) = &*sharing else {
-            return;
-        };
-        let name = tabs::group_name(app, url, &self.options().protocols);
-        let current = self.driver.tabs.borrow().clone();
-        match current {
-            Some(tabs) if tabs.name() == name => tabs.rejoin(),
-            current => {
-                if let Some(tabs) = current {
-                    tabs.end();
-                    // Ending put the connection back on the old group's own transport: with
-                    // the test kit, the fake server this URL names is another one.
-                    #[cfg(feature = "testing")]
-                    let _ = self.route(url);
-                }
-                let started = start(self, app, url);
-                *self.driver.tabs.borrow_mut() = started;
-            }
+        let sharing = self.driver.sharing.borrow().clone();
+        if let Some(tabs::Sharing { app, share }) = sharing {
+            share(self, &app, url);
         }
     }
 
     /// The tabs' coordination, while sharing.
-    fn tabs(&self) -> Option<Rc<tabs::Tabs>> {
+    fn tabs(&self) -> Option<Rc<dyn tabs::Group>> {
         self.driver.tabs.borrow().clone()
     }
 

@@ -10,7 +10,7 @@ use crate::{
         context::WebSocketContext,
         reconnecting::{no_reconnection, UseReconnectingWebSocketOptions},
     },
-    use_reconnecting_websocket, WebSocketUrl,
+    use_reconnecting_websocket, TabSharing, WebSocketUrl,
 };
 
 /// Properties of [`WebSocketProvider`]; every optional one has a documented default.
@@ -58,15 +58,16 @@ pub struct WebSocketProviderProps {
     /// Whether to hold the connection: `false` closes it, `true` opens it. Default: `true`.
     #[prop_or(true)]
     pub enabled: bool,
-    /// `Some(app version)`: one connection for every tab of the origin that connects to the
-    /// same URL with the same protocols and the same app version; one tab leads and holds the
-    /// socket, the others follow through it
+    /// The app's version (a string, or a [`TabSharing`]): one connection for every tab of the
+    /// origin that connects to the same URL with the same protocols and the same app version;
+    /// one tab leads and holds the socket, the others follow through it
     /// ([`ReconnectingWebSocket::share_across_tabs`](wasm_ws_client::ReconnectingWebSocket::share_across_tabs)).
     /// The handle's [`role`](crate::UseReconnectingWebSocketHandle::role) says which this tab
     /// is. Name the build, so that two versions of the app never share after a deploy:
-    /// `share_across_tabs={env!("CARGO_PKG_VERSION")}`. Default: `None`.
+    /// `share_across_tabs={env!("CARGO_PKG_VERSION")}`. Default: not shared
+    /// ([`TabSharing::default`]), and then the code that shares is not in the app.
     #[prop_or_default]
-    pub share_across_tabs: Option<AttrValue>,
+    pub share_across_tabs: TabSharing,
     /// The subtree that shares the connection.
     #[prop_or_default]
     pub children: Html,
@@ -128,7 +129,7 @@ pub fn WebSocketProvider(props: &WebSocketProviderProps) -> Html {
         enabled: props.enabled,
         on_message: None,
         on_event: None,
-        share_across_tabs: props.share_across_tabs.as_ref().map(AttrValue::to_string),
+        share_across_tabs: props.share_across_tabs.clone(),
     };
     let handle = use_reconnecting_websocket(props.url.clone(), options);
     let context = WebSocketContext { handle };

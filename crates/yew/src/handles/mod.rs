@@ -4,4 +4,5 @@
 
 pub(crate) mod context;
 pub(crate) mod reconnecting;
+pub(crate) mod tab_sharing;
 pub(crate) mod wanted;

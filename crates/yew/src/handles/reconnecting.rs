@@ -10,6 +10,7 @@ use wasm_ws_client::{
 use yew::prelude::*;
 
 use super::wanted::{Ask, Wanted};
+use crate::TabSharing;
 #[cfg(doc)]
 use crate::WebSocketUrl;
 
@@ -43,12 +44,12 @@ pub struct UseReconnectingWebSocketOptions {
     pub on_message: Option<Callback<Message>>,
     /// Called with every lifecycle event, messages included. Default: none.
     pub on_event: Option<Callback<ConnectionEvent>>,
-    /// `Some(app version)`: one connection for every tab of the origin that connects to the
-    /// same URL with the same protocols and the same app version
+    /// [`TabSharing::new`]`(app version)`: one connection for every tab of the origin that
+    /// connects to the same URL with the same protocols and the same app version
     /// ([`ReconnectingWebSocket::share_across_tabs`]); [`UseReconnectingWebSocketHandle::role`]
     /// says whether this tab leads, follows, or connects alone. Read when the connection is
-    /// made. Default: `None`, a connection of this tab's own.
-    pub share_across_tabs: Option<String>,
+    /// made. Default: [`TabSharing::default`], a connection of this tab's own.
+    pub share_across_tabs: TabSharing,
 }
 
 impl Default for UseReconnectingWebSocketOptions {
@@ -58,7 +59,7 @@ impl Default for UseReconnectingWebSocketOptions {
             enabled: true,
             on_message: None,
             on_event: None,
-            share_across_tabs: None,
+            share_across_tabs: TabSharing::default(),
         }
     }
 }

@@ -85,9 +85,7 @@ pub fn use_reconnecting_websocket(
             ..reconnect.clone()
         };
         if let Ok(made) = ReconnectingWebSocket::new(usable) {
-            if let Some(app_version) = &share_across_tabs {
-                made.share_across_tabs(app_version);
-            }
+            share_across_tabs.apply(&made);
             let shown = Shown {
                 status: status.setter(),
                 queued: queued_len.setter(),

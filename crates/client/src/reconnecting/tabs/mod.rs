@@ -2,6 +2,8 @@
 //! same subprotocols and the same app version, share one socket
 //! ([`ReconnectingWebSocket::share_across_tabs`]).
 //!
+//! - `group.rs`: the connection's side, what `share_across_tabs` keeps and how a connection
+//!   joins its group and leaves it.
 //! - `bus.rs`: what the tabs have in common, a lock and a channel; `browser.rs` makes them of
 //!   the Web Locks API and a `BroadcastChannel` (`wire.rs`: what crosses it), `memory.rs` of a
 //!   fake server's network.
@@ -24,6 +26,7 @@
 #[cfg(target_arch = "wasm32")]
 mod browser;
 mod bus;
+mod group;
 #[cfg(any(feature = "testing", all(test, not(target_arch = "wasm32"))))]
 pub(crate) mod memory;
 mod relay;
@@ -37,7 +40,9 @@ use std::{
 };
 
 use bus::{Bus, Hear, Heard};
-use relay::{is_relayed, Relayed, Said, RELAY_VERSION};
+use group::group_name;
+pub(crate) use group::{Group, Sharing};
+use relay::{is_relayed, Relayed, Said};
 use transport::{RelaySockets, RelayTransport};
 
 use super::{
@@ -86,23 +91,6 @@ pub(crate) struct Tabs {
     /// While leading: what the connection says, relayed.
     relaying: RefCell<Option<Subscription>>,
     this: Weak<Tabs>,
-}
-
-/// What [`ReconnectingWebSocket::share_across_tabs`] asked for: the app's version, and how
-/// to start sharing (a function only that method names, so that an app that does not share
-/// does not carry the code).
-pub(crate) struct Sharing {
-    pub(crate) app: String,
-    pub(crate) start: fn(&ReconnectingWebSocket, &str, &str) -> Option<Rc<Tabs>>,
-}
-
-/// The name tabs share a connection by: the relay's version, the app's, the URL and the
-/// subprotocols.
-pub(crate) fn group_name(app: &str, url: &str, protocols: &[String]) -> String {
-    format!(
-        "wasm-ws/{RELAY_VERSION}/{app}/{url}/{}",
-        protocols.join(",")
-    )
 }
 
 /// Logs what the relay drops or refuses.
@@ -174,66 +162,6 @@ impl Tabs {
         tabs.follow(false);
         tabs.bus.ask_for_lock();
         Some(tabs)
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub(crate) fn role(&self) -> TabRole {
-        if self.left.get() {
-            TabRole::Alone
-        } else {
-            self.role.get()
-        }
-    }
-
-    /// The app's options changed: in force now while leading, kept for later while following.
-    pub(crate) fn set_options(&self, options: ReconnectOptions) -> ReconnectOptions {
-        *self.options.borrow_mut() = options.clone();
-        match self.role() {
-            TabRole::Following => relay_options(&options),
-            _ => options,
-        }
-    }
-
-    /// The app closed the connection: this tab leads no more, and does not ask to; another
-    /// tab takes the lead. Called before the connection closes, so that its close is not
-    /// relayed.
-    pub(crate) fn leave(&self) {
-        self.left.set(true);
-        self.relaying.borrow_mut().take();
-        if let Some(connection) = self.connection.upgrade() {
-            connection.driver.relayed_out.borrow_mut().take();
-        }
-        self.bus.release_lock();
-    }
-
-    /// The app connects again: after [`leave`](Self::leave), this tab follows, and asks for
-    /// the lock; otherwise it keeps its role, on the transport of its role. The caller starts
-    /// the connection.
-    pub(crate) fn rejoin(&self) {
-        if self.left.replace(false) {
-            self.follow(false);
-            self.bus.ask_for_lock();
-        } else if let (TabRole::Leading | TabRole::Alone, Some(connection)) =
-            (self.role.get(), self.connection.upgrade())
-        {
-            connection
-                .driver
-                .route(self.own.0.clone(), self.own.1.clone());
-        } else {
-            self.follow(false);
-        }
-    }
-
-    /// Sharing ends here (the app connects elsewhere): this tab leaves, and its connection is
-    /// back on its own transport, as a tab alone.
-    pub(crate) fn end(&self) {
-        self.leave();
-        if let Some(connection) = self.connection.upgrade() {
-            self.run_on_its_own(&connection, TabRole::Alone);
-        }
     }
 
     /// The connection runs on this tab's own transport again, with the app's options, its
