@@ -25,16 +25,7 @@ async fn through_a_silent_cut(acknowledge: bool) -> (Vec<String>, ReconnectingWe
     proxy("restore").await;
     until(&mut events, "open again", |e| *e == ConnectionEvent::Open).await;
     connection.send(Message::from("after")).unwrap();
-    let mut echoed = Vec::new();
-    loop {
-        if let ConnectionEvent::Message(Message::Text(text)) = next(&mut events, 10).await {
-            let last = text == "after";
-            echoed.push(text);
-            if last {
-                return (echoed, connection);
-            }
-        }
-    }
+    (echoed_until(&mut events, "after").await, connection)
 }
 
 #[wasm_bindgen_test]
@@ -63,14 +54,7 @@ async fn with_acknowledgements_what_a_dead_socket_took_is_sent_again() {
 
 #[wasm_bindgen_test]
 async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
-    proxy("restore").await;
-    let options = echo_acknowledged_window_of_two();
-    let connection = open(&format!("{PROXY}/websocket/echo"), options);
-    let mut events = connection.events();
-    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
-    proxy("silence").await;
-    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
-    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    let (connection, _events) = window_of_two_filled_while_silent().await;
     assert_eq!(
         connection.send(Message::from("c")),
         Err(SendError::Unacknowledged(Message::from("c")))
@@ -179,14 +163,7 @@ async fn a_send_is_answered_by_its_own_fate_not_by_a_hello_the_socket_refused_be
 async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connection() {
     // Issue 20's first bug: the window (2) fills with what goes again after the outage, the
     // queue waits behind it, and acknowledgements must let it through without a reconnection.
-    proxy("restore").await;
-    let options = echo_acknowledged_window_of_two();
-    let connection = open(&format!("{PROXY}/websocket/echo"), options);
-    let mut events = connection.events();
-    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
-    proxy("silence").await;
-    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
-    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    let (connection, mut events) = window_of_two_filled_while_silent().await;
     proxy("refuse").await;
     proxy("cut").await;
     until(&mut events, "closed", is_closed).await;
@@ -213,13 +190,23 @@ async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connectio
 }
 
 /// Acknowledgement by the echo, with a window of two messages (1 KiB), on quick retries.
-fn echo_acknowledged_window_of_two() -> ReconnectOptions {
-    ReconnectOptions {
+/// A connection to the echo endpoint through the proxy, with echoes as acknowledgements and a
+/// window of two, whose window holds `a` and `b`: sent while the proxy forwards nothing.
+async fn window_of_two_filled_while_silent() -> (ReconnectingWebSocket, ConnectionEvents) {
+    proxy("restore").await;
+    let options = ReconnectOptions {
         acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
         queue: wasm_ws_client::QueueLimits {
             max_messages: 2,
             max_bytes: 1024,
         },
         ..quick(50)
-    }
+    };
+    let connection = open(&format!("{PROXY}/websocket/echo"), options);
+    let mut events = connection.events();
+    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    proxy("silence").await;
+    assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
+    assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
+    (connection, events)
 }

@@ -14,9 +14,10 @@ use std::{future::Future, pin::pin, pin::Pin};
 use futures_util::{Sink, SinkExt};
 use wasm_bindgen_test::*;
 use wasm_ws_client::{
-    BinaryType, FlowControl, Message, ReconnectOptions, ReconnectingWebSocket, Sent, WebSocket,
+    BinaryType, ConnectionEvent, FlowControl, Message, ReconnectOptions, ReconnectingWebSocket,
+    Sent, WebSocket,
 };
-use wasm_ws_test_support::PROXY;
+use wasm_ws_test_support::{until, PROXY};
 
 use super::proxy;
 
@@ -26,9 +27,11 @@ const FLOW: FlowControl = FlowControl {
     low_water_mark: 64 << 10,
 };
 const CHUNK: usize = 64 << 10;
-/// Enough to fill the kernel's buffers on both sides of the proxy and still leave megabytes in
-/// the browser's.
-const FLOOD: usize = 48 << 20;
+/// Enough that Chromium still counts megabytes as buffered a round trip after the flood, with
+/// the proxy reading nothing. Each flood is echoed once the proxy reads again: at 48 MiB that
+/// took 17 s through the test server (a debug build, inflating and deflating every message),
+/// and the next tests' connections waited behind it; at 8 MiB, 3 s.
+const FLOOD: usize = 8 << 20;
 
 /// Whether `future` is ready when polled once now.
 fn ready_now(future: impl Future) -> bool {
@@ -91,6 +94,9 @@ async fn the_sink_waits_above_the_high_water_mark_until_the_buffer_drains_to_the
     );
     sink.send(Message::Binary(vec![2; CHUNK])).await.unwrap();
     socket.close();
+    // The closing handshake comes after the flood's 48 MiB and their echoes: awaited, so that
+    // the next test's connections do not queue behind them in the proxy.
+    socket.closed().await;
 }
 
 #[wasm_bindgen_test]
@@ -129,5 +135,11 @@ async fn send_ready_waits_while_the_network_takes_nothing_and_resumes_as_it_drai
         0,
         "the queued message went as the buffer drained"
     );
+    let mut events = connection.events();
     connection.close();
+    // As above: the flood and its echoes are through before the next test.
+    until(&mut events, "closed", |event| {
+        matches!(event, ConnectionEvent::Closed(_))
+    })
+    .await;
 }

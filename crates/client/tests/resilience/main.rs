@@ -73,6 +73,21 @@ async fn next(events: &mut ConnectionEvents, seconds: u64) -> ConnectionEvent {
     }
 }
 
+/// The texts echoed, in order, up to and with `last`: the server echoes in order, so whatever
+/// sent before `last` is missing by then was lost.
+async fn echoed_until(events: &mut ConnectionEvents, last: &str) -> Vec<String> {
+    let mut echoed = Vec::new();
+    loop {
+        if let ConnectionEvent::Message(Message::Text(text)) = next(events, 10).await {
+            let done = text == last;
+            echoed.push(text);
+            if done {
+                return echoed;
+            }
+        }
+    }
+}
+
 fn is_closed(event: &ConnectionEvent) -> bool {
     matches!(event, ConnectionEvent::Closed(_))
 }

@@ -32,18 +32,8 @@ async fn messages_sent_while_down_arrive_once_in_order_before_newer_ones() {
     assert_eq!(connection.queued_len(), 0, "flushed on open");
     assert_eq!(connection.send(Message::from("after")), Ok(Sent::Now));
 
-    // Everything echoed up to the newer message: the server echoes in order, so whatever of
-    // the 100 is missing by then was lost.
-    let mut echoed = Vec::new();
-    loop {
-        if let ConnectionEvent::Message(Message::Text(text)) = next(&mut events, 10).await {
-            let last = text == "after";
-            echoed.push(text);
-            if last {
-                break;
-            }
-        }
-    }
+    // Whatever of the 100 is missing once the newer message is echoed was lost.
+    let echoed = echoed_until(&mut events, "after").await;
     let expected: Vec<String> = (0..100)
         .map(|n| n.to_string())
         .chain(["after".to_owned()])

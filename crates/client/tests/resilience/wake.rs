@@ -27,6 +27,18 @@ fn waking(backoff_ms: u64) -> ReconnectOptions {
     }
 }
 
+/// The browser says it is online again: the connection dials at once, with the attempt
+/// counter reset, and opens.
+async fn back_online_and_open(events: &mut ConnectionEvents) {
+    set_online(true);
+    forget_online();
+    assert_eq!(
+        next(events, 1).await,
+        ConnectionEvent::Connecting { attempt: 0 }
+    );
+    until(events, "open", |e| *e == ConnectionEvent::Open).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_page_that_becomes_visible_while_waiting_connects_at_once() {
     proxy("refuse").await;
@@ -69,13 +81,7 @@ async fn coming_back_online_after_giving_up_connects_at_once() {
     .await;
     proxy("restore").await;
     let online = now();
-    set_online(true);
-    forget_online();
-    assert_eq!(
-        next(&mut events, 1).await,
-        ConnectionEvent::Connecting { attempt: 0 }
-    );
-    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    back_online_and_open(&mut events).await;
     web_sys::console::log_1(
         &format!(
             "resilience: online to open in {:.0} ms after giving up",
@@ -108,13 +114,7 @@ async fn while_offline_nothing_is_dialled_and_online_connects_at_once() {
     );
 
     proxy("restore").await;
-    set_online(true);
-    forget_online();
-    assert_eq!(
-        next(&mut events, 1).await,
-        ConnectionEvent::Connecting { attempt: 0 }
-    );
-    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    back_online_and_open(&mut events).await;
     assert_eq!(
         until(&mut events, "the held message's echo", |e| matches!(
             e,
