@@ -4,6 +4,9 @@
 //! handover, through the real driver and the real relay. Natively
 //! (`cargo test -p wasm-ws-client --features testing --test tabs`) and in the three browsers;
 //! the browser's own lock and channel are the end-to-end test's (`tests/e2e/tabs.test.mjs`).
+//!
+//! Why one file of this length: its tests share the helpers at the top (tabs on one fake
+//! server, their event streams) and read in order, from the election to the handover.
 
 #[macro_use]
 mod common;
