@@ -31,7 +31,20 @@ const FLOOD: u32 = match option_env!("WASM_WS_CONSOLE_FLOOD") {
 const SIZE: usize = 16;
 /// Runs of each side, alternating which goes first: their medians spread less from one
 /// invocation to the next than eight runs' would on this shared machine.
-const RUNS: usize = 16;
+/// `WASM_WS_CONSOLE_RUNS` at compile time changes it.
+const RUNS: usize = match option_env!("WASM_WS_CONSOLE_RUNS") {
+    Some(runs) => match usize::from_str_radix(runs, 10) {
+        Ok(runs) => runs,
+        Err(_) => panic!("WASM_WS_CONSOLE_RUNS is not a number"),
+    },
+    None => 16,
+};
+/// Whether one run of each side goes first, not counted; `WASM_WS_CONSOLE_WARM_UP=0` at
+/// compile time counts every run from the page's first.
+const WARM_UP: bool = match option_env!("WASM_WS_CONSOLE_WARM_UP") {
+    Some(value) => !value.is_empty() && value.as_bytes()[0] != b'0',
+    None => true,
+};
 /// The console's `max_lines` in each column: the default, and more than the flood.
 const MAX_LINES: [usize; 2] = [1_000, 100_000];
 
@@ -201,9 +214,11 @@ async fn console_against_a_raw_js_counter(_: &mut Criterion) {
     let url = format!("{SERVER}/websocket/flood?count={FLOOD}&size={SIZE}");
     let mut columns: [Column; 2] = Default::default();
     // One of each first, not counted: the first floods of a page run colder code.
-    for max_lines in MAX_LINES {
-        console_flood(&url, max_lines).await;
-        raw_flood(&url).await;
+    if WARM_UP {
+        for max_lines in MAX_LINES {
+            console_flood(&url, max_lines).await;
+            raw_flood(&url).await;
+        }
     }
     for run in 0..RUNS {
         for (column, max_lines) in columns.iter_mut().zip(MAX_LINES) {
