@@ -128,6 +128,23 @@ kit_test! {
 }
 
 kit_test! {
+    async fn a_tab_that_joins_an_open_connection_hears_it_open() {
+        let server = FakeServer::new();
+        let first = Tab::open(&server, ReconnectOptions::default());
+        let _socket = server.accept().await;
+        server.settle().await;
+        assert_eq!(first.connection.status(), ConnectionStatus::Open);
+        let mut late = Tab::open(&server, ReconnectOptions::default());
+        server.settle().await;
+        assert_eq!(late.connection.tab_role(), TabRole::Following);
+        assert_eq!(late.connection.status(), ConnectionStatus::Open, "the leader's status");
+        let opens = late.heard().into_iter().filter(|event| *event == ConnectionEvent::Open).count();
+        assert_eq!(opens, 1, "the change to open is told, as every change of status is");
+        assert_eq!(server.connections(), 1);
+    }
+}
+
+kit_test! {
     async fn sends_from_every_tab_go_out_through_the_leader_in_each_tabs_order() {
         let server = FakeServer::new();
         let (tabs, mut socket) = three_tabs(&server, |_| ReconnectOptions::default()).await;

@@ -308,8 +308,18 @@ impl Tabs {
             // to it.
             (TabRole::Following, Said::Leader) => self.sockets.close_all(leader_changed()),
             (TabRole::Following, Said::Stands(status)) => {
+                // Where the shared connection stands, heard on joining: when it is not what
+                // this tab showed, the event of that status tells the change (the `Open` a tab
+                // that joins an open connection did not see happen), as every change of
+                // status is told.
+                let told = (status != connection.status())
+                    .then(|| event_of(&status))
+                    .flatten();
                 let open = status.is_open();
                 driver.handle(Input::Follow(Some(status)));
+                if let Some(event) = told {
+                    driver.handle(Input::Mirror(event));
+                }
                 if open {
                     self.sockets.open_all();
                 }
@@ -362,6 +372,28 @@ fn relay_options(options: &ReconnectOptions) -> ReconnectOptions {
 }
 
 /// The relay socket's close when the leader changes: the new leader's socket is another one.
+/// The event that tells a change to `status`; `None` for the two that no event announces by
+/// itself (idle, and closed, whose event carries the close).
+fn event_of(status: &ConnectionStatus) -> Option<ConnectionEvent> {
+    Some(match status {
+        ConnectionStatus::Connecting { attempt } => {
+            ConnectionEvent::Connecting { attempt: *attempt }
+        }
+        ConnectionStatus::Open => ConnectionEvent::Open,
+        ConnectionStatus::Reconnecting { attempt, delay } => ConnectionEvent::Reconnecting {
+            attempt: *attempt,
+            delay: *delay,
+        },
+        ConnectionStatus::GaveUp { attempts } => ConnectionEvent::GaveUp {
+            attempts: *attempts,
+        },
+        ConnectionStatus::Failed(error) => ConnectionEvent::Failed(error.clone()),
+        ConnectionStatus::Offline => ConnectionEvent::Offline,
+        ConnectionStatus::Closing => ConnectionEvent::Closing,
+        _ => return None,
+    })
+}
+
 fn leader_changed() -> CloseEvent {
     CloseEvent {
         code: 1006,
