@@ -144,6 +144,63 @@ kit_test! {
     }
 }
 
+/// A tab opened now, beside a leader whose connection stands at `status`: it hears that
+/// status as the leader's, and the event that tells it.
+async fn a_late_tab_hears(server: &FakeServer, status: ConnectionStatus, event: ConnectionEvent) {
+    let mut late = Tab::open(server, ReconnectOptions::default());
+    server.settle().await;
+    assert_eq!(late.connection.tab_role(), TabRole::Following);
+    assert_eq!(late.connection.status(), status, "the leader's status");
+    assert!(late.heard().contains(&event), "{event:?} told");
+}
+
+kit_test! {
+    async fn a_tab_that_joins_hears_where_the_shared_connection_stands_as_an_event() {
+        let server = FakeServer::new();
+        let options = ReconnectOptions {
+            max_attempts: Some(2),
+            reconnect_on_wake: true,
+            ..ReconnectOptions::default()
+        };
+        let first = Tab::open(&server, options);
+        let socket = server.accept().await;
+        server.settle().await;
+
+        socket.drop_connection();
+        server.settle().await;
+        let waiting = first.connection.status();
+        let ConnectionStatus::Reconnecting { attempt, delay } = waiting.clone() else {
+            panic!("{waiting:?}");
+        };
+        a_late_tab_hears(&server, waiting, ConnectionEvent::Reconnecting { attempt, delay }).await;
+
+        // The wait over, the attempt under way and not answered yet.
+        server.advance(delay).await;
+        let dialling = ConnectionStatus::Connecting { attempt: 1 };
+        assert_eq!(first.connection.status(), dialling);
+        a_late_tab_hears(&server, dialling, ConnectionEvent::Connecting { attempt: 1 }).await;
+        server.next_connection().await.refuse();
+        server.settle().await;
+
+        server.go_offline();
+        server.settle().await;
+        assert_eq!(first.connection.status(), ConnectionStatus::Offline);
+        a_late_tab_hears(&server, ConnectionStatus::Offline, ConnectionEvent::Offline).await;
+
+        server.go_online();
+        // Back online, the attempts start over (a wake resets their count): the first is
+        // refused, the next is never answered and times out, and that was the last of two.
+        server.next_connection().await.refuse();
+        server.advance(Duration::from_secs(60)).await;
+        let gave_up = first.connection.status();
+        let ConnectionStatus::GaveUp { attempts } = gave_up else {
+            panic!("{gave_up:?}");
+        };
+        assert_eq!(attempts, 2);
+        a_late_tab_hears(&server, gave_up, ConnectionEvent::GaveUp { attempts }).await;
+    }
+}
+
 kit_test! {
     async fn sends_from_every_tab_go_out_through_the_leader_in_each_tabs_order() {
         let server = FakeServer::new();
