@@ -29,8 +29,8 @@ const FLOW: FlowControl = FlowControl {
 const CHUNK: usize = 64 << 10;
 /// Enough that Chromium still counts megabytes as buffered a round trip after the flood, with
 /// the proxy reading nothing. Each flood is echoed once the proxy reads again: at 48 MiB that
-/// took 17 s through the test server (a debug build, inflating and deflating every message),
-/// and the next tests' connections waited behind it; at 8 MiB, 3 s.
+/// took 17 s through the proxy and the test server (a debug build), and the next tests'
+/// connections waited behind it; at 8 MiB, 3 s.
 const FLOOD: usize = 8 << 20;
 
 /// Whether `future` is ready when polled once now.
