@@ -6,9 +6,10 @@
 //   node breakdown.mjs BASE.wasm APP.wasm [BEFORE_BASE.wasm BEFORE_APP.wasm]
 //
 // Prints Markdown: the groups, then the largest items (BREAKDOWN_TOP of them, 20 by default),
-// with a "before" column when the second pair is given. Items are matched by name across the two modules (hashes and numbered copies
-// set aside), so a function inlined differently in the two shows as a difference of its own
-// size: the groups are exact in total, an approximation item by item.
+// with a "before" column when the second pair is given. Items are matched by name across the
+// two modules (hashes and numbered copies set aside), so a function inlined differently in the
+// two shows as a difference of its own size: the groups are exact in total, an approximation
+// item by item.
 import { readFileSync } from "node:fs";
 
 function leb(bytes, at) {

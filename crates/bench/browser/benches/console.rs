@@ -20,31 +20,27 @@ use wasm_ws_yew::{WebSocketConsole, WebSocketConsoleProps};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A number set at compile time (`option_env!`), or `default` where it is not set.
+const fn set_or(value: Option<&str>, default: u32) -> u32 {
+    match value {
+        Some(value) => match u32::from_str_radix(value, 10) {
+            Ok(number) => number,
+            Err(_) => panic!("a WASM_WS_CONSOLE_* setting is not a number"),
+        },
+        None => default,
+    }
+}
+
 /// Messages in the flood; `WASM_WS_CONSOLE_FLOOD` at compile time changes it.
-const FLOOD: u32 = match option_env!("WASM_WS_CONSOLE_FLOOD") {
-    Some(count) => match u32::from_str_radix(count, 10) {
-        Ok(count) => count,
-        Err(_) => panic!("WASM_WS_CONSOLE_FLOOD is not a number"),
-    },
-    None => 20_000,
-};
+const FLOOD: u32 = set_or(option_env!("WASM_WS_CONSOLE_FLOOD"), 20_000);
 const SIZE: usize = 16;
 /// Runs of each side, alternating which goes first: their medians spread less from one
 /// invocation to the next than eight runs' would on this shared machine.
 /// `WASM_WS_CONSOLE_RUNS` at compile time changes it.
-const RUNS: usize = match option_env!("WASM_WS_CONSOLE_RUNS") {
-    Some(runs) => match usize::from_str_radix(runs, 10) {
-        Ok(runs) => runs,
-        Err(_) => panic!("WASM_WS_CONSOLE_RUNS is not a number"),
-    },
-    None => 16,
-};
+const RUNS: usize = set_or(option_env!("WASM_WS_CONSOLE_RUNS"), 16) as usize;
 /// Whether one run of each side goes first, not counted; `WASM_WS_CONSOLE_WARM_UP=0` at
 /// compile time counts every run from the page's first.
-const WARM_UP: bool = match option_env!("WASM_WS_CONSOLE_WARM_UP") {
-    Some(value) => !value.is_empty() && value.as_bytes()[0] != b'0',
-    None => true,
-};
+const WARM_UP: bool = set_or(option_env!("WASM_WS_CONSOLE_WARM_UP"), 1) != 0;
 /// The console's `max_lines` in each column: the default, and more than the flood.
 const MAX_LINES: [usize; 2] = [1_000, 100_000];
 

@@ -73,19 +73,8 @@ async fn unacknowledged_messages_are_bounded_by_the_queue_limits() {
 async fn draining_the_window_lets_the_queue_behind_it_go_at_once() {
     // Issue 25's second bug: `drain_unacknowledged()` changed the core without an input, and
     // the queue waiting behind a full window stayed on an open connection.
-    proxy("restore").await;
-    let options = ReconnectOptions {
-        // Nothing the echo server says acknowledges anything: the window stays full.
-        acknowledge: Some(Rc::new(|_, _| false)),
-        queue: wasm_ws_client::QueueLimits {
-            max_messages: 2,
-            max_bytes: 1024,
-        },
-        ..quick(50)
-    };
-    let connection = open(&format!("{PROXY}/websocket/echo"), options);
-    let mut events = connection.events();
-    until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    // Nothing the echo server says acknowledges anything: the window stays full.
+    let (connection, mut events) = echo_with_a_window_of_two(Rc::new(|_, _| false)).await;
     assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
     assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));
     proxy("cut").await;
@@ -189,13 +178,14 @@ async fn after_an_outage_acknowledgements_resume_the_flush_on_the_same_connectio
     connection.close();
 }
 
-/// Acknowledgement by the echo, with a window of two messages (1 KiB), on quick retries.
-/// A connection to the echo endpoint through the proxy, with echoes as acknowledgements and a
-/// window of two, whose window holds `a` and `b`: sent while the proxy forwards nothing.
-async fn window_of_two_filled_while_silent() -> (ReconnectingWebSocket, ConnectionEvents) {
+/// An open connection to the echo endpoint through the proxy, on quick retries, whose window
+/// of unacknowledged messages holds two (1 KiB), acknowledged by `acknowledge`.
+async fn echo_with_a_window_of_two(
+    acknowledge: wasm_ws_client::AckMatcher,
+) -> (ReconnectingWebSocket, ConnectionEvents) {
     proxy("restore").await;
     let options = ReconnectOptions {
-        acknowledge: Some(Rc::new(|incoming, sent| incoming == sent)),
+        acknowledge: Some(acknowledge),
         queue: wasm_ws_client::QueueLimits {
             max_messages: 2,
             max_bytes: 1024,
@@ -205,6 +195,14 @@ async fn window_of_two_filled_while_silent() -> (ReconnectingWebSocket, Connecti
     let connection = open(&format!("{PROXY}/websocket/echo"), options);
     let mut events = connection.events();
     until(&mut events, "open", |e| *e == ConnectionEvent::Open).await;
+    (connection, events)
+}
+
+/// [`echo_with_a_window_of_two`], echoes as acknowledgements, whose window holds `a` and `b`:
+/// sent while the proxy forwards nothing.
+async fn window_of_two_filled_while_silent() -> (ReconnectingWebSocket, ConnectionEvents) {
+    let (connection, events) =
+        echo_with_a_window_of_two(Rc::new(|incoming, sent| incoming == sent)).await;
     proxy("silence").await;
     assert_eq!(connection.send(Message::from("a")), Ok(Sent::Now));
     assert_eq!(connection.send(Message::from("b")), Ok(Sent::Now));

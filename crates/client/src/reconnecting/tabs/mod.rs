@@ -371,7 +371,6 @@ fn relay_options(options: &ReconnectOptions) -> ReconnectOptions {
     }
 }
 
-/// The relay socket's close when the leader changes: the new leader's socket is another one.
 /// The event that tells a change to `status`; `None` for the two that no event announces by
 /// itself (idle, and closed, whose event carries the close).
 fn event_of(status: &ConnectionStatus) -> Option<ConnectionEvent> {
@@ -394,6 +393,7 @@ fn event_of(status: &ConnectionStatus) -> Option<ConnectionEvent> {
     })
 }
 
+/// The relay socket's close when the leader changes: the new leader's socket is another one.
 fn leader_changed() -> CloseEvent {
     CloseEvent {
         code: 1006,
