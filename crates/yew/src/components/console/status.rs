@@ -42,7 +42,7 @@ pub(super) fn can_send(status: &ConnectionStatus, reconnecting: bool) -> bool {
     if reconnecting {
         !status.is_stopped() && !matches!(status, ConnectionStatus::Closing)
     } else {
-        *status == ConnectionStatus::Open
+        matches!(status, ConnectionStatus::Open)
     }
 }
 

@@ -227,9 +227,9 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
     let labels = &props.labels;
     // Whether this tab leads a connection shared across tabs, follows one, or connects alone.
     let (role_name, role_label) = match connection.role {
-        TabRole::Leading => ("leading", labels.leading.clone()),
-        TabRole::Following => ("following", labels.following.clone()),
-        _ => ("alone", labels.alone.clone()),
+        TabRole::Leading => ("leading", &labels.leading),
+        TabRole::Following => ("following", &labels.following),
+        _ => ("alone", &labels.alone),
     };
     let class = match props.class.is_empty() {
         true => AttrValue::Static("wsc"),
@@ -247,7 +247,7 @@ pub fn WebSocketConsole(props: &WebSocketConsoleProps) -> Html {
                         <span class="wsc-queued">{ format!("{} queued", connection.queued_len) }</span>
                     }
                     { element("span", state_class, state_name.into()) }
-                    <span class="wsc-role" data-role={role_name}>{ role_label }</span>
+                    <span class="wsc-role" data-role={role_name}>{ role_label.clone() }</span>
                 </header>
                 <div class="wsc-log" id={ids.log.clone()} ref={log} role="log" aria-live="polite"
                     style="overflow-anchor: none" onscroll={on_scroll}>
