@@ -1,6 +1,7 @@
 //! `use_reconnecting_websocket` in a real browser: against the real server, a message sent
-//! before the connection opens arrives once it does, and a new callback and a new reconnect
-//! predicate are used from the next render on, without reconnecting; against the testing kit's
+//! before the connection opens arrives once it does, messages that change nothing the handle
+//! shows do not re-render, and a new callback and a new reconnect predicate are used from the
+//! next render on, without reconnecting; against the testing kit's
 //! fake server (logic only), a server that keeps closing is retried as configured, then given
 //! up on, and `reconnect()` starts over, and what awaits acknowledgement shows and survives a
 //! cut. The tests follow the hook's
@@ -40,8 +41,11 @@ struct ProbeProps {
 fn Probe(props: &ProbeProps) -> Html {
     let handle = use_reconnecting_websocket(&props.url, props.options.clone());
     props.handle.put(handle.clone());
+    let renders = use_mut_ref(|| 0u32);
+    *renders.borrow_mut() += 1;
     html! {
         <>
+            <p class="renders">{ *renders.borrow() }</p>
             <p class="status">{ format!("{:?}", handle.status) }</p>
             <p class="queued">{ handle.queued_len }</p>
             <p class="unacknowledged">{ handle.unacknowledged_len }</p>
@@ -135,6 +139,30 @@ async fn a_message_sent_before_open_arrives_once_open() {
     assert_eq!(probe.handle().queued_len, 0);
     probe.handle().close();
     probe.wait_for_status(&ConnectionStatus::Closed).await;
+    probe.app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn messages_that_change_nothing_shown_do_not_re_render() {
+    let mut probe = mount(endpoint("echo"), ReconnectOptions::default()).await;
+    probe.wait_for_status(&ConnectionStatus::Open).await;
+    let renders = |probe: &Mounted| probe.rendered(".renders").parse::<u32>().unwrap();
+    let before = renders(&probe);
+    // Sent and echoed: each event leaves the status, the lengths and the role as they were.
+    for n in 0..10 {
+        probe.handle().send(Message::from(format!("{n}"))).unwrap();
+    }
+    until(&mut probe.events, "the tenth echo", |event| {
+        *event == ConnectionEvent::Message(Message::from("9"))
+    })
+    .await;
+    // One render that is asked for, and shown: any render a message asked for came first.
+    probe.update(|props| props.label = "relabelled".into());
+    wait_for_dom(&probe.root, "the new label", || {
+        probe.rendered(".label") == "relabelled"
+    })
+    .await;
+    assert_eq!(renders(&probe), before + 1);
     probe.app.destroy();
 }
 

@@ -52,19 +52,19 @@ pub fn use_reconnecting_websocket(
 ) -> UseReconnectingWebSocketHandle {
     let url = url.into();
     let enabled = options.enabled;
-    let status = use_state_eq(move || {
-        if enabled {
+    // What the handle shows, in one reducer: one hook's code in every app, where a state per
+    // field cost one each. Unchanged values do not re-render (use_reducer_eq).
+    let shown = use_reducer_eq(move || Shown {
+        status: if enabled {
             ConnectionStatus::Connecting { attempt: 0 }
         } else {
             ConnectionStatus::Closed
-        }
+        },
+        queued_len: 0,
+        unacknowledged_len: 0,
+        role: TabRole::Alone,
+        unusable: None,
     });
-    let queued_len = use_state_eq(|| 0usize);
-    let unacknowledged_len = use_state_eq(|| 0usize);
-    let role = use_state_eq(|| TabRole::Alone);
-    // Why the URL or the protocols given cannot be used, until they change: the status then
-    // says `Failed`, whatever the (closed) connection's own says.
-    let unusable = use_state_eq(|| None::<Error>);
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
     let listening = use_mut_ref(|| None::<Subscription>);
@@ -86,13 +86,7 @@ pub fn use_reconnecting_websocket(
         };
         if let Ok(made) = ReconnectingWebSocket::new(usable) {
             share_across_tabs.apply(&made);
-            let shown = Shown {
-                status: status.setter(),
-                queued: queued_len.setter(),
-                unacknowledged: unacknowledged_len.setter(),
-                role: role.setter(),
-            };
-            *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown));
+            *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown.dispatcher()));
             *connection.borrow_mut() = Some(made);
         }
     }
@@ -114,8 +108,7 @@ pub fn use_reconnecting_websocket(
         });
     }
     {
-        let (status, unusable, connection) =
-            (status.setter(), unusable.setter(), connection.clone());
+        let (show, connection) = (shown.dispatcher(), connection.clone());
         use_effect_with(
             (url.key(), protocols, *wanted),
             move |(_, protocols, wanted)| {
@@ -128,13 +121,13 @@ pub fn use_reconnecting_websocket(
                         if let Err(error) = &connected {
                             // Nothing more goes to the old URL, or with the old protocols.
                             held.close();
-                            unusable.set(Some(error.clone()));
+                            show.dispatch(Show::Unusable(Some(error.clone())));
                         } else {
-                            unusable.set(None);
+                            show.dispatch(Show::Unusable(None));
                         }
                     }
                     (false, Some(held)) => held.close(),
-                    (_, None) => status.set(ConnectionStatus::Closed),
+                    (_, None) => show.dispatch(Show::Status(ConnectionStatus::Closed)),
                 }
             },
         );
@@ -155,14 +148,14 @@ pub fn use_reconnecting_websocket(
 
     let held = connection.borrow().clone();
     UseReconnectingWebSocketHandle {
-        status: match &*unusable {
+        status: match &shown.unusable {
             Some(error) => ConnectionStatus::Failed(error.clone()),
-            None => (*status).clone(),
+            None => shown.status.clone(),
         },
-        queued_len: *queued_len,
-        unacknowledged_len: *unacknowledged_len,
-        role: *role,
-        unusable: unusable.is_some(),
+        queued_len: shown.queued_len,
+        unacknowledged_len: shown.unacknowledged_len,
+        role: shown.role,
+        unusable: shown.unusable.is_some(),
         held,
         connection,
         ask: wanted.dispatcher(),
@@ -178,22 +171,59 @@ fn valid_or_none(protocols: &[String]) -> Vec<String> {
     }
 }
 
-/// The setters of what the handle shows as state: the status, the two lengths, the tab's
-/// role.
+/// What the handle shows as state: the status, the two lengths, the tab's role, and why the
+/// URL or the protocols given cannot be used, until they change (the status then says
+/// `Failed`, whatever the closed connection's own says).
+#[derive(Clone, PartialEq)]
 struct Shown {
-    status: UseStateSetter<ConnectionStatus>,
-    queued: UseStateSetter<usize>,
-    unacknowledged: UseStateSetter<usize>,
-    role: UseStateSetter<TabRole>,
+    status: ConnectionStatus,
+    queued_len: usize,
+    unacknowledged_len: usize,
+    role: TabRole,
+    unusable: Option<Error>,
 }
 
-/// Follows the connection's events: the status at each (unchanged values do not re-render:
-/// use_state_eq), the lengths as its backlog events say; and passes them on to the newest
-/// callbacks.
+/// A change of what the handle shows.
+enum Show {
+    Status(ConnectionStatus),
+    Backlog {
+        queued: usize,
+        unacknowledged: usize,
+    },
+    Role(TabRole),
+    Unusable(Option<Error>),
+}
+
+impl Reducible for Shown {
+    type Action = Show;
+
+    fn reduce(self: Rc<Self>, change: Show) -> Rc<Self> {
+        // An unchanged state does not re-render (use_reducer_eq), and most events change
+        // nothing.
+        let mut next = (*self).clone();
+        match change {
+            Show::Status(status) => next.status = status,
+            Show::Backlog {
+                queued,
+                unacknowledged,
+            } => {
+                next.queued_len = queued;
+                next.unacknowledged_len = unacknowledged;
+            }
+            Show::Role(role) => next.role = role,
+            Show::Unusable(unusable) => next.unusable = unusable,
+        }
+        Rc::new(next)
+    }
+}
+
+/// Follows the connection's events: the status at each (unchanged values do not re-render),
+/// the lengths as its backlog events say, the role as its role events say; and passes them on
+/// to the newest callbacks.
 fn watch(
     connection: &ReconnectingWebSocket,
     latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
-    shown: Shown,
+    show: UseReducerDispatcher<Shown>,
 ) -> Subscription {
     let weak = connection.downgrade();
     connection.subscribe(move |event| {
@@ -202,12 +232,14 @@ fn watch(
             unacknowledged,
         } = event
         {
-            shown.queued.set(queued);
-            shown.unacknowledged.set(unacknowledged);
+            show.dispatch(Show::Backlog {
+                queued,
+                unacknowledged,
+            });
         } else if let ConnectionEvent::Role(role) = event {
-            shown.role.set(role);
+            show.dispatch(Show::Role(role));
         } else if let Some(connection) = weak.upgrade() {
-            shown.status.set(connection.status());
+            show.dispatch(Show::Status(connection.status()));
         }
         let (on_message, on_event) = {
             let latest = latest.borrow();
