@@ -33,6 +33,8 @@ mod relay;
 mod transport;
 #[cfg(target_arch = "wasm32")]
 mod wire;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod wire_tests;
 
 use std::{
     cell::{Cell, OnceCell, RefCell},
@@ -42,7 +44,7 @@ use std::{
 use bus::{Bus, Hear, Heard};
 use group::group_name;
 pub(crate) use group::{Group, Sharing};
-use relay::{is_relayed, Relayed, Said};
+use relay::{event_of, is_relayed, Relayed, Said};
 use transport::{RelaySockets, RelayTransport};
 
 use super::{
@@ -369,28 +371,6 @@ fn relay_options(options: &ReconnectOptions) -> ReconnectOptions {
         should_reconnect: ReconnectOptions::default().should_reconnect,
         ..options.clone()
     }
-}
-
-/// The event that tells a change to `status`; `None` for the two that no event announces by
-/// itself (idle, and closed, whose event carries the close).
-fn event_of(status: &ConnectionStatus) -> Option<ConnectionEvent> {
-    Some(match status {
-        ConnectionStatus::Connecting { attempt } => {
-            ConnectionEvent::Connecting { attempt: *attempt }
-        }
-        ConnectionStatus::Open => ConnectionEvent::Open,
-        ConnectionStatus::Reconnecting { attempt, delay } => ConnectionEvent::Reconnecting {
-            attempt: *attempt,
-            delay: *delay,
-        },
-        ConnectionStatus::GaveUp { attempts } => ConnectionEvent::GaveUp {
-            attempts: *attempts,
-        },
-        ConnectionStatus::Failed(error) => ConnectionEvent::Failed(error.clone()),
-        ConnectionStatus::Offline => ConnectionEvent::Offline,
-        ConnectionStatus::Closing => ConnectionEvent::Closing,
-        _ => return None,
-    })
 }
 
 /// The relay socket's close when the leader changes: the new leader's socket is another one.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::relay::{Relayed, Said, RELAY_VERSION};
+use super::relay::{self, Relayed, Said, RELAY_VERSION};
 use crate::{CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState};
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -114,58 +114,33 @@ fn duration_of(object: &JsValue) -> Result<Duration, String> {
     Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| format!("not a delay: {} ms", shown(ms)))
 }
 
+/// A status goes as the event that tells it, or by name where none does (idle, closed): one
+/// shape for both, under the key `status`.
 fn set_status(object: &Object, status: &ConnectionStatus) {
     let name = match status {
         ConnectionStatus::Idle => "idle",
-        ConnectionStatus::Connecting { attempt } => {
-            set(object, "n", *attempt);
-            "connecting"
-        }
-        ConnectionStatus::Open => "open",
-        ConnectionStatus::Reconnecting { attempt, delay } => {
-            set(object, "n", *attempt);
-            set(object, "ms", millis(*delay));
-            "reconnecting"
-        }
-        ConnectionStatus::GaveUp { attempts } => {
-            set(object, "n", *attempts);
-            "gave-up"
-        }
-        ConnectionStatus::Failed(error) => {
-            set_error(object, error);
-            "failed"
-        }
-        ConnectionStatus::Offline => "offline",
-        ConnectionStatus::Closing => "closing",
         ConnectionStatus::Closed => "closed",
+        status => relay::event_of(status).map_or("none", |event| set_event_fields(object, &event)),
     };
     set(object, "status", name);
 }
 
 fn status_of(object: &JsValue) -> Result<ConnectionStatus, String> {
-    Ok(match text(object, "status")?.as_str() {
-        "idle" => ConnectionStatus::Idle,
-        "connecting" => ConnectionStatus::Connecting {
-            attempt: count(object, "n")?,
-        },
-        "open" => ConnectionStatus::Open,
-        "reconnecting" => ConnectionStatus::Reconnecting {
-            attempt: count(object, "n")?,
-            delay: duration_of(object)?,
-        },
-        "gave-up" => ConnectionStatus::GaveUp {
-            attempts: count(object, "n")?,
-        },
-        "failed" => ConnectionStatus::Failed(error_of(object)?),
-        "offline" => ConnectionStatus::Offline,
-        "closing" => ConnectionStatus::Closing,
-        "closed" => ConnectionStatus::Closed,
-        other => return Err(format!("status {other:?}")),
-    })
+    match text(object, "status")?.as_str() {
+        "idle" => Ok(ConnectionStatus::Idle),
+        "closed" => Ok(ConnectionStatus::Closed),
+        name => relay::status_after(event_named(object, name)?).ok_or(format!("status {name:?}")),
+    }
 }
 
 fn set_event(object: &Object, event: &ConnectionEvent) {
-    let name = match event {
+    let name = set_event_fields(object, event);
+    set(object, "event", name);
+}
+
+/// Sets what `event` carries; returns its name.
+fn set_event_fields(object: &Object, event: &ConnectionEvent) -> &'static str {
+    match event {
         ConnectionEvent::Connecting { attempt } => {
             set(object, "n", *attempt);
             "connecting"
@@ -188,18 +163,23 @@ fn set_event(object: &Object, event: &ConnectionEvent) {
             "gave-up"
         }
         ConnectionEvent::Offline => "offline",
+        ConnectionEvent::Closing => "closing",
         ConnectionEvent::Failed(error) => {
             set_error(object, error);
             "failed"
         }
         // Not relayed (see `is_relayed`).
         _ => "none",
-    };
-    set(object, "event", name);
+    }
 }
 
 fn event_of(object: &JsValue) -> Result<ConnectionEvent, String> {
-    Ok(match text(object, "event")?.as_str() {
+    event_named(object, &text(object, "event")?)
+}
+
+/// The event called `name`, with what it carries read from `object`.
+fn event_named(object: &JsValue, name: &str) -> Result<ConnectionEvent, String> {
+    Ok(match name {
         "connecting" => ConnectionEvent::Connecting {
             attempt: count(object, "n")?,
         },
@@ -218,6 +198,7 @@ fn event_of(object: &JsValue) -> Result<ConnectionEvent, String> {
             attempts: count(object, "n")?,
         },
         "offline" => ConnectionEvent::Offline,
+        "closing" => ConnectionEvent::Closing,
         "failed" => ConnectionEvent::Failed(error_of(object)?),
         other => return Err(format!("event {other:?}")),
     })
