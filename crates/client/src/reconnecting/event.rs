@@ -165,47 +165,6 @@ impl ConnectionStatus {
     pub fn is_open(&self) -> bool {
         matches!(self, Self::Open)
     }
-
-    /// The event that tells a change to this status; `None` for the two that no event
-    /// announces by itself (idle, and closed, whose event carries the close).
-    pub(crate) fn event(&self) -> Option<ConnectionEvent> {
-        Some(match self {
-            Self::Connecting { attempt } => ConnectionEvent::Connecting { attempt: *attempt },
-            Self::Open => ConnectionEvent::Open,
-            Self::Reconnecting { attempt, delay } => ConnectionEvent::Reconnecting {
-                attempt: *attempt,
-                delay: *delay,
-            },
-            Self::GaveUp { attempts } => ConnectionEvent::GaveUp {
-                attempts: *attempts,
-            },
-            Self::Failed(error) => ConnectionEvent::Failed(error.clone()),
-            Self::Offline => ConnectionEvent::Offline,
-            Self::Closing => ConnectionEvent::Closing,
-            Self::Idle | Self::Closed => return None,
-        })
-    }
-}
-
-impl ConnectionEvent {
-    /// Where the connection stands after this event, for the events that tell a status
-    /// ([`ConnectionStatus::event`] the other way); `None` for the others. (The tabs' wire
-    /// reads a status this way.)
-    #[cfg(target_arch = "wasm32")]
-    pub(crate) fn into_status(self) -> Option<ConnectionStatus> {
-        Some(match self {
-            Self::Connecting { attempt } => ConnectionStatus::Connecting { attempt },
-            Self::Open => ConnectionStatus::Open,
-            Self::Reconnecting { attempt, delay } => {
-                ConnectionStatus::Reconnecting { attempt, delay }
-            }
-            Self::GaveUp { attempts } => ConnectionStatus::GaveUp { attempts },
-            Self::Failed(error) => ConnectionStatus::Failed(error),
-            Self::Offline => ConnectionStatus::Offline,
-            Self::Closing => ConnectionStatus::Closing,
-            _ => return None,
-        })
-    }
 }
 
 /// Where a message went. `#[non_exhaustive]`: match with a wildcard arm.

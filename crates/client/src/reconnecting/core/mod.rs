@@ -133,16 +133,11 @@ pub(crate) enum Input {
     /// New options, from the next attempt or the next call on (see
     /// [`set_options`](super::ReconnectingWebSocket::set_options)).
     Configure(Box<ReconnectOptions>),
-    /// This tab follows another tab's connection, which stands at `status` (`Some`), or no
+    /// This tab follows another tab's connection, which stands where it says (`Some`), or no
     /// more (`None`): while following, the status is the leader's, and so are the lifecycle
-    /// events; those of this connection, which runs over the relay, stay inside. A send
-    /// handed over answers [`Sent::Relayed`]. Every change of the status followed is told: by
-    /// `told`, the leader's own event, when one came with it; otherwise by the event of the
-    /// new status (a tab that joins an open connection hears `Open`).
-    Follow {
-        status: Option<ConnectionStatus>,
-        told: Option<ConnectionEvent>,
-    },
+    /// events ([`Input::Mirror`]); those of this connection, which runs over the relay, stay
+    /// inside. A send handed over answers [`Sent::Relayed`].
+    Follow(Option<ConnectionStatus>),
     /// An event to tell as it is: the leader's, while following, or this tab's role.
     Mirror(ConnectionEvent),
 }
@@ -633,7 +628,7 @@ impl Core {
             Input::Reconnect => self.reconnect(now),
             Input::Wake(wake) => self.woke(now, wake),
             Input::Configure(options) => self.configure(now, *options),
-            Input::Follow { status, told } => self.follow(status, told),
+            Input::Follow(following) => self.following = following,
             Input::Mirror(event) => self.events.push_back((None, Delivery::Event(event))),
         }
     }
@@ -665,19 +660,6 @@ impl Core {
     fn enter(&mut self, next: State) -> State {
         self.epoch += 1;
         mem::replace(&mut self.state, next)
-    }
-
-    /// Follows `status` ([`Input::Follow`]), and tells the change.
-    fn follow(&mut self, status: Option<ConnectionStatus>, told: Option<ConnectionEvent>) {
-        let before = self.status();
-        self.following = status;
-        let told = told.or_else(|| {
-            let now = self.following.as_ref()?;
-            (*now != before).then(|| now.event()).flatten()
-        });
-        if let Some(event) = told {
-            self.events.push_back((None, Delivery::Event(event)));
-        }
     }
 
     fn emit(&mut self, event: ConnectionEvent) {

@@ -44,7 +44,7 @@ use std::{
 use bus::{Bus, Hear, Heard};
 use group::group_name;
 pub(crate) use group::{Group, Sharing};
-use relay::{is_relayed, Relayed, Said};
+use relay::{event_of, is_relayed, Relayed, Said};
 use transport::{RelaySockets, RelayTransport};
 
 use super::{
@@ -174,10 +174,7 @@ impl Tabs {
         driver.route(self.own.0.clone(), self.own.1.clone());
         let options = self.options.borrow().clone();
         driver.handle(Input::Configure(Box::new(options)));
-        driver.handle(Input::Follow {
-            status: None,
-            told: None,
-        });
+        driver.handle(Input::Follow(None));
         driver.handle(Input::Mirror(ConnectionEvent::Role(role)));
     }
 
@@ -226,10 +223,9 @@ impl Tabs {
         let relay = relay_options(&self.options.borrow());
         let driver = &connection.driver;
         driver.handle(Input::Configure(Box::new(relay)));
-        driver.handle(Input::Follow {
-            status: Some(ConnectionStatus::Connecting { attempt: 0 }),
-            told: None,
-        });
+        driver.handle(Input::Follow(Some(ConnectionStatus::Connecting {
+            attempt: 0,
+        })));
         driver.handle(Input::Mirror(ConnectionEvent::Role(TabRole::Following)));
         if reconnect {
             connection.reconnect();
@@ -314,22 +310,25 @@ impl Tabs {
             // to it.
             (TabRole::Following, Said::Leader) => self.sockets.close_all(leader_changed()),
             (TabRole::Following, Said::Stands(status)) => {
-                // Where the shared connection stands, heard on joining (the core tells the
-                // change, if any: the `Open` of a connection that opened before this tab came).
+                // Where the shared connection stands, heard on joining: when it is not what
+                // this tab showed, the event of that status tells the change (the `Open` a tab
+                // that joins an open connection did not see happen), as every change of
+                // status is told.
+                let told = (status != connection.status())
+                    .then(|| event_of(&status))
+                    .flatten();
                 let open = status.is_open();
-                driver.handle(Input::Follow {
-                    status: Some(status),
-                    told: None,
-                });
+                driver.handle(Input::Follow(Some(status)));
+                if let Some(event) = told {
+                    driver.handle(Input::Mirror(event));
+                }
                 if open {
                     self.sockets.open_all();
                 }
             }
             (TabRole::Following, Said::Event(event, status)) => {
-                driver.handle(Input::Follow {
-                    status: Some(status),
-                    told: Some(event.clone()),
-                });
+                driver.handle(Input::Follow(Some(status)));
+                driver.handle(Input::Mirror(event.clone()));
                 match event {
                     ConnectionEvent::Open => self.sockets.open_all(),
                     ConnectionEvent::Closed(close) => self.sockets.close_all(close),

@@ -51,3 +51,43 @@ pub(super) fn is_relayed(event: &ConnectionEvent) -> bool {
             | ConnectionEvent::Failed(_)
     )
 }
+
+/// The event that tells a change to `status`; `None` for the two that no event announces by
+/// itself (idle, and closed, whose event carries the close).
+pub(super) fn event_of(status: &ConnectionStatus) -> Option<ConnectionEvent> {
+    Some(match status {
+        ConnectionStatus::Connecting { attempt } => {
+            ConnectionEvent::Connecting { attempt: *attempt }
+        }
+        ConnectionStatus::Open => ConnectionEvent::Open,
+        ConnectionStatus::Reconnecting { attempt, delay } => ConnectionEvent::Reconnecting {
+            attempt: *attempt,
+            delay: *delay,
+        },
+        ConnectionStatus::GaveUp { attempts } => ConnectionEvent::GaveUp {
+            attempts: *attempts,
+        },
+        ConnectionStatus::Failed(error) => ConnectionEvent::Failed(error.clone()),
+        ConnectionStatus::Offline => ConnectionEvent::Offline,
+        ConnectionStatus::Closing => ConnectionEvent::Closing,
+        _ => return None,
+    })
+}
+
+/// Where the connection stands after `event`, for the events that tell a status
+/// ([`event_of`] the other way); `None` for the others. (The wire reads a status this way.)
+#[cfg(target_arch = "wasm32")]
+pub(super) fn status_after(event: ConnectionEvent) -> Option<ConnectionStatus> {
+    Some(match event {
+        ConnectionEvent::Connecting { attempt } => ConnectionStatus::Connecting { attempt },
+        ConnectionEvent::Open => ConnectionStatus::Open,
+        ConnectionEvent::Reconnecting { attempt, delay } => {
+            ConnectionStatus::Reconnecting { attempt, delay }
+        }
+        ConnectionEvent::GaveUp { attempts } => ConnectionStatus::GaveUp { attempts },
+        ConnectionEvent::Failed(error) => ConnectionStatus::Failed(error),
+        ConnectionEvent::Offline => ConnectionStatus::Offline,
+        ConnectionEvent::Closing => ConnectionStatus::Closing,
+        _ => return None,
+    })
+}

@@ -11,7 +11,7 @@ use std::time::Duration;
 use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::relay::{Relayed, Said, RELAY_VERSION};
+use super::relay::{self, Relayed, Said, RELAY_VERSION};
 use crate::{CloseEvent, ConnectionEvent, ConnectionStatus, Error, Message, ReadyState};
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -120,9 +120,7 @@ fn set_status(object: &Object, status: &ConnectionStatus) {
     let name = match status {
         ConnectionStatus::Idle => "idle",
         ConnectionStatus::Closed => "closed",
-        status => status
-            .event()
-            .map_or("none", |event| set_event_fields(object, &event)),
+        status => relay::event_of(status).map_or("none", |event| set_event_fields(object, &event)),
     };
     set(object, "status", name);
 }
@@ -131,9 +129,7 @@ fn status_of(object: &JsValue) -> Result<ConnectionStatus, String> {
     match text(object, "status")?.as_str() {
         "idle" => Ok(ConnectionStatus::Idle),
         "closed" => Ok(ConnectionStatus::Closed),
-        name => event_named(object, name)?
-            .into_status()
-            .ok_or(format!("status {name:?}")),
+        name => relay::status_after(event_named(object, name)?).ok_or(format!("status {name:?}")),
     }
 }
 
