@@ -1,11 +1,10 @@
 //! `use_reconnecting_websocket` in a real browser: against the real server, a message sent
 //! before the connection opens arrives once it does, messages that change nothing the handle
 //! shows do not re-render, and a new callback and a new reconnect predicate are used from the
-//! next render on, without reconnecting; against the testing kit's
-//! fake server (logic only), a server that keeps closing is retried as configured, then given
-//! up on, and `reconnect()` starts over, and what awaits acknowledgement shows and survives a
-//! cut. The tests follow the hook's
-//! events on a channel and its rendered status through the page, never by polling.
+//! next render on, without reconnecting; against the testing kit's fake server (logic only), a
+//! server that keeps closing is retried as configured, then given up on, and `reconnect()`
+//! starts over, and what awaits acknowledgement shows and survives a cut. The tests follow the
+//! hook's events on a channel and its rendered status through the page, never by polling.
 
 // Browser tests: they build and run for wasm32 only (scripts/test.sh).
 #![cfg(target_arch = "wasm32")]

@@ -52,8 +52,8 @@ pub fn use_reconnecting_websocket(
 ) -> UseReconnectingWebSocketHandle {
     let url = url.into();
     let enabled = options.enabled;
-    // What the handle shows, in one reducer: one hook's code in every app, where a state per
-    // field cost one each. Unchanged values do not re-render (use_reducer_eq).
+    // What the handle shows, in one reducer: one hook's code in every app rather than five.
+    // A state equal to the last does not re-render (use_reducer_eq).
     let shown = use_reducer_eq(move || Shown {
         status: if enabled {
             ConnectionStatus::Connecting { attempt: 0 }
@@ -67,7 +67,14 @@ pub fn use_reconnecting_websocket(
     });
     let wanted = use_wanted(enabled);
     let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    let listening = use_mut_ref(|| None::<Subscription>);
+    // Closes the connection when the component unmounts (see `Holding`).
+    let holding = {
+        let connection = connection.clone();
+        use_mut_ref(move || Holding {
+            connection,
+            listening: None,
+        })
+    };
     // Read at each attempt and event, so the newest URL function and callbacks are the ones
     // called.
     let latest_url: LatestUrl = use_latest(url.clone());
@@ -86,7 +93,7 @@ pub fn use_reconnecting_websocket(
         };
         if let Ok(made) = ReconnectingWebSocket::new(usable) {
             share_across_tabs.apply(&made);
-            *listening.borrow_mut() = Some(watch(&made, latest.clone(), shown.dispatcher()));
+            holding.borrow_mut().listening = Some(watch(&made, latest.clone(), shown.dispatcher()));
             *connection.borrow_mut() = Some(made);
         }
     }
@@ -132,20 +139,6 @@ pub fn use_reconnecting_websocket(
             },
         );
     }
-    {
-        // Closed when the component unmounts, even if someone still holds a clone of the
-        // connection; the unmounted component hears nothing more.
-        let connection = connection.clone();
-        use_effect_with((), move |()| {
-            move || {
-                listening.borrow_mut().take();
-                if let Some(connection) = connection.borrow_mut().take() {
-                    connection.close();
-                }
-            }
-        });
-    }
-
     let held = connection.borrow().clone();
     UseReconnectingWebSocketHandle {
         status: match &shown.unusable {
@@ -168,6 +161,24 @@ fn valid_or_none(protocols: &[String]) -> Vec<String> {
     match validate_protocols(protocols) {
         Ok(()) => protocols.to_vec(),
         Err(_) => Vec::new(),
+    }
+}
+
+/// The connection as the component holds it: closed when the component unmounts (its hooks'
+/// state is dropped then), even if someone still holds a clone of it, and the unmounted
+/// component hears nothing more. A guard in the hook's state, where an effect's cleanup would
+/// cost one more effect's code in every app.
+struct Holding {
+    connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
+    listening: Option<Subscription>,
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        self.listening.take();
+        if let Some(connection) = self.connection.borrow_mut().take() {
+            connection.close();
+        }
     }
 }
 
@@ -198,8 +209,7 @@ impl Reducible for Shown {
     type Action = Show;
 
     fn reduce(self: Rc<Self>, change: Show) -> Rc<Self> {
-        // An unchanged state does not re-render (use_reducer_eq), and most events change
-        // nothing.
+        // Cloned whole, changed or not: use_reducer_eq compares it with the last.
         let mut next = (*self).clone();
         match change {
             Show::Status(status) => next.status = status,
@@ -217,9 +227,8 @@ impl Reducible for Shown {
     }
 }
 
-/// Follows the connection's events: the status at each (unchanged values do not re-render),
-/// the lengths as its backlog events say, the role as its role events say; and passes them on
-/// to the newest callbacks.
+/// Follows the connection's events: the status at each, the lengths as its backlog events say,
+/// the role as its role events say; and passes them on to the newest callbacks.
 fn watch(
     connection: &ReconnectingWebSocket,
     latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
