@@ -2,9 +2,10 @@
 //! each stamped with the relay's version and the app's, so that tabs of two versions never
 //! misread each other. A message that does not parse is dropped and logged, never a panic.
 //!
-//! A flat object per message, `{v, app, from, kind, ...}`; an event or a status is a `name`
-//! with a count `n`, milliseconds `ms`, a close (`code`, `reason`, `clean`) or an error
-//! (`error`, `text`) as it needs.
+//! An object per message, `{v, app, from, kind, ...}`. An event is its name (`event`) with a
+//! count `n`, milliseconds `ms`, a close (`code`, `reason`, `clean`) or an error (`error`,
+//! `text`) as it needs; a status is an object of its own (`status`), its `name` with the same
+//! fields: an event and the status after it may carry different counts.
 
 use std::time::Duration;
 
@@ -114,22 +115,28 @@ fn duration_of(object: &JsValue) -> Result<Duration, String> {
     Duration::try_from_secs_f64(ms / 1000.0).map_err(|_| format!("not a delay: {} ms", shown(ms)))
 }
 
-/// A status goes as the event that tells it, or by name where none does (idle, closed): one
-/// shape for both, under the key `status`.
+/// A status goes as the event that tells it, or by name where none does (idle, closed), in an
+/// object of its own under `status`.
 fn set_status(object: &Object, status: &ConnectionStatus) {
+    let fields = Object::new();
     let name = match status {
         ConnectionStatus::Idle => "idle",
         ConnectionStatus::Closed => "closed",
-        status => relay::event_of(status).map_or("none", |event| set_event_fields(object, &event)),
+        status => relay::event_of(status).map_or("none", |event| set_event_fields(&fields, &event)),
     };
-    set(object, "status", name);
+    set(&fields, "name", name);
+    set(object, "status", fields);
 }
 
 fn status_of(object: &JsValue) -> Result<ConnectionStatus, String> {
-    match text(object, "status")?.as_str() {
+    let fields = get(object, "status").ok_or("no status")?;
+    let name = text(&fields, "name")?;
+    match name.as_str() {
         "idle" => Ok(ConnectionStatus::Idle),
         "closed" => Ok(ConnectionStatus::Closed),
-        name => relay::status_after(event_named(object, name)?).ok_or(format!("status {name:?}")),
+        name => event_named(&fields, name)?
+            .and_then(relay::status_after)
+            .ok_or_else(|| format!("status {name:?}")),
     }
 }
 
@@ -174,12 +181,14 @@ fn set_event_fields(object: &Object, event: &ConnectionEvent) -> &'static str {
 }
 
 fn event_of(object: &JsValue) -> Result<ConnectionEvent, String> {
-    event_named(object, &text(object, "event")?)
+    let name = text(object, "event")?;
+    event_named(object, &name)?.ok_or_else(|| format!("event {name:?}"))
 }
 
-/// The event called `name`, with what it carries read from `object`.
-fn event_named(object: &JsValue, name: &str) -> Result<ConnectionEvent, String> {
-    Ok(match name {
+/// The event called `name`, with what it carries read from `object`; `None` for a name that is
+/// no event's.
+fn event_named(object: &JsValue, name: &str) -> Result<Option<ConnectionEvent>, String> {
+    Ok(Some(match name {
         "connecting" => ConnectionEvent::Connecting {
             attempt: count(object, "n")?,
         },
@@ -200,8 +209,8 @@ fn event_named(object: &JsValue, name: &str) -> Result<ConnectionEvent, String> 
         "offline" => ConnectionEvent::Offline,
         "closing" => ConnectionEvent::Closing,
         "failed" => ConnectionEvent::Failed(error_of(object)?),
-        other => return Err(format!("event {other:?}")),
-    })
+        _ => return Ok(None),
+    }))
 }
 
 impl Relayed {

@@ -94,6 +94,19 @@ fn events() -> Vec<(ConnectionEvent, ConnectionStatus)> {
             ConnectionStatus::GaveUp { attempts: 5 },
         ),
         (ConnectionEvent::Offline, ConnectionStatus::Offline),
+        // A listener before the relay's reconnected at once: the event's count and the
+        // status's differ, and neither overwrites the other.
+        (
+            ConnectionEvent::GaveUp { attempts: 5 },
+            ConnectionStatus::Connecting { attempt: 0 },
+        ),
+        (
+            ConnectionEvent::Reconnecting {
+                attempt: 2,
+                delay: Duration::from_millis(100),
+            },
+            ConnectionStatus::Failed(Error::Syntax("a URL function's bad URL".into())),
+        ),
     ];
     events.extend(errors().into_iter().map(|error| {
         (
@@ -129,6 +142,66 @@ fn every_kind_of_message_comes_back_as_it_went() {
     });
 }
 
+/// What the tabs of another build of this version read: the format itself, field by field.
+#[wasm_bindgen_test]
+fn the_format_is_as_written_down() {
+    let event = Relayed {
+        from: 7,
+        said: Said::Event(
+            ConnectionEvent::Closed(CloseEvent {
+                code: 4001,
+                reason: "bye".into(),
+                was_clean: true,
+            }),
+            ConnectionStatus::Reconnecting {
+                attempt: 3,
+                delay: Duration::from_micros(1_234_567),
+            },
+        ),
+    }
+    .encode(APP);
+    assert_eq!(get(&event, "v").as_f64(), Some(f64::from(RELAY_VERSION)));
+    assert_eq!(RELAY_VERSION, 2);
+    assert_eq!(get(&event, "app").as_string().as_deref(), Some(APP));
+    assert_eq!(get(&event, "from").as_f64(), Some(7.0));
+    assert_eq!(get(&event, "kind").as_string().as_deref(), Some("event"));
+    assert_eq!(get(&event, "event").as_string().as_deref(), Some("closed"));
+    assert_eq!(get(&event, "code").as_f64(), Some(4001.0));
+    assert_eq!(get(&event, "reason").as_string().as_deref(), Some("bye"));
+    assert_eq!(get(&event, "clean").as_bool(), Some(true));
+    let status = status_fields(&event);
+    assert_eq!(
+        get(&status, "name").as_string().as_deref(),
+        Some("reconnecting")
+    );
+    assert_eq!(get(&status, "n").as_f64(), Some(3.0));
+    assert_eq!(get(&status, "ms").as_f64(), Some(1234.567));
+
+    let failed = stands(ConnectionStatus::Failed(Error::Closed(ReadyState::Closing)));
+    assert_eq!(get(&failed, "kind").as_string().as_deref(), Some("stands"));
+    let status = status_fields(&failed);
+    assert_eq!(get(&status, "name").as_string().as_deref(), Some("failed"));
+    assert_eq!(get(&status, "error").as_string().as_deref(), Some("closed"));
+    assert_eq!(get(&status, "text").as_string().as_deref(), Some("2"));
+
+    let taken = Relayed {
+        from: 7,
+        said: Said::Taken { to: 9, bytes: 512 },
+    }
+    .encode(APP);
+    assert_eq!(get(&taken, "kind").as_string().as_deref(), Some("taken"));
+    assert_eq!(get(&taken, "to").as_f64(), Some(9.0));
+    assert_eq!(get(&taken, "bytes").as_f64(), Some(512.0));
+
+    let send = Relayed {
+        from: 7,
+        said: Said::Send(Message::from("hi")),
+    }
+    .encode(APP);
+    assert_eq!(get(&send, "kind").as_string().as_deref(), Some("send"));
+    assert_eq!(get(&send, "data").as_string().as_deref(), Some("hi"));
+}
+
 fn refused(object: &JsValue) -> String {
     Relayed::decode(object, APP).expect_err("refused")
 }
@@ -143,6 +216,15 @@ fn stands(status: ConnectionStatus) -> JsValue {
         said: Said::Stands(status),
     }
     .encode(APP)
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap()
+}
+
+/// The object a status goes in.
+fn status_fields(message: &JsValue) -> JsValue {
+    get(message, "status")
 }
 
 #[wasm_bindgen_test]
@@ -166,30 +248,60 @@ fn another_version_or_a_malformed_message_is_refused_with_a_reason() {
     assert_eq!(refused(&unknown), "kind \"shout\"");
 
     let fraction = stands(ConnectionStatus::Connecting { attempt: 1 });
-    set(&fraction, "n", 1.5);
+    set(&status_fields(&fraction), "n", 1.5);
     assert_eq!(refused(&fraction), "\"n\" is not a count: 1.5");
     let negative = stands(ConnectionStatus::GaveUp { attempts: 1 });
-    set(&negative, "n", -1);
+    set(&status_fields(&negative), "n", -1);
     assert_eq!(refused(&negative), "\"n\" is not a count: -1");
 
     let no_status = stands(ConnectionStatus::Open);
-    set(&no_status, "status", "sleeping");
-    assert_eq!(refused(&no_status), "event \"sleeping\"");
+    set(&no_status, "status", "open");
+    assert_eq!(refused(&no_status), "no text \"name\"");
+    let unknown_status = stands(ConnectionStatus::Open);
+    set(&status_fields(&unknown_status), "name", "sleeping");
+    assert_eq!(refused(&unknown_status), "status \"sleeping\"");
     // An event that tells no status is not one.
     let error_status = stands(ConnectionStatus::Open);
-    set(&error_status, "status", "error");
+    set(&status_fields(&error_status), "name", "error");
     assert_eq!(refused(&error_status), "status \"error\"");
+
+    let unknown_event = Relayed {
+        from: 1,
+        said: Said::Event(ConnectionEvent::Open, ConnectionStatus::Open),
+    }
+    .encode(APP);
+    set(&unknown_event, "event", "sleeping");
+    assert_eq!(refused(&unknown_event), "event \"sleeping\"");
 
     let bad_delay = stands(ConnectionStatus::Reconnecting {
         attempt: 1,
         delay: Duration::from_secs(1),
     });
-    set(&bad_delay, "ms", -5);
+    set(&status_fields(&bad_delay), "ms", -5);
     assert_eq!(refused(&bad_delay), "not a delay: -5 ms");
 
     let bad_error = stands(ConnectionStatus::Failed(Error::Closed(ReadyState::Closed)));
-    set(&bad_error, "text", "9");
+    set(&status_fields(&bad_error), "text", "9");
     assert_eq!(refused(&bad_error), "a closed error without a readyState");
+    let unknown_error = stands(ConnectionStatus::Failed(Error::Js("x".into())));
+    set(&status_fields(&unknown_error), "error", "cosmic-ray");
+    assert_eq!(refused(&unknown_error), "error \"cosmic-ray\"");
+    let no_text = stands(ConnectionStatus::Failed(Error::Js("x".into())));
+    Reflect::delete_property(&status_fields(&no_text).into(), &"text".into()).unwrap();
+    assert_eq!(refused(&no_text), "no text \"text\"");
+
+    let closed = CloseEvent {
+        code: 1000,
+        reason: String::new(),
+        was_clean: true,
+    };
+    let big_code = Relayed {
+        from: 1,
+        said: Said::Event(ConnectionEvent::Closed(closed), ConnectionStatus::Closed),
+    }
+    .encode(APP);
+    set(&big_code, "code", 70_000);
+    assert_eq!(refused(&big_code), "not a close code");
 
     let no_data = Relayed {
         from: 1,
