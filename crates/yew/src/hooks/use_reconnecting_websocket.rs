@@ -8,7 +8,7 @@ use wasm_ws_client::{
 };
 use yew::prelude::*;
 
-use super::{use_latest::use_latest, use_wanted::use_wanted};
+use super::use_wanted::use_wanted;
 use crate::{
     handles::reconnecting::{UseReconnectingWebSocketHandle, UseReconnectingWebSocketOptions},
     url::{self, LatestUrl, WebSocketUrl},
@@ -66,22 +66,28 @@ pub fn use_reconnecting_websocket(
         unusable: None,
     });
     let wanted = use_wanted(enabled);
-    let connection = use_mut_ref(|| None::<ReconnectingWebSocket>);
-    // Closes the connection when the component unmounts (see `Holding`).
-    let holding = {
-        let connection = connection.clone();
-        use_mut_ref(move || Holding {
-            connection,
-            listening: None,
-        })
+    // What the hook keeps from render to render, in one hook (see `Kept`).
+    let kept = use_mut_ref(|| Kept {
+        connection: Rc::default(),
+        latest_url: Rc::new(RefCell::new(url.clone())),
+        latest: Rc::default(),
+        listening: None,
+    });
+    let (connection, latest_url, latest) = {
+        let kept = kept.borrow();
+        (
+            kept.connection.clone(),
+            kept.latest_url.clone(),
+            kept.latest.clone(),
+        )
     };
-    // Read at each attempt and event, so the newest URL function and callbacks are the ones
-    // called.
-    let latest_url: LatestUrl = use_latest(url.clone());
     let reconnect = options.reconnect.clone();
     let protocols = reconnect.protocols.clone();
     let share_across_tabs = options.share_across_tabs.clone();
-    let latest = use_latest(options);
+    // Read at each attempt and event, so the newest URL function and callbacks are the ones
+    // called.
+    *latest_url.borrow_mut() = url.clone();
+    *latest.borrow_mut() = options;
 
     if wanted.wanted && connection.borrow().is_none() {
         // Made here, in the render, so that a child's first effect (which runs before this
@@ -93,7 +99,7 @@ pub fn use_reconnecting_websocket(
         };
         if let Ok(made) = ReconnectingWebSocket::new(usable) {
             share_across_tabs.apply(&made);
-            holding.borrow_mut().listening = Some(watch(&made, latest.clone(), shown.dispatcher()));
+            kept.borrow_mut().listening = Some(watch(&made, latest.clone(), shown.dispatcher()));
             *connection.borrow_mut() = Some(made);
         }
     }
@@ -164,16 +170,23 @@ fn valid_or_none(protocols: &[String]) -> Vec<String> {
     }
 }
 
-/// The connection as the component holds it: closed when the component unmounts (its hooks'
-/// state is dropped then), even if someone still holds a clone of it, and the unmounted
-/// component hears nothing more. A guard in the hook's state, where an effect's cleanup would
-/// cost one more effect's code in every app.
-struct Holding {
+/// What the hook keeps from render to render, made on the first: one `use_mut_ref`, where one
+/// each would cost one more hook's code in every app. Dropped when the component unmounts,
+/// it closes the connection then, even if someone still holds a clone of it, and the unmounted
+/// component hears nothing more (a guard, where an effect's cleanup would cost one more
+/// effect's code).
+struct Kept {
+    /// The connection, shared with the handle.
     connection: Rc<RefCell<Option<ReconnectingWebSocket>>>,
+    /// The URL of the latest render.
+    latest_url: LatestUrl,
+    /// The options of the latest render, with their callbacks.
+    latest: Rc<RefCell<UseReconnectingWebSocketOptions>>,
+    /// The handle's subscription to the connection's events.
     listening: Option<Subscription>,
 }
 
-impl Drop for Holding {
+impl Drop for Kept {
     fn drop(&mut self) {
         self.listening.take();
         if let Some(connection) = self.connection.borrow_mut().take() {
