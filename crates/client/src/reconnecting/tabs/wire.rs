@@ -119,10 +119,11 @@ fn duration_of(object: &JsValue) -> Result<Duration, String> {
 /// object of its own under `status`.
 fn set_status(object: &Object, status: &ConnectionStatus) {
     let fields = Object::new();
-    let name = match status {
-        ConnectionStatus::Idle => "idle",
-        ConnectionStatus::Closed => "closed",
-        status => relay::event_of(status).map_or("none", |event| set_event_fields(&fields, &event)),
+    let name = match relay::event_of(status) {
+        Some(event) => set_event_fields(&fields, &event),
+        // The two that no event tells.
+        None if matches!(status, ConnectionStatus::Idle) => "idle",
+        None => "closed",
     };
     set(&fields, "name", name);
     set(object, "status", fields);
