@@ -131,7 +131,7 @@ export async function session(engine, args = []) {
      * change of the document, failing after `ms` with `what` in the message. */
     async waitFor(what, condition, ms = 10_000) {
       const held = await browser.run(WAIT_FOR, condition, ms);
-      if (!held) throw new Error(`${engine}: not within ${ms} ms: ${what}`);
+      if (held !== true) throw new Error(`${engine}: not within ${ms} ms: ${what}; then: ${held}`);
     },
     async quit() {
       await call("DELETE", at("")).catch(() => {});
@@ -143,14 +143,21 @@ export async function session(engine, args = []) {
   return browser;
 }
 
-// Resolves true as soon as the condition holds (checked now and after every DOM change), false
-// after the time given; arguments: the condition's source, the milliseconds, the callback.
+// Resolves true as soon as the condition holds (checked now and after every DOM change); after
+// the time given, what the page shows then (whether it is visible, its text's ends), for a
+// failure seen once in a CI log to explain itself. Arguments: the condition's source, the
+// milliseconds, the callback.
 const WAIT_FOR = `const [source, ms, done] = arguments;
 const holds = new Function("return (" + source + ");");
 const check = () => { try { return Boolean(holds()); } catch (_) { return false; } };
 if (check()) return done(true);
+const shown = () => {
+  const text = document.body?.innerText ?? "";
+  return document.visibilityState + " page; its text begins " + JSON.stringify(text.slice(0, 300)) +
+    (text.length > 300 ? " and ends " + JSON.stringify(text.slice(Math.max(300, text.length - 300))) : "");
+};
 const observer = new MutationObserver(() => { if (check()) finish(true); });
-const timer = setTimeout(() => finish(check()), ms);
+const timer = setTimeout(() => finish(check() || shown()), ms);
 function finish(result) { observer.disconnect(); clearTimeout(timer); done(result); }
 observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });`;
 

@@ -26,7 +26,8 @@ pub fn text_of(root: &Element, selector: &str) -> String {
 }
 
 /// Waits until `condition` holds, checking it now and after every change to `root`'s subtree
-/// (nodes, attributes, text); fails the test, with `what` in the message, after [`PATIENCE`].
+/// (nodes, attributes, text); fails the test after [`PATIENCE`], with `what` and the end of
+/// the text `root` shows in the message.
 pub async fn wait_for_dom(root: &Element, what: &str, condition: impl Fn() -> bool) {
     wait_for_dom_within(root, PATIENCE, what, condition).await
 }
@@ -37,6 +38,18 @@ pub async fn wait_for_dom_within(
     time: Duration,
     what: &str,
     condition: impl Fn() -> bool,
+) {
+    wait_for_dom_explained(root, time, what, condition, || shown_text(root)).await
+}
+
+/// [`wait_for_dom_within`], whose failure message says what `explain` returns then: what the
+/// page showed, for a failure seen once in a CI log to explain itself.
+pub async fn wait_for_dom_explained(
+    root: &Element,
+    time: Duration,
+    what: &str,
+    condition: impl Fn() -> bool,
+    explain: impl FnOnce() -> String,
 ) {
     if condition() {
         return;
@@ -63,6 +76,19 @@ pub async fn wait_for_dom_within(
     observer.disconnect();
     drop(callback);
     if met.is_none() {
-        panic!("nothing within {time:?} while waiting for {what}");
+        panic!(
+            "nothing within {time:?} while waiting for {what}; then: {}",
+            explain()
+        );
     }
+}
+
+/// The last characters of the text `root` shows, for a failure message.
+fn shown_text(root: &Element) -> String {
+    /// Enough for a few lines of a log, short enough to read in a CI log.
+    const SHOWN: usize = 400;
+    let text = root.text_content().unwrap_or_default();
+    let skipped = text.chars().count().saturating_sub(SHOWN);
+    let tail: String = text.chars().skip(skipped).collect();
+    format!("its text ends {tail:?}")
 }

@@ -21,7 +21,7 @@ mod proxy;
 #[cfg(target_arch = "wasm32")]
 mod sockets;
 #[cfg(target_arch = "wasm32")]
-pub use dom::{new_root, text_of, wait_for_dom, wait_for_dom_within};
+pub use dom::{new_root, text_of, wait_for_dom, wait_for_dom_explained, wait_for_dom_within};
 #[cfg(target_arch = "wasm32")]
 pub use proxy::order_proxy;
 #[cfg(target_arch = "wasm32")]

@@ -14,8 +14,8 @@ use futures_util::StreamExt;
 use wasm_bindgen::{closure::Closure, JsCast};
 use wasm_bindgen_test::*;
 use wasm_ws_test_support::{
-    endpoint, new_root, next_within, text_of, wait_for_dom, wait_for_dom_within, within, Slot,
-    GREETING, PATIENCE,
+    endpoint, new_root, next_within, text_of, wait_for_dom, wait_for_dom_explained,
+    wait_for_dom_within, within, Slot, GREETING, PATIENCE,
 };
 use wasm_ws_yew::{
     use_websocket_context, ConsoleIds, ConsoleLabels, ConsoleLine, LineKind, Message,
@@ -532,10 +532,33 @@ fn first_two(root: &Element, selector: &str) -> Vec<String> {
 
 /// Waits until the last received line in view is `text`.
 async fn log_in_view(root: &Element, text: &str) {
-    wait_for_dom(root, text, || {
-        received(root).last().map(String::as_str) == Some(text)
-    })
+    wait_for_dom_explained(
+        root,
+        PATIENCE,
+        text,
+        || received(root).last().map(String::as_str) == Some(text),
+        || log_state(root),
+    )
     .await;
+}
+
+/// What the log shows and where it is scrolled, for a failure message: whether the lines did
+/// not come, or came and were not followed.
+fn log_state(root: &Element) -> String {
+    let Some(log) = find(root, ".wsc-log") else {
+        return "no log".into();
+    };
+    let lines = texts(root, ".wsc-line");
+    format!(
+        "state {:?}, {} lines rendered ({:?} to {:?}), the log scrolled to {} of {} ({} shown)",
+        state(root),
+        lines.len(),
+        lines.first(),
+        lines.last(),
+        log.scroll_top(),
+        log.scroll_height(),
+        log.client_height()
+    )
 }
 
 fn at_bottom(log: &HtmlElement) -> bool {
@@ -565,7 +588,10 @@ async fn until_at_bottom(log: &HtmlElement, what: &str) {
         .unwrap();
     assert!(
         met.is_some(),
-        "{what}: the log never reached its newest line"
+        "{what}: the log never reached its newest line (scrolled to {} of {}, {} shown)",
+        log.scroll_top(),
+        log.scroll_height(),
+        log.client_height()
     );
 }
 
