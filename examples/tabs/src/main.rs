@@ -262,8 +262,16 @@ fn Dashboard(props: &DashboardProps) -> Html {
         Callback::from(move |text: String| record.dispatch(Observation::SentByHand(text)))
     };
 
+    // The controls first: the lists below grow with every echo, and a button under them would
+    // move while a person (or WebDriver, between finding it and clicking) aims at it.
     html! {
         <>
+            <div class="actions">
+                <button id="burst" onclick={start_burst} disabled={*bursting}>
+                    { format!("burst {BURST_LENGTH}") }
+                </button>
+            </div>
+            <SendForm on_sent={sent_by_hand} />
             <dl>
                 <dt>{ "tab" }</dt><dd id="tab-id">{ props.tab_id.clone() }</dd>
                 <dt>{ "role" }</dt><dd id="role">{ role_word(connection.role) }</dd>
@@ -274,12 +282,6 @@ fn Dashboard(props: &DashboardProps) -> Html {
                 <dt>{ "unacknowledged" }</dt><dd id="unacknowledged">{ connection.unacknowledged_len }</dd>
                 <dt>{ "echoes" }</dt><dd id="echoes">{ joined(&observed.echoes) }</dd>
             </dl>
-            <div class="actions">
-                <button id="burst" onclick={start_burst} disabled={*bursting}>
-                    { format!("burst {BURST_LENGTH}") }
-                </button>
-            </div>
-            <SendForm on_sent={sent_by_hand} />
         </>
     }
 }
