@@ -152,9 +152,13 @@ const holds = new Function("return (" + source + ");");
 const check = () => { try { return Boolean(holds()); } catch (_) { return false; } };
 if (check()) return done(true);
 const shown = () => {
-  const text = document.body?.innerText ?? "";
-  return document.visibilityState + " page; its text begins " + JSON.stringify(text.slice(0, 300)) +
-    (text.length > 300 ? " and ends " + JSON.stringify(text.slice(Math.max(300, text.length - 300))) : "");
+  try {
+    const text = document.body?.innerText ?? "";
+    return document.visibilityState + " page; its text begins " + JSON.stringify(text.slice(0, 300)) +
+      (text.length > 300 ? " and ends " + JSON.stringify(text.slice(Math.max(300, text.length - 300))) : "");
+  } catch (error) {
+    return "a page that could not be read (" + error + ")";
+  }
 };
 const observer = new MutationObserver(() => { if (check()) finish(true); });
 const timer = setTimeout(() => finish(check() || shown()), ms);

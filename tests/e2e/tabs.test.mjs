@@ -76,7 +76,7 @@ for (const engine of ENGINES) {
         await browser.click("#burst");
         // The click took: a click lost on a moving button would otherwise fail only as a burst
         // never acknowledged, 30 s later.
-        await browser.waitFor("the burst under way", `document.querySelector("#sent").textContent !== "0"`);
+        await browser.waitFor("the burst under way", `Number(document.querySelector("#sent").textContent) > 0`);
       }
       for (const tab of tabs.slice(0, 2)) {
         await browser.switchTo(tab.handle);

@@ -214,7 +214,7 @@ struct DashboardProps {
     tab_id: AttrValue,
 }
 
-/// The tab's view of the shared connection, the burst button and the hand-typed send.
+/// The burst button and the hand-typed send, then the tab's view of the shared connection.
 #[function_component]
 fn Dashboard(props: &DashboardProps) -> Html {
     let connection = use_websocket_context();
