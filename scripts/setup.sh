@@ -40,6 +40,16 @@ cargo_install() { # cargo_install BINARY CRATE VERSION [EXTRA_ARGS...]
   cargo install "$crate" --version "=$version" "$@"
 }
 
+# cargo_install_at OPT_LEVEL BINARY CRATE VERSION [EXTRA_ARGS...]: cargo_install, with the
+# crate's release profile overridden: no LTO, 16 codegen units, at OPT_LEVEL. For tools whose
+# install is a first demo's longest wait, and which run as fast without the profile's care.
+cargo_install_at() {
+  local opt_level=$1
+  shift
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" cargo_install "$@"
+}
+
 # apt_packages COMMAND=PACKAGE...: installs, with one `apt-get update`, the packages whose
 # command is missing (a command with a / is a path checked as it is).
 apt_packages() {
@@ -68,8 +78,7 @@ setup_wasm_bindgen() {
   # Not --locked: one of the CLI's locked dependencies is missing from the registry. At
   # opt-level 1: it installs in 120 s rather than 149 here, and processes a 45 MB test module
   # in the same 0.58 s.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
-    cargo_install wasm-bindgen wasm-bindgen-cli "$(locked_wasm_bindgen_version)"
+  cargo_install_at 1 wasm-bindgen wasm-bindgen-cli "$(locked_wasm_bindgen_version)"
 }
 
 setup_wasm_opt() {
@@ -87,8 +96,7 @@ setup_trunk() {
   # tool that mostly waits on cargo. Overridden for the install, it builds in parallel, and
   # unoptimised: trunk is the longest install of a first demo (172 s here at opt-level 0, 326 s
   # at 1), and it builds the demo in the same 5 s either way, to the same files.
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
-    cargo_install trunk trunk "$TRUNK_VERSION" --locked --no-default-features
+  cargo_install_at 0 trunk trunk "$TRUNK_VERSION" --locked --no-default-features
 }
 
 setup_wasm_pack() {

@@ -550,11 +550,19 @@ fn log_state(root: &Element) -> String {
     };
     let lines = texts(root, ".wsc-line");
     format!(
-        "state {:?}, {} lines rendered ({:?} to {:?}), the log scrolled to {} of {} ({} shown)",
+        "state {:?}, {} lines rendered ({:?} to {:?}), {}",
         state(root),
         lines.len(),
         lines.first(),
         lines.last(),
+        scrolled_to(&log)
+    )
+}
+
+/// Where `log` is scrolled, for a failure message.
+fn scrolled_to(log: &Element) -> String {
+    format!(
+        "the log scrolled to {} of {} ({} shown)",
         log.scroll_top(),
         log.scroll_height(),
         log.client_height()
@@ -588,10 +596,8 @@ async fn until_at_bottom(log: &HtmlElement, what: &str) {
         .unwrap();
     assert!(
         met.is_some(),
-        "{what}: the log never reached its newest line (scrolled to {} of {}, {} shown)",
-        log.scroll_top(),
-        log.scroll_height(),
-        log.client_height()
+        "{what}: the log never reached its newest line ({})",
+        scrolled_to(log)
     );
 }
 
